@@ -1,0 +1,59 @@
+"""Assembling the Bolt app: settings in, a ready app and the runtime its handlers share."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_bolt import App
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy.engine import Engine
+
+from bot.creating import Catalogue
+from bot.dispatch import Services
+from bot.followup import FollowUp
+from bot.people import Directory
+from bot.playbooks import load_playbooks
+from bot.sender import Sender, make_client
+from bot.settings import Settings
+from handlers import register_all
+from handlers.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def respond_via_url(url: str, payload: dict) -> None:
+    """Post to a slash command's response_url; raise when Slack no longer accepts it."""
+    response = WebhookClient(url, timeout=10).send_dict(payload)
+    if response.status_code != 200:
+        raise RuntimeError(f"response_url answered {response.status_code}")
+
+
+def build_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    post_interval: float | None = None,
+) -> tuple[App, Runtime]:
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    sender = Sender(client) if post_interval is None else Sender(client, post_interval=post_interval)
+    directory = Directory(sender, clock=clock)
+    services = Services(
+        catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)),
+        admins=settings.admins,
+        directory=directory,
+    )
+    followup = FollowUp(engine, sender, directory, respond=respond_via_url, clock=clock)
+    runtime = Runtime(
+        engine=engine, sender=sender, directory=directory, services=services, followup=followup, clock=clock
+    )
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register_all(app, runtime)
+    return app, runtime

@@ -1,0 +1,86 @@
+"""The ``releasebot`` command: serve, run, migrate.
+
+Settings and logging are set up here, once, and passed down; nothing reads the
+environment at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage.db import make_engine, migrate
+
+log = logging.getLogger("releasebot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="releasebot", description="Release coordination for record labels, in Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="serve Slack's HTTP requests on $PORT (POST /slack/events, GET /healthz)")
+    sub.add_parser("run", help="Socket Mode when SLACK_APP_TOKEN is set, otherwise serve")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "migrate":
+            return _migrate()
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"releasebot: {error}", file=sys.stderr)
+        return 2
+    if args.command == "run" and settings.slack_app_token is not None:
+        return _socket_mode(settings)
+    return _serve(settings)
+
+
+def _migrate() -> int:
+    import os
+
+    url = os.environ.get("DATABASE_URL") or Settings.model_fields["database_url"].default
+    migrate(make_engine(url))
+    log.info("database schema is up to date")
+    return 0
+
+
+def _start(settings: Settings):
+    from bot.app import build_app
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    app, runtime = build_app(settings, engine)
+    runtime.followup.reconcile()
+    return app, runtime, engine
+
+
+def _serve(settings: Settings) -> int:
+    from bot.server import make_server
+
+    app, runtime, engine = _start(settings)
+    server = make_server(app, engine, port=settings.port, threads=settings.web_threads)
+    log.info("releasebot listening on port %s", settings.port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.followup.shutdown()
+    return 0
+
+
+def _socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, runtime, _engine = _start(settings)
+    log.info("releasebot connecting in Socket Mode")
+    try:
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    finally:
+        runtime.followup.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

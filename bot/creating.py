@@ -1,0 +1,125 @@
+"""``/release new``: a release and its checklist from a playbook, saved before anything touches Slack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from bot.commands import NewRelease
+from bot.dates import is_friday
+from bot.errors import UserError
+from bot.outcome import Outcome, Request, SetUpChannel
+from bot.playbooks import Playbook, lead_time_warnings, plan_deliverables
+from messages import builders
+from storage import queries
+from storage.models import Deliverable, Release, ReleaseState
+
+DEFAULT_PLAYBOOK = "single"
+# A date further out than this is almost certainly a typo in the year.
+MAX_YEARS_AHEAD = 5
+NEW_USAGE = 'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]'
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The playbooks a workspace can create releases from."""
+
+    playbooks: dict[str, Playbook]
+
+    def pick(self, name: str | None) -> Playbook:
+        key = (name or DEFAULT_PLAYBOOK).casefold()
+        if key not in self.playbooks:
+            known = ", ".join(f"`{n}`" for n in sorted(self.playbooks))
+            raise UserError(f"There is no playbook called “{name}”. Choose one of {known}.", NEW_USAGE)
+        return self.playbooks[key]
+
+
+def create_release(
+    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str
+) -> Outcome:
+    """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
+    today = request.today(timezone)
+    playbook = catalogue.pick(cmd.playbook)
+    if cmd.release_date < today:
+        raise UserError(
+            f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.", NEW_USAGE
+        )
+    if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
+        raise UserError(
+            f"{cmd.release_date.isoformat()} is more than {MAX_YEARS_AHEAD} years away; check the year.",
+            NEW_USAGE,
+        )
+    existing = _same_release(session, request.team_id, cmd)
+    if existing is not None:
+        return Outcome(reply=builders.reply("replies", "duplicate", existing))
+
+    release = Release(
+        team_id=request.team_id,
+        title=cmd.title,
+        artist=cmd.artist,
+        release_date=cmd.release_date,
+        playbook=playbook.name,
+        timezone=timezone,
+        pm_id=cmd.pm or request.user_id,
+        created_by=request.user_id,
+        team_members=list(dict.fromkeys(cmd.team)),
+        setup_response_url=request.response_url,
+        created_at=request.now,
+        updated_at=request.now,
+    )
+    session.add(release)
+    session.flush()
+    planned = plan_deliverables(playbook, cmd.release_date)
+    rows = {
+        p.key: Deliverable(
+            team_id=request.team_id,
+            release_id=release.id,
+            key=p.key,
+            name=p.name,
+            team=p.team,
+            description=p.description,
+            position=p.position,
+            offset_days=p.offset_days,
+            due_date=p.due,
+            hard=p.hard,
+            updated_at=request.now,
+        )
+        for p in planned
+    }
+    session.add_all(rows.values())
+    session.flush()
+    queries.add_dependencies(
+        session=session,
+        team_id=request.team_id,
+        pairs=[(rows[p.key].id, rows[up].id) for p in planned for up in p.after],
+    )
+    queries.log_activity(
+        session=session,
+        team_id=request.team_id,
+        actor_id=request.user_id,
+        action="release_created",
+        at=request.now,
+        release_id=release.id,
+        playbook=playbook.name,
+        release_date=cmd.release_date.isoformat(),
+    )
+    at_risk = lead_time_warnings(playbook, cmd.release_date, today=today)
+    reply = builders.reply(
+        "replies", "created", release, playbook.name, len(planned), at_risk, not is_friday(cmd.release_date), today
+    )
+    return Outcome(reply=reply, effects=[SetUpChannel(release.id)])
+
+
+def _same_release(session: Session, team_id: str, cmd: NewRelease) -> Release | None:
+    """A double-submitted command must not create the release twice."""
+    return session.exec(
+        select(Release).where(
+            Release.team_id == team_id,
+            Release.state == ReleaseState.ACTIVE,
+            Release.title == cmd.title,
+            Release.artist == cmd.artist,
+            Release.release_date == cmd.release_date,
+        )
+    ).first()

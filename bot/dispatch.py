@@ -1,0 +1,87 @@
+"""From a parsed ``/release`` command to its :class:`Outcome`, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot import commands as c
+from bot import releasing, working
+from bot.creating import NEW_USAGE, Catalogue, create_release
+from bot.errors import UserError
+from bot.outcome import Outcome, Request
+from bot.people import Directory
+from messages import builders
+from messages.render import words
+from storage import queries
+from storage.models import ReleaseState
+
+
+@dataclass(frozen=True)
+class Services:
+    """What actions need besides the session: playbooks, admins, and who a Slack user is."""
+
+    catalogue: Catalogue
+    admins: frozenset[str]
+    directory: Directory
+
+
+# Subcommands that act on one release and need its channel.
+ROOM_ACTIONS: dict[type, Callable[..., Outcome]] = {
+    c.Claim: working.claim,
+    c.Assign: working.assign,
+    c.Unclaim: working.unclaim,
+    c.Block: working.block,
+    c.Unblock: working.unblock,
+    c.Done: working.done,
+    c.Reopen: working.reopen,
+    c.Add: working.add,
+}
+# ...and those only the release's managers may run.
+MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {
+    c.Due: working.set_due,
+    c.Remove: working.remove,
+    c.MoveRelease: releasing.move_release,
+    c.Archive: lambda room, _cmd, **kw: releasing.archive(room, **kw),
+}
+
+
+def run(cmd: c.Command, *, session: Session, request: Request, services: Services) -> Outcome:
+    workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+    if isinstance(cmd, c.Help):
+        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic))
+    if isinstance(cmd, c.NewReleaseForm):
+        raise UserError("Tell me the title and the date.", NEW_USAGE)
+    if isinstance(cmd, c.NewRelease):
+        creator = services.directory.cached(session, request.team_id, request.user_id)
+        timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
+        return create_release(
+            cmd, session=session, request=request, catalogue=services.catalogue, timezone=timezone
+        )
+    if isinstance(cmd, c.Mine):
+        return releasing.mine(session=session, request=request, timezone=workspace.timezone)
+    release = queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id)
+    if release is not None and release.state != ReleaseState.ACTIVE:
+        raise UserError("This release is archived; nothing here changes any more.")
+    if release is None:
+        if isinstance(cmd, c.Status):
+            return releasing.portfolio(session=session, request=request, timezone=workspace.timezone)
+        raise UserError(str(_elsewhere(session, request)))
+    room = working.Room(
+        session=session, request=request, release=release, bundle=queries.load_bundle(session=session, release=release)
+    )
+    if isinstance(cmd, c.Status):
+        return releasing.release_status(room)
+    if type(cmd) in ROOM_ACTIONS:
+        return ROOM_ACTIONS[type(cmd)](room, cmd)
+    if type(cmd) in MANAGED_ACTIONS:
+        lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
+        return MANAGED_ACTIONS[type(cmd)](room, cmd, lookup=lookup, admins=services.admins)
+    raise UserError(f"`{type(cmd).__name__.lower()}` is not available yet. `/release help` lists what is.")
+
+
+def _elsewhere(session: Session, request: Request):
+    releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
+    return words("replies").use_release_channel(releases[:5])

@@ -1,0 +1,284 @@
+"""The Slack work done after the ack: channels, checklists, announcements and DMs.
+
+Effects run on a background pool. What they produce is driven by the database
+(a checklist message is re-rendered while its deliverable's ``rendered_version`` lags
+``version``; a release without a channel still needs one), so a crash or restart loses
+nothing: :meth:`FollowUp.reconcile` finishes whatever was left undone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot.channels import channel_name, with_suffix
+from bot.outcome import ArchiveChannel, Effect, Post, RetitleChannel, SetUpChannel, SyncChecklist
+from bot.people import Directory
+from bot.sender import PERMANENT_ERRORS, Sender, error_code
+from messages import builders
+from storage import queries
+from storage.db import session_scope
+from storage.locks import exclusive
+from storage.models import Deliverable, Release
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_ATTEMPTS = 20
+
+
+class FollowUp:
+    def __init__(
+        self,
+        engine: Engine,
+        sender: Sender,
+        directory: Directory,
+        *,
+        respond: Callable[[str, dict], None],
+        workers: int = 8,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._engine = engine
+        self._sender = sender
+        self._directory = directory
+        self._respond = respond
+        self._clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="followup")
+        self._pending: set[Future] = set()
+        self._pending_lock = threading.Lock()
+
+    # -- scheduling ---------------------------------------------------------------------------
+    def submit(self, effects: Iterable[Effect]) -> None:
+        effects = list(effects)
+        if not effects:
+            return
+        future = self._pool.submit(self.run, effects)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
+        if future.exception() is not None:
+            log.error("follow-up failed", exc_info=future.exception())
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until every submitted effect has run (tests and graceful shutdown)."""
+        deadline = self._clock().timestamp() + timeout
+        while True:
+            with self._pending_lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            for future in pending:
+                future.exception(timeout=max(0.01, deadline - self._clock().timestamp()))
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def reconcile(self) -> None:
+        """Finish what a previous process left undone: channels to create, messages to post or update."""
+        with session_scope(self._engine) as session:
+            releases = queries.releases_needing_sync(session=session)
+        for release in releases:
+            if release.setup_error:
+                continue
+            self.submit([SetUpChannel(release.id) if release.channel_id is None else SyncChecklist(release.id)])
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            try:
+                match effect:
+                    case SetUpChannel(release_id):
+                        self.set_up_channel(release_id)
+                    case SyncChecklist(release_id, overview):
+                        self.sync_checklist(release_id, overview=overview)
+                    case Post(channel, message):
+                        self._sender.post(channel, message)
+                    case RetitleChannel(release_id):
+                        self.retitle_channel(release_id)
+                    case ArchiveChannel(release_id):
+                        self.archive_channel(release_id)
+            except SlackApiError as error:
+                # Logged by the sender; one failed effect must not stop the rest.
+                log.warning("effect %s not completed: %s", type(effect).__name__, error_code(error))
+
+    def set_up_channel(self, release_id: int) -> None:
+        """Create the channel, invite the people, set topic, pin the overview, post the checklist."""
+        with exclusive(self._engine, "setup", release_id):
+            with session_scope(self._engine) as session:
+                release = session.get(Release, release_id)
+                if release is None or release.channel_id is not None:
+                    return
+                creator = self._directory.person(session, release.team_id, release.created_by)
+                if creator is not None and creator.tz:
+                    release.timezone = creator.tz
+                taken = queries.taken_channel_names(session=session, team_id=release.team_id)
+            try:
+                channel = self._create_channel(release, taken)
+            except SlackApiError as error:
+                self._setup_failed(release_id, error_code(error))
+                return
+            with session_scope(self._engine) as session:
+                release = session.get(Release, release_id)
+                release.channel_id, release.channel_name = channel["id"], channel["name"]
+                session.add(release)
+                session.execute(
+                    Deliverable.__table__.update()
+                    .where(Deliverable.release_id == release_id)
+                    .values(channel_id=channel["id"])
+                )
+        self._invite(release, channel["id"])
+        self._try("conversations.setTopic", channel=channel["id"], topic=builders.channel_topic(release))
+        self.sync_checklist(release_id, overview=True)
+        self._tell_creator(release_id, "channel_ready")
+
+    def _create_channel(self, release: Release, taken: set[str]) -> dict:
+        base = channel_name(release.release_date, release.artist, release.title)
+        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            name = with_suffix(base, attempt)
+            if name in taken:
+                continue
+            try:
+                return self._sender.call("conversations.create", name=name, is_private=False)["channel"]
+            except SlackApiError as error:
+                if error_code(error) != "name_taken":
+                    raise
+        raise SlackApiError("no free channel name", {"ok": False, "error": "name_taken"})
+
+    def _invite(self, release: Release, channel_id: str) -> None:
+        people = [u for u in dict.fromkeys([release.created_by, release.pm_id, *release.team_members]) if u]
+        try:
+            self._sender.call("conversations.invite", channel=channel_id, users=",".join(people), force=True)
+        except SlackApiError:
+            # One bad user fails the whole call; invite one by one so everyone else still gets in.
+            for user in people:
+                self._try("conversations.invite", channel=channel_id, users=user)
+
+    def _setup_failed(self, release_id: int, problem: str) -> None:
+        with session_scope(self._engine) as session:
+            release = session.get(Release, release_id)
+            release.setup_error = problem
+            session.add(release)
+        self._tell_creator(release_id, "setup_failed", problem)
+
+    def _tell_creator(self, release_id: int, macro: str, *args) -> None:
+        """Answer on the slash command's response_url, or by DM when that has expired."""
+        with session_scope(self._engine) as session:
+            release = session.get(Release, release_id)
+        message = builders.reply("replies", macro, release, *args)
+        if release.setup_response_url:
+            try:
+                self._respond(release.setup_response_url, {"response_type": "ephemeral", **message.as_kwargs()})
+                return
+            except Exception:  # noqa: BLE001 - any failure of the one-shot URL falls back to a DM
+                log.info("response_url expired for release %s; sending a DM", release_id)
+        self._try_post(release.created_by, message)
+
+    def sync_checklist(self, release_id: int, *, overview: bool = False) -> None:
+        """Post or update every checklist message that lags its deliverable, until none does."""
+        with exclusive(self._engine, "checklist", release_id):
+            if overview:
+                self._sync_overview(release_id)
+            while True:
+                with session_scope(self._engine) as session:
+                    release = session.get(Release, release_id)
+                    if release is None or release.channel_id is None:
+                        return
+                    lagging = queries.deliverables_needing_render(session=session, release_id=release_id)
+                    if not lagging:
+                        return
+                    bundle = queries.load_bundle(session=session, release=release)
+                today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
+                names = {d.id: d.name for d in bundle.deliverables}
+                for item in lagging:
+                    message = builders.checklist_item(
+                        item,
+                        blocker=bundle.open_blockers.get(item.id),
+                        waiting_on=[names[u] for u in bundle.upstream.get(item.id, []) if u in names],
+                        today=today,
+                    )
+                    ts = self._render(release.channel_id, item.message_ts, message)
+                    with session_scope(self._engine) as session:
+                        row = session.get(Deliverable, item.id)
+                        row.message_ts, row.channel_id = ts, release.channel_id
+                        row.rendered_version = max(row.rendered_version, item.version)
+                        session.add(row)
+
+    def _render(self, channel: str, ts: str | None, message) -> str:
+        if ts is not None:
+            try:
+                self._sender.update(channel, ts, message)
+                return ts
+            except SlackApiError as error:
+                if error_code(error) != "message_not_found":
+                    raise
+        return self._sender.post(channel, message)["ts"]
+
+    def _sync_overview(self, release_id: int) -> None:
+        with session_scope(self._engine) as session:
+            release = session.get(Release, release_id)
+            total = len(queries.load_bundle(session=session, release=release).live)
+        message = builders.overview(release, playbook=release.playbook, total=total)
+        ts = self._render(release.channel_id, release.overview_ts, message)
+        if ts != release.overview_ts:
+            self._try("pins.add", channel=release.channel_id, timestamp=ts)
+            with session_scope(self._engine) as session:
+                row = session.get(Release, release_id)
+                row.overview_ts = ts
+                session.add(row)
+
+    def retitle_channel(self, release_id: int) -> None:
+        with session_scope(self._engine) as session:
+            release = session.get(Release, release_id)
+            taken = queries.taken_channel_names(session=session, team_id=release.team_id) - {release.channel_name}
+        if release.channel_id is None:
+            return
+        base = channel_name(release.release_date, release.artist, release.title)
+        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            name = with_suffix(base, attempt)
+            if name == release.channel_name:
+                break
+            if name in taken:
+                continue
+            try:
+                self._sender.call("conversations.rename", channel=release.channel_id, name=name)
+            except SlackApiError as error:
+                if error_code(error) == "name_taken":
+                    continue
+                break  # renaming is a courtesy; the topic below still carries the new date
+            with session_scope(self._engine) as session:
+                row = session.get(Release, release_id)
+                row.channel_name = name
+                session.add(row)
+            break
+        self._try("conversations.setTopic", channel=release.channel_id, topic=builders.channel_topic(release))
+
+    def archive_channel(self, release_id: int) -> None:
+        with session_scope(self._engine) as session:
+            release = session.get(Release, release_id)
+        if release.channel_id:
+            self._try("conversations.archive", channel=release.channel_id)
+
+    def _try(self, method: str, **params) -> None:
+        """A call whose failure should not stop the rest (the sender has logged it)."""
+        try:
+            self._sender.call(method, **params)
+        except SlackApiError:
+            pass
+
+    def _try_post(self, channel: str, message) -> None:
+        try:
+            self._sender.post(channel, message)
+        except SlackApiError as error:
+            if error_code(error) not in PERMANENT_ERRORS:
+                raise
+

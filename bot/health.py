@@ -1,0 +1,108 @@
+"""Where a release stands: pure functions of its deliverables and a chosen day.
+
+``/release status``, the portfolio and (later) the standup all read this one
+snapshot, so they can never disagree about what is late or at risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from bot.outcome import utc
+from storage.models import Blocker, Deliverable, DeliverableState, Release
+from storage.queries import ReleaseBundle
+
+SOON_DAYS = 7
+UNCLAIMED_HORIZON_DAYS = 14
+RECENT_DAYS = 7
+
+
+class Health(StrEnum):
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    LATE = "late"
+
+
+@dataclass(frozen=True)
+class BlockedItem:
+    deliverable: Deliverable
+    blocker: Blocker
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    release: Release
+    today: date
+    total: int
+    done: int
+    health: Health
+    overdue: list[Deliverable]
+    blocked: list[BlockedItem]
+    due_soon: list[Deliverable]
+    unclaimed_soon: list[Deliverable]
+    recently_done: list[Deliverable]
+    at_risk_upstream: list[Deliverable]
+
+    @property
+    def days_to_release(self) -> int:
+        return (self.release.release_date - self.today).days
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
+    """Classify every live deliverable of a release as of ``today``."""
+    live = bundle.live
+    open_items = [d for d in live if d.state == DeliverableState.OPEN]
+    done_items = [d for d in live if d.state == DeliverableState.DONE]
+    overdue = sorted((d for d in open_items if d.due_date < today), key=lambda d: d.due_date)
+    blocked = [
+        BlockedItem(d, bundle.open_blockers[d.id]) for d in open_items if d.id in bundle.open_blockers
+    ]
+    soon_limit = today + timedelta(days=SOON_DAYS)
+    due_soon = [d for d in open_items if today <= d.due_date <= soon_limit]
+    unclaimed_limit = today + timedelta(days=UNCLAIMED_HORIZON_DAYS)
+    unclaimed_soon = [d for d in open_items if d.owner_id is None and d.due_date <= unclaimed_limit]
+    recent_since = now - timedelta(days=RECENT_DAYS)
+    recently_done = sorted(
+        (d for d in done_items if d.done_at is not None and utc(d.done_at) >= recent_since),
+        key=lambda d: utc(d.done_at),
+        reverse=True,
+    )
+    troubled = {d.id for d in overdue} | {b.deliverable.id for b in blocked}
+    at_risk_upstream = [
+        d
+        for d in open_items
+        if d.id not in troubled and any(up in troubled for up in bundle.upstream.get(d.id, []))
+    ]
+    return Snapshot(
+        release=bundle.release,
+        today=today,
+        total=len(live),
+        done=len(done_items),
+        health=_health(bundle.release, overdue, blocked, at_risk_upstream, today=today),
+        overdue=overdue,
+        blocked=blocked,
+        due_soon=sorted(due_soon, key=lambda d: d.due_date),
+        unclaimed_soon=sorted(unclaimed_soon, key=lambda d: d.due_date),
+        recently_done=recently_done,
+        at_risk_upstream=at_risk_upstream,
+    )
+
+
+def _health(release, overdue, blocked, at_risk_upstream, *, today: date) -> Health:
+    """Late: a hard deadline missed, or release day reached with work open. At risk: anything slipping."""
+    if any(d.hard for d in overdue) or (release.release_date <= today and overdue):
+        return Health.LATE
+    if overdue or blocked or at_risk_upstream:
+        return Health.AT_RISK
+    return Health.ON_TRACK
+
+
+def progress_bar(percent: int, width: int = 10) -> str:
+    filled = round(percent * width / 100)
+    return "▓" * filled + "░" * (width - filled)

@@ -1,0 +1,75 @@
+"""What a request decided: the answer to give now, and the Slack work to do after the ack.
+
+Actions return an :class:`Outcome`; handlers ack with ``reply`` at once and hand the
+``effects`` to the background runner (``bot.followup``), which is the only place they
+turn into Web API calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from messages.render import Message
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who asks, where, and when: time is a parameter, never read inside the logic."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    now: datetime
+    response_url: str | None = None
+
+    def today(self, timezone: str) -> date:
+        return self.now.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class SetUpChannel:
+    release_id: int
+
+
+@dataclass(frozen=True)
+class SyncChecklist:
+    """Re-render the checklist messages that lag the database (and the overview when asked)."""
+
+    release_id: int
+    overview: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message to a channel, or to a person's DM when ``channel`` is a user id."""
+
+    channel: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class RetitleChannel:
+    """After a date move: rename the channel to the new date and refresh its topic."""
+
+    release_id: int
+
+
+@dataclass(frozen=True)
+class ArchiveChannel:
+    release_id: int
+
+
+Effect = SetUpChannel | SyncChecklist | Post | RetitleChannel | ArchiveChannel
+
+
+@dataclass
+class Outcome:
+    reply: Message
+    public: bool = False
+    effects: list[Effect] = field(default_factory=list)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

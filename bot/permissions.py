@@ -1,0 +1,33 @@
+"""Who may change a release's shape: its PM, its creator, workspace admins and owners, configured admins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.errors import UserError
+from storage.models import Person, Release
+
+PersonLookup = Callable[[], Person | None]
+
+
+def may_manage(release: Release, user_id: str, *, lookup: PersonLookup, admins: frozenset[str]) -> bool:
+    """PM, creator and configured admins are known locally; only otherwise ask who the person is in Slack."""
+    if user_id in {release.pm_id, release.created_by} or user_id in admins:
+        return True
+    person = lookup()
+    return person is not None and (person.is_admin or person.is_owner)
+
+
+def require_manager(
+    release: Release, user_id: str, *, lookup: PersonLookup, admins: frozenset[str], doing: str
+) -> None:
+    """Refuse with a message that names who can, when ``user_id`` may not manage ``release``."""
+    if may_manage(release, user_id, lookup=lookup, admins=admins):
+        return
+    who = [f"the PM <@{release.pm_id}>"] if release.pm_id else []
+    if release.created_by != release.pm_id:
+        who.append(f"its creator <@{release.created_by}>")
+    who.append("a workspace admin or owner")
+    if admins:
+        who.append("a Releasebot admin (" + ", ".join(f"<@{a}>" for a in sorted(admins)) + ")")
+    raise UserError(f"Only {', '.join(who[:-1])} or {who[-1]} can {doing} for this release.")

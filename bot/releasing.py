@@ -1,0 +1,96 @@
+"""Release-wide subcommands: status, portfolio, mine, moving the date, archiving."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from bot import commands as c
+from bot.dates import shift_off_weekend
+from bot.errors import UserError
+from bot.health import snapshot
+from bot.outcome import ArchiveChannel, Outcome, Post, Request, RetitleChannel, SyncChecklist
+from bot.permissions import PersonLookup, require_manager
+from bot.working import Room
+from messages import builders
+from storage import queries
+from storage.models import DeliverableState, ReleaseState
+
+MOVE_USAGE = "date <new date>"
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """One deliverable's due date before and after a release moved."""
+
+    name: str
+    owner_id: str | None
+    before: date
+    after: date
+    hard: bool
+
+
+def release_status(room: Room) -> Outcome:
+    return Outcome(reply=builders.status(snapshot(room.bundle, today=room.today, now=room.request.now)))
+
+
+def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
+    """Every active release, soonest first, one line each: loaded in a fixed number of queries."""
+    releases = queries.active_releases(session=session, team_id=request.team_id)
+    bundles = queries.load_bundles(session=session, team_id=request.team_id, releases=releases)
+    today = request.today(timezone)
+    return Outcome(reply=builders.portfolio([snapshot(b, today=today, now=request.now) for b in bundles]))
+
+
+def mine(*, session: Session, request: Request, timezone: str) -> Outcome:
+    items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
+    return Outcome(reply=builders.mine(items, today=request.today(timezone)))
+
+
+def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
+    """Move release day; unpinned deadlines follow, owners get their new dates by DM."""
+    release = room.release
+    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move the release date")
+    if cmd.new_date < room.today:
+        raise UserError(f"{cmd.new_date.isoformat()} is in the past. Pick a date from today on.", MOVE_USAGE)
+    if cmd.new_date == release.release_date:
+        return Outcome(reply=builders.reply("replies", "date_unchanged", release))
+    old = release.release_date
+    changes: list[DateChange] = []
+    for d in room.live:
+        if d.due_pinned or d.state != DeliverableState.OPEN:
+            continue
+        after = shift_off_weekend(cmd.new_date + timedelta(days=d.offset_days))
+        if after != d.due_date:
+            changes.append(DateChange(d.name, d.owner_id, d.due_date, after, d.hard))
+            d.due_date = after
+            room.touch(d)
+    release.release_date = cmd.new_date
+    release.updated_at = room.request.now
+    room.session.add(release)
+    room.log("release_moved", before=old.isoformat(), after=cmd.new_date.isoformat(), moved=len(changes))
+    past = [ch for ch in changes if ch.after < room.today]
+    hard_broken = [ch for ch in past if ch.hard]
+    summary = builders.reply("replies", "date_moved", release, old, room.request.user_id, changes, past, hard_broken)
+    per_owner: dict[str, list[DateChange]] = defaultdict(list)
+    for ch in changes:
+        if ch.owner_id:
+            per_owner[ch.owner_id].append(ch)
+    dms = [Post(owner, builders.reply("replies", "owner_dates_dm", release, old, items))
+           for owner, items in per_owner.items()]
+    effects = [SyncChecklist(release.id, overview=True), RetitleChannel(release.id), *dms]
+    return Outcome(reply=summary, public=True, effects=effects)
+
+
+def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
+    release = room.release
+    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="archive the release")
+    release.state = ReleaseState.ARCHIVED
+    release.updated_at = room.request.now
+    room.session.add(release)
+    room.log("archived")
+    reply = builders.reply("replies", "archived", release, room.request.user_id)
+    return Outcome(reply=reply, public=True, effects=[ArchiveChannel(release.id)])

@@ -1,0 +1,45 @@
+"""HTTP serving with waitress (a production WSGI server, not Bolt's development server).
+
+``POST /slack/events`` takes every Slack request (commands, events, interactivity);
+``GET /healthz`` answers for load balancers and uptime checks.
+"""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from waitress.server import create_server
+
+SLACK_PATH = "/slack/events"
+
+
+def wsgi_app(app: App, engine: Engine):
+    slack = SlackRequestHandler(app, path=SLACK_PATH)
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+            return _health(engine, start_response)
+        return slack(environ, start_response)
+
+    return application
+
+
+def _health(engine: Engine, start_response):
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        status, body = "200 OK", {"ok": True}
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
+        status, body = "503 Service Unavailable", {"ok": False, "error": type(error).__name__}
+    payload = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 16):
+    """A waitress server (call ``.run()``; ``port=0`` picks a free port, read ``.effective_port``)."""
+    return create_server(wsgi_app(app, engine), host=host, port=port, threads=threads, ident="releasebot")

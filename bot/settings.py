@@ -1,0 +1,86 @@
+"""Configuration, read from the environment once at the entry point and passed down.
+
+A missing or malformed value stops start-up with one line naming it
+(:func:`load_settings` raises :class:`SettingsError`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingsError(RuntimeError):
+    """One line naming the setting that is missing or malformed."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr
+    slack_app_token: SecretStr | None = None
+    database_url: str = "sqlite:///releasebot.db"
+    slack_api_url: str = SLACK_API_DEFAULT
+    port: int = Field(default=3000, ge=1, le=65535)
+    releasebot_admins: str = ""
+    releasebot_playbooks: Path | None = None
+    releasebot_scheduler: str = "on"
+    web_threads: int = Field(default=16, ge=1, le=256)
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value() and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value or None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        # slack_sdk joins method names onto the base URL, which needs its trailing slash.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("releasebot_playbooks")
+    @classmethod
+    def _playbooks_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
+
+    @field_validator("releasebot_scheduler")
+    @classmethod
+    def _scheduler_switch(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"on", "off"}:
+            raise ValueError("must be on or off")
+        return value
+
+    @property
+    def admins(self) -> frozenset[str]:
+        """User ids from RELEASEBOT_ADMINS (comma or space separated)."""
+        return frozenset(part for part in self.releasebot_admins.replace(",", " ").split() if part)
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from the environment (plus explicit overrides, for tests and the CLI)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        problem = "is not set" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name} {problem}") from None

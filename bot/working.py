@@ -1,0 +1,300 @@
+"""The deliverable subcommands: claim, assign, unclaim, block, unblock, done, reopen, due, add, remove.
+
+Each function changes the database inside the caller's transaction, logs the change in
+the activity log, bumps the deliverable's version (so its checklist message is
+re-rendered after the ack) and returns an :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from bot import commands as c
+from bot.channels import slug
+from bot.dates import ReleaseOffset, shift_off_weekend
+from bot.errors import UserError
+from bot.outcome import Outcome, Post, Request, SyncChecklist
+from bot.permissions import PersonLookup, require_manager
+from bot.resolve import resolve_leading, resolve_ref
+from messages import builders
+from storage import queries
+from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release
+
+DEFAULT_ADD_OFFSET = -7
+
+
+@dataclass
+class Room:
+    """A release channel's release, its deliverables, and the request being served in it."""
+
+    session: Session
+    request: Request
+    release: Release
+    bundle: queries.ReleaseBundle
+
+    @property
+    def live(self) -> list[Deliverable]:
+        return self.bundle.live
+
+    def find(self, ref: c.Ref) -> Deliverable:
+        return resolve_ref(ref, self.live)
+
+    def touch(self, deliverable: Deliverable) -> None:
+        deliverable.version += 1
+        deliverable.updated_at = self.request.now
+        self.session.add(deliverable)
+
+    def log(self, action: str, deliverable: Deliverable | None = None, **detail) -> None:
+        queries.log_activity(
+            session=self.session,
+            team_id=self.release.team_id,
+            actor_id=self.request.user_id,
+            action=action,
+            at=self.request.now,
+            release_id=self.release.id,
+            deliverable_id=deliverable.id if deliverable else None,
+            **detail,
+        )
+
+    def changed(self, reply, *, public: bool = False, extra=()) -> Outcome:
+        return Outcome(reply=reply, public=public, effects=[SyncChecklist(self.release.id), *extra])
+
+    @property
+    def today(self):
+        return self.request.today(self.release.timezone)
+
+
+def _require_open(d: Deliverable, doing: str) -> None:
+    if d.state == DeliverableState.DONE:
+        raise UserError(f"*{d.name}* is already done. Reopen it first: `/release reopen {d.key}`, then {doing}.")
+
+
+def claim(room: Room, cmd: c.Claim) -> Outcome:
+    d = room.find(cmd.ref)
+    return take(room, d, room.request.user_id)
+
+
+def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = None) -> Outcome:
+    """Give ``d`` to ``user_id`` (a claim when they ask for it themselves, an assignment otherwise)."""
+    _require_open(d, "claim it")
+    me = room.request.user_id
+    if d.owner_id == user_id:
+        macro = "already_yours" if user_id == me else "assigned"
+        return Outcome(reply=builders.reply("replies", macro, d))
+    if d.owner_id and assigned_by is None:
+        raise UserError(
+            f"*{d.name}* is owned by <@{d.owner_id}>. Ask them, or reassign it: `/release assign {d.key} @you`."
+        )
+    previous = queries.open_claim(session=room.session, deliverable_id=d.id)
+    if previous is not None:
+        previous.released_at = room.request.now
+        room.session.add(previous)
+    room.session.add(
+        Claim(
+            team_id=d.team_id,
+            deliverable_id=d.id,
+            user_id=user_id,
+            assigned_by=me,
+            claimed_at=room.request.now,
+        )
+    )
+    d.owner_id = user_id
+    room.touch(d)
+    if assigned_by is None:
+        room.log("claimed", d)
+        return room.changed(builders.reply("replies", "claimed", d))
+    room.log("assigned", d, owner=user_id, previous=previous.user_id if previous else None)
+    effects = [] if user_id == me else [Post(user_id, builders.reply("replies", "assigned_dm", d, room.release, me))]
+    return room.changed(builders.reply("replies", "assigned", d), public=True, extra=effects)
+
+
+def assign(room: Room, cmd: c.Assign) -> Outcome:
+    return take(room, room.find(cmd.ref), cmd.user_id, assigned_by=room.request.user_id)
+
+
+def unclaim(room: Room, cmd: c.Unclaim) -> Outcome:
+    d = room.find(cmd.ref)
+    if d.owner_id is None:
+        raise UserError(f"*{d.name}* has no owner; nothing to unclaim.")
+    return release_claim(room, d)
+
+
+def release_claim(room: Room, d: Deliverable) -> Outcome:
+    previous = queries.open_claim(session=room.session, deliverable_id=d.id)
+    if previous is not None:
+        previous.released_at = room.request.now
+        room.session.add(previous)
+    owner = d.owner_id
+    d.owner_id = None
+    room.touch(d)
+    room.log("unclaimed", d, previous=owner)
+    return room.changed(builders.reply("replies", "unclaimed", d, owner))
+
+
+def block(room: Room, cmd: c.Block) -> Outcome:
+    d, reason = resolve_leading(cmd.ref, cmd.reason, room.live)
+    reason = reason.strip()
+    if not reason:
+        raise UserError("Say what is blocking it.", "block <deliverable> <reason>")
+    _require_open(d, "block it")
+    current = room.bundle.open_blockers.get(d.id)
+    if current is not None:
+        raise UserError(
+            f"*{d.name}* is already blocked by <@{current.raised_by}>: {current.reason}. "
+            f"Unblock it first with `/release unblock {d.key}` to give a new reason."
+        )
+    room.session.add(
+        Blocker(team_id=d.team_id, deliverable_id=d.id, reason=reason, raised_by=room.request.user_id,
+                raised_at=room.request.now)
+    )
+    room.touch(d)
+    room.log("blocked", d, reason=reason)
+    return room.changed(builders.reply("replies", "blocked", d, reason, room.request.user_id), public=True)
+
+
+def unblock(room: Room, cmd: c.Unblock) -> Outcome:
+    d = room.find(cmd.ref)
+    current = room.bundle.open_blockers.get(d.id)
+    if current is None:
+        raise UserError(f"*{d.name}* is not blocked.")
+    _resolve_blocker(room, current)
+    room.touch(d)
+    room.log("unblocked", d, reason=current.reason)
+    return room.changed(builders.reply("replies", "unblocked", d, room.request.user_id), public=True)
+
+
+def _resolve_blocker(room: Room, blocker: Blocker) -> None:
+    blocker.resolved_at = room.request.now
+    blocker.resolved_by = room.request.user_id
+    room.session.add(blocker)
+
+
+def done(room: Room, cmd: c.Done) -> Outcome:
+    return finish(room, room.find(cmd.ref))
+
+
+def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
+    """Mark ``d`` done by the requester; owners waiting on it hear they can go ahead."""
+    if d.state == DeliverableState.DONE:
+        return Outcome(reply=builders.reply("replies", "done", d))
+    if d.state == DeliverableState.REMOVED:
+        raise UserError(f"*{d.name}* was removed from this release.")
+    d.state = DeliverableState.DONE
+    d.done_by = room.request.user_id
+    d.done_at = room.request.now
+    blocker = room.bundle.open_blockers.pop(d.id, None)
+    if blocker is not None:
+        _resolve_blocker(room, blocker)
+    room.touch(d)
+    room.log("done", d, via=via)
+    return room.changed(builders.reply("replies", "done", d), extra=_unblocked_dms(room, d))
+
+
+def _unblocked_dms(room: Room, upstream: Deliverable) -> list[Post]:
+    by_id = room.bundle.by_id()
+    posts = []
+    for d in room.live:
+        ups = room.bundle.upstream.get(d.id, [])
+        if upstream.id not in ups or d.state != DeliverableState.OPEN or not d.owner_id:
+            continue
+        if all(by_id[u].state != DeliverableState.OPEN for u in ups if u in by_id):
+            posts.append(Post(d.owner_id, builders.reply("replies", "now_unblocked_dm", d, room.release, upstream)))
+    return posts
+
+
+def reopen(room: Room, cmd: c.Reopen) -> Outcome:
+    return reopen_item(room, room.find(cmd.ref))
+
+
+def reopen_item(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
+    if d.state != DeliverableState.DONE:
+        raise UserError(f"*{d.name}* is not done, so there is nothing to reopen.")
+    d.state = DeliverableState.OPEN
+    d.done_by = None
+    d.done_at = None
+    room.touch(d)
+    room.log("reopened", d, via=via)
+    return room.changed(builders.reply("replies", "reopened", d))
+
+
+def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
+    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="change due dates")
+    d = room.find(cmd.ref)
+    old = d.due_date
+    if isinstance(cmd.due, ReleaseOffset):
+        d.offset_days = cmd.due.days
+        d.due_date = shift_off_weekend(room.release.release_date + timedelta(days=cmd.due.days))
+        d.due_pinned = False
+    else:
+        d.due_date = cmd.due
+        d.offset_days = (cmd.due - room.release.release_date).days
+        d.due_pinned = True
+    warnings = []
+    if d.due_date < room.today:
+        warnings.append("That date is already in the past, so it shows as overdue.")
+    if d.due_date > room.release.release_date:
+        warnings.append("That is after release day.")
+    room.touch(d)
+    room.log("due_changed", d, before=old.isoformat(), after=d.due_date.isoformat(), pinned=d.due_pinned)
+    reply = builders.reply("replies", "due_set", d, old, room.request.user_id, warnings)
+    return room.changed(reply, public=True)
+
+
+def add(room: Room, cmd: c.Add) -> Outcome:
+    after = resolve_ref(cmd.after, room.live) if cmd.after else None
+    if isinstance(cmd.due, ReleaseOffset) or cmd.due is None:
+        offset = cmd.due.days if cmd.due else DEFAULT_ADD_OFFSET
+        due = shift_off_weekend(room.release.release_date + timedelta(days=offset))
+        pinned = False
+    else:
+        due, offset, pinned = cmd.due, (cmd.due - room.release.release_date).days, True
+    d = Deliverable(
+        team_id=room.release.team_id,
+        release_id=room.release.id,
+        key=_free_key(cmd.name, room.bundle.deliverables),
+        name=cmd.name,
+        position=max((x.position for x in room.bundle.deliverables), default=0) + 1,
+        offset_days=offset,
+        due_date=due,
+        due_pinned=pinned,
+        owner_id=cmd.owner,
+        updated_at=room.request.now,
+    )
+    room.session.add(d)
+    room.session.flush()
+    if after is not None:
+        queries.add_dependencies(session=room.session, team_id=d.team_id, pairs=[(d.id, after.id)])
+    if cmd.owner:
+        room.session.add(Claim(team_id=d.team_id, deliverable_id=d.id, user_id=cmd.owner,
+                               assigned_by=room.request.user_id, claimed_at=room.request.now))
+    room.log("added", d, name=cmd.name, due=due.isoformat())
+    reply = builders.reply("replies", "added", d, room.request.user_id, after, cmd.due is None)
+    dm = []
+    if cmd.owner and cmd.owner != room.request.user_id:
+        dm = [Post(cmd.owner, builders.reply("replies", "assigned_dm", d, room.release, room.request.user_id))]
+    return room.changed(reply, public=True, extra=dm)
+
+
+def _free_key(name: str, existing: list[Deliverable]) -> str:
+    base = (slug(name) or "item")[:48]
+    taken = {d.key for d in existing}
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
+    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="remove deliverables")
+    d = room.find(cmd.ref)
+    d.state = DeliverableState.REMOVED
+    blocker = room.bundle.open_blockers.pop(d.id, None)
+    if blocker is not None:
+        _resolve_blocker(room, blocker)
+    room.touch(d)
+    room.log("removed", d)
+    return room.changed(builders.reply("replies", "removed", d, room.request.user_id), public=True)
+

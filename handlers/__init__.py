@@ -1,0 +1,11 @@
+"""Slack entry points. Each module exposes ``register(app, runtime)``; the app factory calls them."""
+
+from slack_bolt import App
+
+from handlers import commands, errors, events, reactions
+from handlers.runtime import Runtime
+
+
+def register_all(app: App, runtime: Runtime) -> None:
+    for module in (commands, reactions, events, errors):
+        module.register(app, runtime)

@@ -1,0 +1,55 @@
+"""Other events: a welcome for people joining a release channel, and the App Home."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App, BoltContext
+from slack_sdk.errors import SlackApiError
+
+from bot.health import snapshot
+from handlers.runtime import Runtime
+from messages import builders
+from storage import queries
+from storage.db import session_scope
+from storage.models import ReleaseState
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.event("member_joined_channel")
+    def member_joined(body: dict, event: dict, context: BoltContext) -> None:
+        """Someone joined a release channel: show them, privately, where the release stands."""
+        user, channel = event.get("user", ""), event.get("channel", "")
+        if user == context.bot_user_id:
+            return
+        team_id = body.get("team_id") or context.team_id or ""
+        now = runtime.clock()
+        with session_scope(runtime.engine) as session:
+            release = queries.release_in_channel(session=session, team_id=team_id, channel_id=channel)
+            if release is None or release.state != ReleaseState.ACTIVE:
+                return
+            bundle = queries.load_bundle(session=session, release=release)
+        today = now.astimezone(ZoneInfo(release.timezone)).date()
+        message = builders.status(snapshot(bundle, today=today, now=now))
+        try:
+            runtime.sender.ephemeral(channel, user, message)
+        except SlackApiError:
+            pass  # a welcome is a courtesy; the sender has logged why it failed
+
+    @app.event("app_home_opened")
+    def home_opened(body: dict, event: dict, context: BoltContext) -> None:
+        """The Home tab: the viewer's open deliverables and the label's active releases."""
+        if event.get("tab", "home") != "home":
+            return
+        user = event.get("user", "")
+        team_id = body.get("team_id") or context.team_id or ""
+        now = runtime.clock()
+        with session_scope(runtime.engine) as session:
+            workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+            mine = queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user)
+            releases = queries.active_releases(session=session, team_id=team_id)
+            bundles = queries.load_bundles(session=session, team_id=team_id, releases=releases)
+        today = now.astimezone(ZoneInfo(workspace.timezone)).date()
+        view = builders.home(mine, [snapshot(b, today=today, now=now) for b in bundles], today=today)
+        runtime.sender.call("views.publish", user_id=user, view=view)
+

@@ -1,0 +1,24 @@
+"""What handlers share: the database, the services actions need, the background runner, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.dispatch import Services
+from bot.followup import FollowUp
+from bot.people import Directory
+from bot.sender import Sender
+
+
+@dataclass
+class Runtime:
+    engine: Engine
+    sender: Sender
+    directory: Directory
+    services: Services
+    followup: FollowUp
+    clock: Callable[[], datetime]

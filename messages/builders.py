@@ -1,0 +1,162 @@
+"""Pure builders: plain values in, a :class:`Message` out. No database, no Slack client."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.health import Snapshot, progress_bar
+from messages.render import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_VIEW_BLOCKS,
+    Message,
+    context,
+    divider,
+    header,
+    line_list,
+    section,
+    words,
+)
+from storage.models import Blocker, Deliverable, Release
+
+# Section lists in status and mine stop here and say "…and N more".
+MAX_LINES_PER_SECTION = 15
+
+
+def text_message(text: str) -> Message:
+    """A one-section message whose text the caller has already rendered (and escaped)."""
+    return Message(text=text, blocks=[section(text)])
+
+
+def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
+    """A one-section message from a template macro, e.g. ``reply("replies", "claimed", d)``."""
+    return text_message(str(getattr(words(kind, lang), macro)(*args)))
+
+
+def error(message: str, usage: str | None = None, *, lang: str = "en") -> Message:
+    return reply("replies", "error", message, usage or "", lang=lang)
+
+
+def checklist_item(
+    deliverable: Deliverable,
+    *,
+    blocker: Blocker | None,
+    waiting_on: Sequence[str],
+    today: date,
+    lang: str = "en",
+) -> Message:
+    w = words("checklist", lang)
+    days_left = (deliverable.due_date - today).days
+    blocks = [section(str(w.item(deliverable, blocker, list(waiting_on), days_left)))]
+    hint = str(w.hint(deliverable)).strip()
+    if hint:
+        blocks.append(context(hint))
+    return Message(text=str(w.fallback(deliverable)), blocks=blocks)
+
+
+def overview(release: Release, *, playbook: str, total: int, lang: str = "en") -> Message:
+    w = words("overview", lang)
+    title = str(w.title(release))
+    return Message(
+        text=f"{title}: release overview",
+        blocks=[header(title), section(str(w.facts(release, playbook, total))), context(str(w.how()))],
+    )
+
+
+def channel_topic(release: Release, lang: str = "en") -> str:
+    return str(words("overview", lang).topic(release))[:250]
+
+
+def status(snap: Snapshot, *, lang: str = "en") -> Message:
+    """The release channel's ``/release status``: headline, then each non-empty list."""
+    w = words("status", lang)
+    title = str(words("overview", lang).title(snap.release))
+    blocks = [header(title), section(str(w.headline(snap, progress_bar(snap.percent))))]
+    today = snap.today
+    sections = [
+        ("overdue", [str(w.overdue_line(d, today)) for d in snap.overdue]),
+        ("blocked", [str(w.blocked_line(b, _age_days(b.blocker, today))) for b in snap.blocked]),
+        ("due_soon", [str(w.due_line(d)) for d in snap.due_soon]),
+        ("unclaimed", [str(w.due_line(d)) for d in snap.unclaimed_soon]),
+        ("upstream", [str(w.upstream_line(d)) for d in snap.at_risk_upstream]),
+        ("recent", [str(w.done_line(d)) for d in snap.recently_done]),
+    ]
+    shown = [(name, lines) for name, lines in sections if lines]
+    if not any(name in {"overdue", "blocked", "due_soon"} for name, _ in shown):
+        blocks.append(section(str(w.nothing_pressing())))
+    for name, lines in shown:
+        blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, w)))
+    fallback = f"{title}: {snap.days_to_release} days to release, {snap.percent}% done, {snap.health}"
+    return Message(text=fallback, blocks=blocks)
+
+
+def portfolio(snaps: Sequence[Snapshot], *, lang: str = "en") -> Message:
+    """One line per active release, soonest first."""
+    w = words("status", lang)
+    if not snaps:
+        return text_message(str(w.no_releases()))
+    lines = [str(w.portfolio_line(s, progress_bar(s.percent))) for s in snaps]
+    title = str(w.portfolio_title(len(snaps)))
+    body = _chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)
+    return Message(text=f"{title}\n" + "\n".join(lines[:20]), blocks=[header(title), *body])
+
+
+def mine(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
+    w = words("status", lang)
+    if not items:
+        return text_message(str(w.mine_empty()))
+    lines = [str(w.mine_line(d, r, today)) for d, r in items]
+    title = str(w.mine_title(len(items)))
+    return Message(text=title, blocks=[header(title), *_chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)])
+
+
+def help_message(usages: Sequence, *, topic: str | None = None) -> Message:
+    """Every subcommand with an example (or just the one asked about)."""
+    chosen = [u for u in usages if topic is None or u.name == topic] or list(usages)
+    lines = [f"*{u.name}* · `/release {u.syntax}`\n{u.summary}\n_e.g._ `/release {u.example}`" for u in chosen]
+    title = "Releasebot: /release commands"
+    blocks = [header(title)]
+    for group in _group(lines, size=6):
+        blocks.append(section("\n\n".join(group)))
+    blocks.append(divider())
+    blocks.append(
+        context(
+            "Deliverables are named by key, name or a unique prefix. React :white_check_mark: on a checklist "
+            "message to mark it done, :raised_hand: to claim it."
+        )
+    )
+    return Message(text=title + "\n" + "\n".join(f"/release {u.syntax}" for u in chosen), blocks=blocks)
+
+
+def _listing(title: str, lines: list[str], w) -> str:
+    capped = lines[:MAX_LINES_PER_SECTION]
+    if len(lines) > MAX_LINES_PER_SECTION:
+        capped.append(str(w.more(len(lines) - MAX_LINES_PER_SECTION)))
+    return line_list([title, *capped], more=str(w.more("{n}")))
+
+
+def _chunks(lines: list[str], w, *, room: int) -> list[dict]:
+    """Lines packed into as few sections as fit, at most ``room`` blocks, the last saying what was left out."""
+    blocks: list[dict] = []
+    for group in _group(lines, size=20):
+        blocks.append(section("\n".join(group)))
+    if len(blocks) > room:
+        left = len(lines) - 20 * (room - 1)
+        blocks = [*blocks[: room - 1], section(str(w.more(left)))]
+    return blocks
+
+
+def _group(items: list[str], *, size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _age_days(blocker: Blocker, today: date) -> int:
+    return max(0, (today - blocker.raised_at.date()).days)
+
+
+def home(
+    items: Sequence[tuple[Deliverable, Release]], snaps: Sequence[Snapshot], *, today: date, lang: str = "en"
+) -> dict:
+    """The App Home view: my deliverables, then the portfolio, within the 100-block limit."""
+    blocks = [*mine(items, today=today, lang=lang).blocks, divider(), *portfolio(snaps, lang=lang).blocks]
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

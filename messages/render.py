@@ -1,0 +1,130 @@
+"""Jinja2 for the words, Python for the Block Kit structure.
+
+Each message kind has a template file of macros (``templates/<lang>/<kind>.j2``);
+builders call the macros for text and assemble blocks here, within Slack's limits.
+User text is escaped with the ``mrkdwn`` filter (``& < >`` only: HTML autoescape is
+the wrong escaper for Slack), so a title or reason containing ``<!channel>`` never pings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.dates import format_date
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Slack's Block Kit limits (docs.slack.dev block reference).
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_MESSAGE_TEXT = 40_000
+
+
+def escape_mrkdwn(value: Any) -> str:
+    """Escape user text for mrkdwn: Slack's three control characters and nothing else."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def user_mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else ""
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["mrkdwn"] = escape_mrkdwn
+    env.filters["mention"] = user_mention
+    env.filters["day"] = format_date
+    return env
+
+
+def words(kind: str, lang: str = "en") -> Any:
+    """The macros of one message kind, in the requested language (English when missing)."""
+    env = environment()
+    name = f"{lang}/{kind}.j2"
+    if not (TEMPLATES / name).exists():
+        name = f"en/{kind}.j2"
+    return env.get_template(name).module
+
+
+@dataclass
+class Message:
+    """What one Slack message needs: blocks, and the plain-text fallback for notifications."""
+
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = clip(self.text.strip() or "Releasebot", MAX_MESSAGE_TEXT)
+        if len(self.blocks) > MAX_MESSAGE_BLOCKS:
+            raise ValueError(f"{len(self.blocks)} blocks exceed Slack's {MAX_MESSAGE_BLOCKS}")
+
+    def as_kwargs(self) -> dict:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
+
+
+def fields_section(pairs: list[str]) -> dict:
+    return {
+        "type": "section",
+        "fields": [{"type": "mrkdwn", "text": clip(p, MAX_FIELD_TEXT)} for p in pairs[:MAX_FIELDS]],
+    }
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_TEXT), "emoji": True}}
+
+
+def context(*texts: str) -> dict:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(t, MAX_SECTION_TEXT)} for t in texts[:MAX_CONTEXT_ELEMENTS]],
+    }
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def line_list(lines: list[str], *, more: str, limit: int = MAX_SECTION_TEXT) -> str:
+    """Join lines into one section's text; what does not fit ends in "…and N more"."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        tail = more.format(n=len(lines) - index)
+        if used + len(line) + 1 + len(tail) + 1 > limit:
+            return "\n".join([*kept, tail])
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def capped_lines(lines: list[str], *, cap: int, more: str) -> list[str]:
+    """At most ``cap`` lines, the last saying how many more there are."""
+    if len(lines) <= cap:
+        return lines
+    return [*lines[: cap - 1], more.format(n=len(lines) - cap + 1)]

@@ -1,0 +1,45 @@
+"""Mutual exclusion for work that must not run twice at once (syncing one release's checklist).
+
+Within a process a threading lock; across processes on PostgreSQL an advisory lock as well.
+SQLite deployments are one process, so the threading lock is enough there.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+_local_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+_guard = threading.Lock()
+# Keeps our advisory lock ids apart from any other application's on the same database.
+NAMESPACE = 0x52424F54  # "RBOT"
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str, number: int) -> Iterator[None]:
+    with _guard:
+        local = _local_locks[f"{name}:{number}"]
+    with local:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        keys = {"space": _int32(zlib.crc32(name.encode()) ^ NAMESPACE), "number": _int32(number)}
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:space, :number)"), keys)
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:space, :number)"), keys)
+                connection.commit()
+
+
+def _int32(value: int) -> int:
+    """PostgreSQL's two-key advisory locks take signed 32-bit integers."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value

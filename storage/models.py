@@ -1,0 +1,199 @@
+"""SQLModel tables: everything Releasebot remembers.
+
+Every row carries the Slack ``team_id`` it belongs to, and every query in
+``storage.queries`` filters on it, so one workspace never sees another's data.
+Timestamps are stored as timezone-aware UTC; they are only ever shown to people
+converted into a local timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The default for created/changed columns; business logic takes ``now`` as a parameter."""
+    return datetime.now(UTC)
+
+
+def _ts_column(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index))
+
+
+class ReleaseState(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class DeliverableState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    REMOVED = "removed"
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (team) and its settings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(unique=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    timezone: str = Field(default="Europe/London", max_length=64)
+    language: str = Field(default="en", max_length=8)
+    created_at: datetime | None = _ts_column()
+
+
+class Person(SQLModel, table=True):
+    """What Slack told us about a user (``users.info``), cached so the ack path rarely waits on Slack."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    name: str = Field(default="", max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    is_admin: bool = False
+    is_owner: bool = False
+    fetched_at: datetime | None = _ts_column()
+
+
+class Release(SQLModel, table=True):
+    """One release campaign, tied to its Slack channel once that exists."""
+
+    __table_args__ = (
+        Index("ix_release_team_state_date", "team_id", "state", "release_date"),
+        UniqueConstraint("team_id", "channel_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    title: str = Field(max_length=255)
+    artist: str | None = Field(default=None, max_length=255)
+    release_date: date
+    playbook: str = Field(max_length=64)
+    timezone: str = Field(default="Europe/London", max_length=64)
+    state: str = Field(default=ReleaseState.ACTIVE, max_length=16)
+    channel_id: str | None = Field(default=None, max_length=32)
+    channel_name: str | None = Field(default=None, max_length=80)
+    overview_ts: str | None = Field(default=None, max_length=32)
+    pm_id: str | None = Field(default=None, max_length=32)
+    created_by: str = Field(max_length=32)
+    team_members: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Where to tell the creator that set-up finished (a slash command's response_url).
+    setup_response_url: str | None = Field(default=None, max_length=1024)
+    setup_error: str | None = Field(default=None, max_length=255)
+    created_at: datetime | None = _ts_column()
+    updated_at: datetime | None = _ts_column()
+
+
+class Deliverable(SQLModel, table=True):
+    """One checklist item of a release; its Slack message is the reaction target."""
+
+    __table_args__ = (
+        UniqueConstraint("release_id", "key"),
+        Index("ix_deliverable_team_message", "team_id", "channel_id", "message_ts"),
+        Index("ix_deliverable_team_owner_state", "team_id", "owner_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=255)
+    team: str = Field(default="", max_length=32)
+    description: str = Field(default="", max_length=500)
+    position: int = 0
+    offset_days: int = 0
+    due_date: date
+    due_pinned: bool = False
+    hard: bool = False
+    state: str = Field(default=DeliverableState.OPEN, max_length=16)
+    owner_id: str | None = Field(default=None, max_length=32)
+    done_by: str | None = Field(default=None, max_length=32)
+    done_at: datetime | None = _ts_column()
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    # Bumped on every change; the checklist message is re-rendered while rendered_version lags.
+    version: int = 1
+    rendered_version: int = 0
+    updated_at: datetime | None = _ts_column()
+
+
+class Dependency(SQLModel, table=True):
+    """``deliverable_id`` cannot really start before ``depends_on_id`` is done."""
+
+    __table_args__ = (UniqueConstraint("deliverable_id", "depends_on_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    depends_on_id: int = Field(foreign_key="deliverable.id", index=True)
+
+
+class Blocker(SQLModel, table=True):
+    """A raised blocker; resolved ones stay as history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    reason: str = Field(max_length=1000)
+    raised_by: str = Field(max_length=32)
+    raised_at: datetime | None = _ts_column(nullable=False)
+    resolved_by: str | None = Field(default=None, max_length=32)
+    resolved_at: datetime | None = _ts_column()
+
+
+class Claim(SQLModel, table=True):
+    """Ownership history: who held a deliverable, from when, until when, and who put them there."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    user_id: str = Field(max_length=32)
+    assigned_by: str = Field(max_length=32)
+    claimed_at: datetime | None = _ts_column(nullable=False)
+    released_at: datetime | None = _ts_column()
+
+
+class Activity(SQLModel, table=True):
+    """The activity log: every change, who made it and when. Standups and reports read it."""
+
+    __table_args__ = (Index("ix_activity_team_release_at", "team_id", "release_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int | None = Field(default=None, foreign_key="release.id")
+    deliverable_id: int | None = Field(default=None, foreign_key="deliverable.id")
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=32)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime | None = _ts_column(nullable=False)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack event ids already handled, so retries and duplicates change nothing."""
+
+    __table_args__ = (UniqueConstraint("team_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    event_id: str = Field(max_length=64)
+    received_at: datetime | None = _ts_column(nullable=False)
+
+
+class Reaction(SQLModel, table=True):
+    """A done-reaction (✅ and friends) on a checklist message: removing the last one reopens it."""
+
+    __table_args__ = (UniqueConstraint("deliverable_id", "user_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    user_id: str = Field(max_length=32)
+    name: str = Field(max_length=64)

@@ -1,0 +1,299 @@
+"""Loads and saves, always scoped by Slack team id.
+
+Functions take the session keyword-only and return plain models. Collections a
+message needs are loaded in a fixed number of round trips, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Activity,
+    Blocker,
+    Claim,
+    Deliverable,
+    DeliverableState,
+    Dependency,
+    Person,
+    ProcessedEvent,
+    Reaction,
+    Release,
+    ReleaseState,
+    Workspace,
+)
+
+
+@dataclass
+class ReleaseBundle:
+    """A release with everything its status, checklist and standup need, loaded in five queries."""
+
+    release: Release
+    deliverables: list[Deliverable]
+    open_blockers: dict[int, Blocker] = field(default_factory=dict)
+    upstream: dict[int, list[int]] = field(default_factory=dict)
+
+    def by_id(self) -> dict[int, Deliverable]:
+        return {d.id: d for d in self.deliverables}
+
+    @property
+    def live(self) -> list[Deliverable]:
+        """Deliverables not removed, in checklist order."""
+        return [d for d in self.deliverables if d.state != DeliverableState.REMOVED]
+
+
+def get_or_create_workspace(*, session: Session, team_id: str, default_timezone: str | None = None) -> Workspace:
+    workspace = session.exec(select(Workspace).where(Workspace.team_id == team_id)).first()
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, timezone=default_timezone or "Europe/London")
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None:
+    return session.exec(select(Person).where(Person.team_id == team_id, Person.user_id == user_id)).first()
+
+
+def save_person(*, session: Session, person: Person) -> Person:
+    existing = get_person(session=session, team_id=person.team_id, user_id=person.user_id)
+    if existing is None:
+        session.add(person)
+        return person
+    for name in ("name", "tz", "locale", "is_admin", "is_owner", "fetched_at"):
+        setattr(existing, name, getattr(person, name))
+    session.add(existing)
+    return existing
+
+
+def release_in_channel(*, session: Session, team_id: str, channel_id: str) -> Release | None:
+    return session.exec(
+        select(Release).where(Release.team_id == team_id, Release.channel_id == channel_id)
+    ).first()
+
+
+def get_release(*, session: Session, team_id: str, release_id: int) -> Release | None:
+    return session.exec(select(Release).where(Release.team_id == team_id, Release.id == release_id)).first()
+
+
+def active_releases(*, session: Session, team_id: str) -> list[Release]:
+    return list(
+        session.exec(
+            select(Release)
+            .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
+            .order_by(Release.release_date, Release.id)
+        )
+    )
+
+
+def taken_channel_names(*, session: Session, team_id: str) -> set[str]:
+    names = session.exec(
+        select(Release.channel_name).where(Release.team_id == team_id, col(Release.channel_name).is_not(None))
+    )
+    return set(names)
+
+
+def load_bundles(*, session: Session, team_id: str, releases: list[Release]) -> list[ReleaseBundle]:
+    """Deliverables, open blockers and dependencies for many releases in three queries."""
+    if not releases:
+        return []
+    ids = [r.id for r in releases]
+    deliverables = session.exec(
+        select(Deliverable)
+        .where(Deliverable.team_id == team_id, col(Deliverable.release_id).in_(ids))
+        .order_by(Deliverable.release_id, Deliverable.position, Deliverable.id)
+    ).all()
+    per_release: dict[int, list[Deliverable]] = defaultdict(list)
+    for item in deliverables:
+        per_release[item.release_id].append(item)
+    deliverable_ids = [d.id for d in deliverables]
+    blockers = session.exec(
+        select(Blocker).where(
+            Blocker.team_id == team_id,
+            col(Blocker.deliverable_id).in_(deliverable_ids),
+            col(Blocker.resolved_at).is_(None),
+        )
+    ).all()
+    dependencies = session.exec(
+        select(Dependency).where(Dependency.team_id == team_id, col(Dependency.deliverable_id).in_(deliverable_ids))
+    ).all()
+    release_of = {d.id: d.release_id for d in deliverables}
+    bundles = {r.id: ReleaseBundle(release=r, deliverables=per_release[r.id]) for r in releases}
+    for blocker in blockers:
+        bundles[release_of[blocker.deliverable_id]].open_blockers[blocker.deliverable_id] = blocker
+    for dependency in dependencies:
+        bundle = bundles[release_of[dependency.deliverable_id]]
+        bundle.upstream.setdefault(dependency.deliverable_id, []).append(dependency.depends_on_id)
+    return [bundles[r.id] for r in releases]
+
+
+def load_bundle(*, session: Session, release: Release) -> ReleaseBundle:
+    return load_bundles(session=session, team_id=release.team_id, releases=[release])[0]
+
+
+def deliverable_by_message(*, session: Session, team_id: str, channel_id: str, ts: str) -> Deliverable | None:
+    return session.exec(
+        select(Deliverable).where(
+            Deliverable.team_id == team_id, Deliverable.channel_id == channel_id, Deliverable.message_ts == ts
+        )
+    ).first()
+
+
+def open_deliverables_of(*, session: Session, team_id: str, owner_id: str) -> list[tuple[Deliverable, Release]]:
+    rows = session.exec(
+        select(Deliverable, Release)
+        .join(Release, Release.id == Deliverable.release_id)
+        .where(
+            Deliverable.team_id == team_id,
+            Deliverable.owner_id == owner_id,
+            Deliverable.state == DeliverableState.OPEN,
+            Release.state == ReleaseState.ACTIVE,
+        )
+        .order_by(Deliverable.due_date, Release.release_date)
+    ).all()
+    return [(d, r) for d, r in rows]
+
+
+def deliverables_needing_render(*, session: Session, release_id: int) -> list[Deliverable]:
+    """Checklist messages that are missing or older than their deliverable."""
+    return list(
+        session.exec(
+            select(Deliverable)
+            .where(
+                Deliverable.release_id == release_id,
+                col(Deliverable.rendered_version) < col(Deliverable.version),
+            )
+            .order_by(Deliverable.position, Deliverable.id)
+        )
+    )
+
+
+def releases_needing_sync(*, session: Session) -> list[Release]:
+    """Active releases anywhere whose channel or checklist is not yet what the database says."""
+    lagging = select(Deliverable.release_id).where(col(Deliverable.rendered_version) < col(Deliverable.version))
+    return list(
+        session.exec(
+            select(Release).where(
+                Release.state == ReleaseState.ACTIVE,
+                (col(Release.channel_id).is_(None)) | (col(Release.id).in_(lagging)),
+            )
+        )
+    )
+
+
+def open_blocker(*, session: Session, deliverable_id: int) -> Blocker | None:
+    return session.exec(
+        select(Blocker).where(Blocker.deliverable_id == deliverable_id, col(Blocker.resolved_at).is_(None))
+    ).first()
+
+
+def open_claim(*, session: Session, deliverable_id: int) -> Claim | None:
+    return session.exec(
+        select(Claim).where(Claim.deliverable_id == deliverable_id, col(Claim.released_at).is_(None))
+    ).first()
+
+
+def downstream_of(*, session: Session, deliverable_id: int) -> list[Deliverable]:
+    return list(
+        session.exec(
+            select(Deliverable)
+            .join(Dependency, Dependency.deliverable_id == Deliverable.id)
+            .where(Dependency.depends_on_id == deliverable_id)
+        )
+    )
+
+
+def add_dependencies(*, session: Session, team_id: str, pairs: Iterable[tuple[int, int]]) -> None:
+    for deliverable_id, depends_on_id in pairs:
+        session.add(Dependency(team_id=team_id, deliverable_id=deliverable_id, depends_on_id=depends_on_id))
+
+
+def log_activity(
+    *,
+    session: Session,
+    team_id: str,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    release_id: int | None = None,
+    deliverable_id: int | None = None,
+    **detail,
+) -> None:
+    session.add(
+        Activity(
+            team_id=team_id,
+            release_id=release_id,
+            deliverable_id=deliverable_id,
+            actor_id=actor_id,
+            action=action,
+            detail=detail,
+            at=at,
+        )
+    )
+
+
+def recent_activity(*, session: Session, team_id: str, release_id: int, since: datetime) -> list[Activity]:
+    return list(
+        session.exec(
+            select(Activity)
+            .where(Activity.team_id == team_id, Activity.release_id == release_id, col(Activity.at) >= since)
+            .order_by(Activity.at)
+        )
+    )
+
+
+def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime) -> bool:
+    """Record an event id; False when it was already processed (a retry or a duplicate)."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(team_id=team_id, event_id=event_id, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def add_reaction(*, session: Session, deliverable: Deliverable, user_id: str, name: str) -> bool:
+    try:
+        with session.begin_nested():
+            session.add(
+                Reaction(team_id=deliverable.team_id, deliverable_id=deliverable.id, user_id=user_id, name=name)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def remove_reaction(*, session: Session, deliverable: Deliverable, user_id: str, name: str) -> int:
+    """Forget one reaction and say how many done-reactions remain on the deliverable."""
+    row = session.exec(
+        select(Reaction).where(
+            Reaction.deliverable_id == deliverable.id, Reaction.user_id == user_id, Reaction.name == name
+        )
+    ).first()
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return session.exec(
+        select(func.count()).select_from(Reaction).where(Reaction.deliverable_id == deliverable.id)
+    ).one()
+
+
+def release_due_counts(*, session: Session, team_id: str, today: date) -> dict[int, int]:
+    """Overdue open deliverables per active release (for the portfolio line)."""
+    rows = session.exec(
+        select(Deliverable.release_id, func.count())
+        .where(
+            Deliverable.team_id == team_id,
+            Deliverable.state == DeliverableState.OPEN,
+            col(Deliverable.due_date) < today,
+        )
+        .group_by(Deliverable.release_id)
+    ).all()
+    return dict(rows)

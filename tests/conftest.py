@@ -1,0 +1,80 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+the Slack Web API stand-in with a small label's people, and the app served over HTTP."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from storage.db import make_engine, migrate
+from tests.harness import BotUnderTest, Clock, utc
+from tests.standin import SlackStandIn
+
+# A label's people, as the stand-in knows them.
+PM = "UPMPAULA"
+ARTIST_MANAGER = "UMGRMIKA"
+DESIGNER = "UDESIGNDE"
+DISTRIBUTION = "UDISTRODA"
+ADMIN = "UADMINAL"
+OUTSIDER = "UOUTSIDER"
+
+# A Monday morning in Berlin, well ahead of the releases the tests plan.
+MONDAY = utc(2027, 1, 4, 9, 0)
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine():
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database(request, tmp_path):
+    """A migrated, empty database and its URL."""
+    if POSTGRES_URL:
+        engine = request.getfixturevalue("_postgres_engine")
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        yield engine, POSTGRES_URL
+        return
+    url = f"sqlite:///{tmp_path / 'releasebot.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine, url
+    engine.dispose()
+
+
+@pytest.fixture
+def standin():
+    with SlackStandIn() as slack:
+        slack.add_user(PM, name="paula", tz="Europe/Berlin")
+        slack.add_user(ARTIST_MANAGER, name="mika", tz="America/New_York")
+        slack.add_user(DESIGNER, name="dee", tz="Europe/London")
+        slack.add_user(DISTRIBUTION, name="dara", tz="Europe/Berlin")
+        slack.add_user(ADMIN, name="alex", tz="Europe/Berlin", is_admin=True)
+        slack.add_user(OUTSIDER, name="olli", tz="Europe/Berlin")
+        yield slack
+
+
+@pytest.fixture
+def clock():
+    return Clock(MONDAY)
+
+
+@pytest.fixture
+def bot(database, standin, clock):
+    engine, url = database
+    running = BotUnderTest(standin=standin, engine=engine, clock=clock, database_url=url).start()
+    yield running
+    running.stop()

@@ -1,0 +1,127 @@
+"""Drives the real Releasebot app over HTTP, signed exactly as Slack signs, against the Web API stand-in."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.app import build_app
+from bot.server import SLACK_PATH, make_server
+from bot.settings import load_settings
+from tests import slackreq
+from tests.standin import SlackStandIn
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+TEAM = "T0RELEASE"
+
+
+class Clock:
+    """A settable clock: the app reads time only through it."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict
+    elapsed: float
+
+    @property
+    def text(self) -> str:
+        """All the words of the reply: fallback text plus every block's text."""
+        parts = [self.body.get("text", "")]
+        for block in self.body.get("blocks", []):
+            parts.append(json.dumps(block, ensure_ascii=False))
+        return "\n".join(parts)
+
+    @property
+    def public(self) -> bool:
+        return self.body.get("response_type") == "in_channel"
+
+
+@dataclass
+class BotUnderTest:
+    """The app served by waitress on a free port, plus helpers to talk to it like Slack does."""
+
+    standin: SlackStandIn
+    engine: object
+    clock: Clock
+    database_url: str
+    server: object = None
+    runtime: object = None
+    url: str = ""
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def start(self) -> BotUnderTest:
+        settings = load_settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=self.standin.base_url,
+            database_url=self.database_url,
+            releasebot_admins="",
+        )
+        app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
+        self.server = make_server(app, self.engine, host="127.0.0.1", port=0, threads=8)
+        threading.Thread(target=self.server.run, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        return self
+
+    def stop(self) -> None:
+        if self.runtime is not None:
+            self.runtime.followup.wait_idle()
+            self.runtime.followup.shutdown()
+        if self.server is not None:
+            self.server.close()
+
+    # -- requests, as Slack sends them ---------------------------------------------------------
+    def post(self, body: str, *, content_type: str, headers: dict | None = None, sign: bool = True) -> tuple:
+        sent = dict(headers or {})
+        if sign:
+            sent |= slackreq.sign(body, SIGNING_SECRET)
+        sent["Content-Type"] = content_type
+        return slackreq.post(self.url + SLACK_PATH, body, sent)
+
+    def command(self, text: str, *, user: str, channel: str = "CGENERAL", channel_name: str = "general") -> Reply:
+        key = f"cmd{next(self._ids)}"
+        body = slackreq.slash_command_body(
+            text,
+            user_id=user,
+            channel_id=channel,
+            channel_name=channel_name,
+            team_id=TEAM,
+            response_url=self.standin.response_url(key),
+            trigger_id=f"trigger-{key}",
+        )
+        started = time.perf_counter()
+        status, _headers, raw = self.post(body, content_type="application/x-www-form-urlencoded")
+        elapsed = time.perf_counter() - started
+        return Reply(status, json.loads(raw) if raw else {}, elapsed)
+
+    def event(self, inner: dict, *, event_id: str | None = None, retry: int | None = None) -> tuple:
+        body = slackreq.event_body(inner, team_id=TEAM, event_id=event_id or f"Ev{next(self._ids):08d}")
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        return self.post(body, content_type="application/json", headers=headers)
+
+    def react(self, name: str, *, user: str, channel: str, ts: str, added: bool = True, **kw) -> tuple:
+        return self.event(slackreq.reaction_event(name, user=user, channel=channel, ts=ts, added=added), **kw)
+
+    def settle(self) -> None:
+        """Wait for the work done after acks (channel set-up, checklist updates, DMs)."""
+        self.runtime.followup.wait_idle()
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
