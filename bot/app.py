@@ -17,6 +17,7 @@ from bot.people import Directory
 from bot.playbooks import load_playbooks
 from bot.sender import Sender, make_client
 from bot.settings import Settings
+from bot.ticker import Ticker
 from handlers import register_all
 from handlers.runtime import Runtime
 
@@ -47,7 +48,8 @@ def build_app(
     )
     followup = FollowUp(engine, sender, directory, respond=respond_via_url, clock=clock)
     runtime = Runtime(
-        engine=engine, sender=sender, directory=directory, services=services, followup=followup, clock=clock
+        engine=engine, sender=sender, directory=directory, services=services, followup=followup,
+        ticker=Ticker(engine, sender), clock=clock,
     )
     app = App(
         client=client,

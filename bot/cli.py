@@ -1,4 +1,4 @@
-"""The ``releasebot`` command: serve, run, migrate.
+"""The ``releasebot`` command: serve, run, migrate, tick.
 
 Settings and logging are set up here, once, and passed down; nothing reads the
 environment at import time.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import UTC, datetime
 
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import make_engine, migrate
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="serve Slack's HTTP requests on $PORT (POST /slack/events, GET /healthz)")
     sub.add_parser("run", help="Socket Mode when SLACK_APP_TOKEN is set, otherwise serve")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    tick = sub.add_parser("tick", help="run one scheduler tick and exit (cron, Heroku Scheduler, tests)")
+    tick.add_argument("--now", type=_instant, help="the instant to tick at, ISO-8601 (default: now)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -31,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"releasebot: {error}", file=sys.stderr)
         return 2
+    if args.command == "tick":
+        return _tick(settings, args.now)
     if args.command == "run" and settings.slack_app_token is not None:
         return _socket_mode(settings)
     return _serve(settings)
@@ -45,14 +50,35 @@ def _migrate() -> int:
     return 0
 
 
-def _start(settings: Settings):
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 instant: {text} (e.g. 2027-03-01T09:30:00+01:00)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _start(settings: Settings, *, schedule: bool = True):
+    from bot import scheduler
     from bot.app import build_app
 
     engine = make_engine(settings.database_url)
     migrate(engine)
     app, runtime = build_app(settings, engine)
     runtime.followup.reconcile()
+    if schedule and settings.releasebot_scheduler == "on":
+        scheduler.start(runtime.ticker, runtime.followup, clock=runtime.clock)
     return app, runtime, engine
+
+
+def _tick(settings: Settings, now: datetime | None) -> int:
+    from bot.scheduler import run_tick
+
+    _app, runtime, _engine = _start(settings, schedule=False)
+    run_tick(runtime.ticker, runtime.followup, now or datetime.now(UTC))
+    runtime.followup.wait_idle(timeout=600)
+    runtime.followup.shutdown()
+    return 0
 
 
 def _serve(settings: Settings) -> int:

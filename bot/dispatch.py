@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot import commands as c
-from bot import releasing, working
+from bot import releasing, working, workspace_settings
 from bot.creating import NEW_USAGE, Catalogue, create_release
 from bot.errors import UserError
 from bot.outcome import Outcome, Request
@@ -38,6 +38,7 @@ ROOM_ACTIONS: dict[type, Callable[..., Outcome]] = {
     c.Done: working.done,
     c.Reopen: working.reopen,
     c.Add: working.add,
+    c.Snooze: working.snooze,
 }
 # ...and those only the release's managers may run.
 MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {
@@ -60,6 +61,10 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         return create_release(
             cmd, session=session, request=request, catalogue=services.catalogue, timezone=timezone
         )
+    if isinstance(cmd, c.Settings):
+        lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
+        return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup,
+                                         admins=services.admins)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone)
     release = queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id)
@@ -79,7 +84,7 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if type(cmd) in MANAGED_ACTIONS:
         lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return MANAGED_ACTIONS[type(cmd)](room, cmd, lookup=lookup, admins=services.admins)
-    raise UserError(f"`{type(cmd).__name__.lower()}` is not available yet. `/release help` lists what is.")
+    raise UserError(f"`{type(cmd).__name__.lower()}` cannot be used here. `/release help` lists what can.")
 
 
 def _elsewhere(session: Session, request: Request):

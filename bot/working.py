@@ -298,3 +298,16 @@ def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset
     room.log("removed", d)
     return room.changed(builders.reply("replies", "removed", d, room.request.user_id), public=True)
 
+
+
+def snooze(room: Room, cmd: c.Snooze) -> Outcome:
+    """Quiet reminders for one deliverable until a day; escalations still run."""
+    d = room.find(cmd.ref)
+    _require_open(d, "snooze it")
+    if cmd.until <= room.today:
+        raise UserError("Snooze until a day after today, e.g. `tomorrow`, `next monday` or `2027-02-01`.",
+                        "snooze <deliverable> <until>")
+    d.snoozed_until = cmd.until
+    room.session.add(d)
+    room.log("snoozed", d, until=cmd.until.isoformat())
+    return Outcome(reply=builders.reply("replies", "snoozed", d))

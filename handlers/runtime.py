@@ -12,6 +12,7 @@ from bot.dispatch import Services
 from bot.followup import FollowUp
 from bot.people import Directory
 from bot.sender import Sender
+from bot.ticker import Ticker
 
 
 @dataclass
@@ -21,4 +22,5 @@ class Runtime:
     directory: Directory
     services: Services
     followup: FollowUp
+    ticker: Ticker
     clock: Callable[[], datetime]

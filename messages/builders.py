@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from bot.health import Snapshot, progress_bar
 from messages.render import (
@@ -12,6 +12,7 @@ from messages.render import (
     Message,
     context,
     divider,
+    escape_mrkdwn,
     header,
     line_list,
     section,
@@ -113,7 +114,11 @@ def mine(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str
 def help_message(usages: Sequence, *, topic: str | None = None) -> Message:
     """Every subcommand with an example (or just the one asked about)."""
     chosen = [u for u in usages if topic is None or u.name == topic] or list(usages)
-    lines = [f"*{u.name}* · `/release {u.syntax}`\n{u.summary}\n_e.g._ `/release {u.example}`" for u in chosen]
+    lines = [
+        f"*{u.name}* · `/release {escape_mrkdwn(u.syntax)}`\n{escape_mrkdwn(u.summary)}\n"
+        f"_e.g._ `/release {escape_mrkdwn(u.example)}`"
+        for u in chosen
+    ]
     title = "Releasebot: /release commands"
     blocks = [header(title)]
     for group in _group(lines, size=6):
@@ -125,7 +130,7 @@ def help_message(usages: Sequence, *, topic: str | None = None) -> Message:
             "message to mark it done, :raised_hand: to claim it."
         )
     )
-    return Message(text=title + "\n" + "\n".join(f"/release {u.syntax}" for u in chosen), blocks=blocks)
+    return Message(text=title + "\n" + "\n".join(f"/release {escape_mrkdwn(u.syntax)}" for u in chosen), blocks=blocks)
 
 
 def _listing(title: str, lines: list[str], w) -> str:
@@ -160,3 +165,48 @@ def home(
     """The App Home view: my deliverables, then the portfolio, within the 100-block limit."""
     blocks = [*mine(items, today=today, lang=lang).blocks, divider(), *portfolio(snaps, lang=lang).blocks]
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def standup(
+    snap: Snapshot,
+    *,
+    day: date,
+    done_since: Sequence[tuple[Deliverable, str]],
+    lang: str = "en",
+) -> Message | None:
+    """The morning digest for a release channel; ``None`` means a quiet day (one short line instead)."""
+    w = words("standup", lang)
+    st = words("status", lang)
+    open_items = [*snap.due_soon]
+    due_today = [d for d in open_items if d.due_date == day]
+    week_end = day + timedelta(days=6 - day.weekday())
+    due_week = [d for d in open_items if day < d.due_date <= week_end]
+    sections = [
+        ("done", [str(w.done_line(d, by)) for d, by in done_since]),
+        ("today", [str(w.due_line(d)) for d in due_today]),
+        ("week", [str(w.due_line(d)) for d in due_week]),
+        ("overdue", [str(st.overdue_line(d, day)) for d in snap.overdue]),
+        ("blocked", [str(st.blocked_line(b, _age_days(b.blocker, day))) for b in snap.blocked]),
+        ("upstream", [str(st.upstream_line(d)) for d in snap.at_risk_upstream]),
+        ("unclaimed", [str(w.due_line(d)) for d in snap.unclaimed_soon]),
+    ]
+    shown = [(name, lines) for name, lines in sections if lines]
+    if not shown:
+        return None
+    title = f"{words('overview', lang).title(snap.release)} · {w.title(snap.release, day)}"
+    blocks = [header(title), section(str(st.headline(snap, progress_bar(snap.percent))))]
+    for name, lines in shown:
+        blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, st)))
+    return Message(text=f"{title}: {snap.percent}% done, {snap.health}", blocks=blocks)
+
+
+def quiet_standup(snap: Snapshot, *, lang: str = "en") -> Message:
+    return text_message(str(words("standup", lang).quiet(snap)))
+
+
+def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
+    """The owner's morning DM: soonest first, each with its release and channel."""
+    w = words("reminders", lang)
+    title = str(w.digest_title(len(items)))
+    lines = [str(w.digest_line(d, r, today)) for d, r in items]
+    return Message(text=title, blocks=[header(title), *_chunks(lines, words("status", lang), room=MAX_MESSAGE_BLOCKS - 1)])

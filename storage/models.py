@@ -44,6 +44,14 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=255)
     timezone: str = Field(default="Europe/London", max_length=64)
     language: str = Field(default="en", max_length=8)
+    standup_time: str = Field(default="09:30", max_length=5)
+    workdays: str = Field(default="mon,tue,wed,thu,fri", max_length=32)
+    holiday_country: str | None = Field(default=None, max_length=8)
+    escalation_channel: str | None = Field(default=None, max_length=32)
+    label_heads: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    quiet_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Post the one-line standup on days with nothing new and nothing due.
+    standup_when_quiet: bool = True
     created_at: datetime | None = _ts_column()
 
 
@@ -119,6 +127,7 @@ class Deliverable(SQLModel, table=True):
     done_at: datetime | None = _ts_column()
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
+    snoozed_until: date | None = None
     # Bumped on every change; the checklist message is re-rendered while rendered_version lags.
     version: int = 1
     rendered_version: int = 0
@@ -197,3 +206,42 @@ class Reaction(SQLModel, table=True):
     deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
     user_id: str = Field(max_length=32)
     name: str = Field(max_length=64)
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    STALE = "stale"
+
+
+class Outbox(SQLModel, table=True):
+    """Every scheduled message, claimed by a unique key before it is sent.
+
+    The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>``, ``digest:<user>:<day>``)
+    makes a message exist once however many processes tick at the same time; a row that failed
+    stays pending and later ticks retry it until it is sent, fails for good, or goes stale.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "key"),
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=160)
+    kind: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    text: str = Field(default="")
+    blocks: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    release_id: int | None = Field(default=None, foreign_key="release.id")
+    deliverable_id: int | None = Field(default=None, foreign_key="deliverable.id")
+    state: str = Field(default=OutboxState.PENDING, max_length=16)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=64)
+    created_at: datetime | None = _ts_column(nullable=False)
+    next_attempt_at: datetime | None = _ts_column()
+    lease_until: datetime | None = _ts_column()
+    expires_at: datetime | None = _ts_column()
+    sent_at: datetime | None = _ts_column()

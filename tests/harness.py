@@ -38,6 +38,7 @@ class Reply:
     status: int
     body: dict
     elapsed: float
+    response_key: str = ""
 
     @property
     def text(self) -> str:
@@ -108,7 +109,7 @@ class BotUnderTest:
         started = time.perf_counter()
         status, _headers, raw = self.post(body, content_type="application/x-www-form-urlencoded")
         elapsed = time.perf_counter() - started
-        return Reply(status, json.loads(raw) if raw else {}, elapsed)
+        return Reply(status, json.loads(raw) if raw else {}, elapsed, key)
 
     def event(self, inner: dict, *, event_id: str | None = None, retry: int | None = None) -> tuple:
         body = slackreq.event_body(inner, team_id=TEAM, event_id=event_id or f"Ev{next(self._ids):08d}")

@@ -1,0 +1,174 @@
+"""The time model: which standups, ladder steps and morning DMs are due at a given instant.
+
+Pure functions of plain values and ``now``; the tick (``bot.ticker``) asks these what is due,
+claims each answer in the outbox under its key, and sends. Every time is local: the release's
+timezone for channel posts, the recipient's own for DMs. Nobody ever reads UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DM_EARLIEST = time(9, 0)
+# Standups stop this long after release day.
+STANDUP_AFTER_RELEASE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A workspace's working days: weekdays, public holidays of its country, its own quiet days."""
+
+    workdays: frozenset[int] = frozenset(range(5))
+    holiday_country: str | None = None
+    quiet_days: frozenset[date] = frozenset()
+
+    def is_workday(self, day: date) -> bool:
+        if day.weekday() not in self.workdays or day in self.quiet_days:
+            return False
+        return not (self.holiday_country and day in _holidays(self.holiday_country, day.year))
+
+    def workdays_before(self, day: date, count: int) -> date:
+        """The workday ``count`` workdays before ``day``."""
+        current = day
+        while count > 0:
+            current -= timedelta(days=1)
+            if self.is_workday(current):
+                count -= 1
+        return current
+
+    def first_workday_after(self, day: date) -> date:
+        current = day + timedelta(days=1)
+        for _ in range(60):
+            if self.is_workday(current):
+                return current
+            current += timedelta(days=1)
+        return current
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, year: int):
+    return holidays.country_holidays(country, years=year)
+
+
+def parse_workdays(text: str) -> frozenset[int]:
+    """``mon,tue,wed,thu,fri`` or ``mon-fri`` → weekday numbers; raises ValueError on anything else."""
+    days: set[int] = set()
+    for part in text.replace(" ", "").lower().split(","):
+        if "-" in part:
+            first, last = (WEEKDAYS.index(p[:3]) for p in part.split("-", 1))
+            days.update(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
+        elif part:
+            days.add(WEEKDAYS.index(part[:3]))
+    if not days:
+        raise ValueError("no days")
+    return frozenset(days)
+
+
+def local(now: datetime, timezone: str) -> datetime:
+    return now.astimezone(ZoneInfo(timezone))
+
+
+def office_hours(now: datetime, timezone: str, calendar: Calendar) -> bool:
+    """Reminders reach a person (or a channel) from 09:00 local time, on workdays."""
+    here = local(now, timezone)
+    return calendar.is_workday(here.date()) and here.time() >= DM_EARLIEST
+
+
+def standup_day(
+    *, now: datetime, timezone: str, standup_at: time, calendar: Calendar, release_date: date
+) -> date | None:
+    """The local day whose standup is due at ``now``, if any.
+
+    Due from the standup time until midnight, so a standup missed while the bot was down is
+    posted once when it returns that same day, and never the day after.
+    """
+    here = local(now, timezone)
+    if here.time() < standup_at or not calendar.is_workday(here.date()):
+        return None
+    if here.date() > release_date + timedelta(days=STANDUP_AFTER_RELEASE_DAYS):
+        return None
+    return here.date()
+
+
+class Step(StrEnum):
+    UNCLAIMED = "unclaimed"
+    HEADS_UP = "heads-up"
+    DUE_TODAY = "due-today"
+    OVERDUE = "overdue"
+    ESCALATE = "escalate"
+
+
+@dataclass(frozen=True)
+class LadderRules:
+    """Per-workspace ladder settings (defaults from the product brief)."""
+
+    unclaimed_days_before: int = 7
+    heads_up_workdays: int = 2
+    escalate_days_late: int = 3
+    escalate_within_days_of_release: int = 7
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the ladder needs to know about one open deliverable."""
+
+    due: date
+    owner_id: str | None
+    hard: bool
+    release_date: date
+    snoozed_until: date | None = None
+
+
+@dataclass(frozen=True)
+class DueStep:
+    step: Step
+    # The day the step belongs to; a step whose day has passed is stale and never sent late.
+    day: date
+    to_owner: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def due_steps(
+    item: ItemFacts,
+    *,
+    today: date,
+    owner_today: date | None = None,
+    calendar: Calendar,
+    rules: LadderRules = LadderRules(),
+) -> list[DueStep]:
+    """Ladder steps due for ``item`` on ``today`` (the release's local day; DMs to the owner
+    go by ``owner_today``, the owner's own local day).
+
+    Reminders (unclaimed, heads-up, due-today, overdue) belong to one day and are skipped while
+    the item is snoozed; escalation holds for as long as its condition does, snooze or not.
+    """
+    steps: list[DueStep] = []
+    snoozed = item.snoozed_until is not None and today < item.snoozed_until
+    late_by = (today - item.due).days
+    if not snoozed:
+        ask_from = item.due - timedelta(days=rules.unclaimed_days_before)
+        if item.owner_id is None and ask_from <= today <= item.due and calendar.is_workday(today):
+            steps.append(DueStep(Step.UNCLAIMED, today))
+        if item.owner_id is not None:
+            owner_day = owner_today or today
+            if owner_day == calendar.workdays_before(item.due, rules.heads_up_workdays):
+                steps.append(DueStep(Step.HEADS_UP, owner_day, to_owner=True))
+            if owner_day == item.due:
+                steps.append(DueStep(Step.DUE_TODAY, owner_day, to_owner=True))
+        if late_by >= 1 and today == calendar.first_workday_after(item.due):
+            steps.append(DueStep(Step.OVERDUE, today))
+    days_to_release = (item.release_date - today).days
+    if late_by >= 1 and (
+        late_by >= rules.escalate_days_late
+        or days_to_release <= rules.escalate_within_days_of_release
+        or item.hard
+    ):
+        steps.append(DueStep(Step.ESCALATE, today, extra={"late_by": late_by}))
+    return steps

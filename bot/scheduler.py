@@ -1,0 +1,40 @@
+"""APScheduler runs one tick a minute inside ``serve`` and ``run`` (RELEASEBOT_SCHEDULER=off disables it).
+
+The job holds no state: each tick reads the database to decide what is due, so restarts
+and deploys lose nothing, and several processes may tick at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.followup import FollowUp
+from bot.ticker import Ticker
+
+log = logging.getLogger(__name__)
+
+
+def run_tick(ticker: Ticker, followup: FollowUp, now: datetime) -> None:
+    report = ticker.tick(now)
+    followup.reconcile()
+    if report.claimed or report.sent or report.failed:
+        log.info("tick: %s", report)
+
+
+def start(ticker: Ticker, followup: FollowUp, *, clock: Callable[[], datetime]) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        lambda: run_tick(ticker, followup, clock()),
+        IntervalTrigger(minutes=1),
+        id="tick",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.start()
+    return scheduler

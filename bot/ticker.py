@@ -1,0 +1,370 @@
+"""One tick: decide what is due at ``now``, claim it in the outbox, deliver what is pending.
+
+There is no scheduler job per release: every tick reads the database. Claims are unique
+outbox rows (``INSERT … ON CONFLICT DO NOTHING``), so any number of processes ticking at the
+same time send each message once; delivery leases rows with one ``UPDATE … RETURNING``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.health import snapshot
+from bot.outcome import utc
+from bot.schedule import (
+    Calendar,
+    DueStep,
+    ItemFacts,
+    Step,
+    due_steps,
+    local,
+    office_hours,
+    parse_workdays,
+    standup_day,
+)
+from bot.sender import PERMANENT_ERRORS, Sender, error_code
+from messages import builders
+from messages.render import Message, words
+from storage import queries
+from storage.db import session_scope
+from storage.models import Activity, DeliverableState, Outbox, OutboxState, Person, Release, Workspace
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+DELIVER_BATCH = 200
+DIGEST_HORIZON_DAYS = 7
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    stale: int = 0
+
+
+@dataclass
+class Planned:
+    """A message the tick wants to exist, under the key that makes it unique."""
+
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    message: Message
+    expires_at: datetime
+    release_id: int | None = None
+    deliverable_id: int | None = None
+
+
+@dataclass
+class _Team:
+    workspace: Workspace
+    calendar: Calendar
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def tz_of(self, user_id: str | None, fallback: str) -> str:
+        person = self.people.get(user_id or "")
+        return person.tz if person is not None and person.tz else fallback
+
+
+def calendar_of(workspace: Workspace) -> Calendar:
+    return Calendar(
+        workdays=parse_workdays(workspace.workdays),
+        holiday_country=workspace.holiday_country,
+        quiet_days=frozenset(date.fromisoformat(d) for d in workspace.quiet_days),
+    )
+
+
+class Ticker:
+    def __init__(self, engine: Engine, sender: Sender, *, retry_for: timedelta = timedelta(hours=6)):
+        self._engine = engine
+        self._sender = sender
+        self._retry_for = retry_for
+
+    def tick(self, now: datetime) -> TickReport:
+        now = utc(now)
+        report = TickReport()
+        with session_scope(self._engine) as session:
+            planned = plan(session, now=now)
+            report.claimed = claim(session, planned, now=now)
+        self.deliver(now, report)
+        return report
+
+    # -- delivery -------------------------------------------------------------------------------
+    def deliver(self, now: datetime, report: TickReport) -> None:
+        while True:
+            with session_scope(self._engine) as session:
+                batch = _lease(session, now=now)
+            if not batch:
+                return
+            for row in batch:
+                self._send(row, now, report)
+            if len(batch) < DELIVER_BATCH:
+                return
+
+    def _send(self, row: Outbox, now: datetime, report: TickReport) -> None:
+        values: dict = {"lease_until": None, "attempts": row.attempts + 1}
+        follow_up: Planned | None = None
+        try:
+            self._sender.post(row.channel, Message(text=row.text, blocks=row.blocks))
+            values |= {"state": OutboxState.SENT, "sent_at": now, "error": None}
+            report.sent += 1
+        except SlackApiError as error:
+            code = error_code(error)
+            if code in PERMANENT_ERRORS:
+                values |= {"state": OutboxState.FAILED, "error": code}
+                report.failed += 1
+                follow_up = self._failure_report(row, code, now)
+            else:
+                values |= self._retry_later(row, code, now, report)
+        except OSError as error:  # network trouble the client's own retries did not get past
+            values |= self._retry_later(row, type(error).__name__, now, report)
+        with session_scope(self._engine) as session:
+            session.execute(update(Outbox).where(col(Outbox.id) == row.id).values(**values))
+            if follow_up is not None:
+                claim(session, [follow_up], now=now)
+
+    def _retry_later(self, row: Outbox, code: str, now: datetime, report: TickReport) -> dict:
+        if row.expires_at is not None and utc(row.expires_at) <= now:
+            report.stale += 1
+            return {"state": OutboxState.STALE, "error": code}
+        report.retrying += 1
+        backoff = timedelta(seconds=min(30 * 2**row.attempts, 1800))
+        return {"error": code, "next_attempt_at": now + backoff}
+
+    def _failure_report(self, row: Outbox, code: str, now: datetime) -> Planned | None:
+        """Tell the release's PM, once, about a message no retry can deliver."""
+        if row.release_id is None or row.kind == "failure":
+            return None
+        with session_scope(self._engine) as session:
+            release = session.get(Release, row.release_id)
+        if release is None or not release.pm_id or release.pm_id == row.channel:
+            return None
+        target = f"<@{row.channel}>" if row.channel.startswith(("U", "W")) else f"<#{row.channel}>"
+        text = str(words("reminders").delivery_failed(row.kind, target, code))
+        return Planned(
+            team_id=row.team_id,
+            key=f"failure:{row.id}",
+            kind="failure",
+            channel=release.pm_id,
+            message=builders.text_message(text),
+            expires_at=now + self._retry_for,
+            release_id=release.id,
+        )
+
+
+def claim(session: Session, planned: list[Planned], *, now: datetime) -> int:
+    """Insert each planned message unless its key exists: one statement, race-free on both databases."""
+    if not planned:
+        return 0
+    rows = [
+        {
+            "team_id": p.team_id,
+            "key": p.key,
+            "kind": p.kind,
+            "channel": p.channel,
+            "text": p.message.text,
+            "blocks": p.message.blocks,
+            "release_id": p.release_id,
+            "deliverable_id": p.deliverable_id,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "expires_at": p.expires_at,
+        }
+        for p in planned
+    ]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Outbox).values(rows).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    return session.execute(statement.returning(Outbox.id)).all().__len__()
+
+
+def _lease(session: Session, *, now: datetime) -> list[Outbox]:
+    due = (
+        select(Outbox.id)
+        .where(
+            Outbox.state == OutboxState.PENDING,
+            col(Outbox.next_attempt_at) <= now,
+            or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now),
+        )
+        .order_by(Outbox.id)
+        .limit(DELIVER_BATCH)
+    )
+    statement = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(due.scalar_subquery()))
+        .where(or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now))
+        .values(lease_until=now + LEASE)
+        .returning(Outbox)
+    )
+    rows = [Outbox.model_validate(dict(r._mapping)) for r in session.execute(statement)]
+    return sorted(rows, key=lambda r: r.id)
+
+
+# -- planning ------------------------------------------------------------------------------------
+def plan(session: Session, *, now: datetime) -> list[Planned]:
+    """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace."""
+    planned: list[Planned] = []
+    for workspace in session.exec(select(Workspace)).all():
+        team = _Team(workspace, calendar_of(workspace))
+        team.people = {
+            p.user_id: p for p in session.exec(select(Person).where(Person.team_id == workspace.team_id)).all()
+        }
+        releases = [
+            r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id
+        ]
+        bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases)
+        done_since = _done_since(session, workspace.team_id, releases, now=now)
+        for bundle in bundles:
+            planned.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
+            planned.extend(_ladder(team, bundle, now=now))
+        planned.extend(_digests(team, bundles, now=now))
+    return planned
+
+
+def _end_of_day(day: date, timezone: str) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _done_since(session: Session, team_id: str, releases: list[Release], *, now: datetime) -> dict:
+    """Per release, (deliverable, who) done since its last standup (or the last day), in two queries."""
+    if not releases:
+        return {}
+    ids = [r.id for r in releases]
+    last = dict(
+        session.exec(
+            select(Outbox.release_id, func.max(Outbox.created_at))
+            .where(Outbox.team_id == team_id, Outbox.kind == "standup", col(Outbox.release_id).in_(ids))
+            .group_by(Outbox.release_id)
+        ).all()
+    )
+    floor = now - timedelta(days=4)
+    activity = session.exec(
+        select(Activity).where(
+            Activity.team_id == team_id,
+            Activity.action == "done",
+            col(Activity.release_id).in_(ids),
+            col(Activity.at) >= floor,
+        )
+    ).all()
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for entry in activity:
+        since = utc(last[entry.release_id]) if entry.release_id in last else now - timedelta(days=1)
+        if utc(entry.at) >= since:
+            found[entry.release_id].append((entry.deliverable_id, entry.actor_id))
+    return found
+
+
+def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], *, now: datetime):
+    release = bundle.release
+    ws = team.workspace
+    hour, minute = (int(x) for x in ws.standup_time.split(":"))
+    day = standup_day(
+        now=now, timezone=release.timezone, standup_at=time(hour, minute), calendar=team.calendar,
+        release_date=release.release_date,
+    )
+    if day is None:
+        return []
+    snap = snapshot(bundle, today=day, now=now)
+    by_id = bundle.by_id()
+    done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
+    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+    if message is None:
+        if not ws.standup_when_quiet:
+            return []
+        message = builders.quiet_standup(snap, lang=ws.language)
+    return [
+        Planned(release.team_id, f"standup:{release.id}:{day.isoformat()}", "standup", release.channel_id,
+                message, _end_of_day(day, release.timezone), release_id=release.id)
+    ]
+
+
+def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Planned]:
+    release = bundle.release
+    today = local(now, release.timezone).date()
+    w = words("reminders", team.workspace.language)
+    planned: list[Planned] = []
+    for d in bundle.live:
+        if d.state != DeliverableState.OPEN:
+            continue
+        owner_tz = team.tz_of(d.owner_id, release.timezone)
+        facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
+        owner_today = local(now, owner_tz).date()
+        for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
+            for channel, text, tz in _recipients(team, release, d, step, w, today=today):
+                if not office_hours(now, tz, team.calendar):
+                    continue
+                key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
+                expires = _end_of_day(local(now, tz).date(), tz)
+                if step.step == Step.ESCALATE:
+                    expires = now + timedelta(days=1)
+                planned.append(Planned(release.team_id, key, f"ladder-{step.step}", channel,
+                                       builders.text_message(text), expires, release.id, d.id))
+    return planned
+
+
+def _recipients(team: _Team, release: Release, d, step: DueStep, w, *, today: date):
+    """(channel or user, text, the timezone whose office hours apply) for one ladder step."""
+    late_by = (today - d.due_date).days
+    pm = release.pm_id
+    pm_tz = team.tz_of(pm, release.timezone)
+    if step.step == Step.UNCLAIMED:
+        yield release.channel_id, str(w.unclaimed_channel(d, release)), release.timezone
+        if pm:
+            yield pm, str(w.unclaimed_pm(d, release)), pm_tz
+    elif step.step in (Step.HEADS_UP, Step.DUE_TODAY):
+        macro = w.heads_up if step.step == Step.HEADS_UP else w.due_today
+        yield d.owner_id, str(macro(d, release)), team.tz_of(d.owner_id, release.timezone)
+    elif step.step == Step.OVERDUE:
+        yield release.channel_id, str(w.overdue_channel(d, release, late_by)), release.timezone
+        if pm and pm != d.owner_id:
+            yield pm, str(w.overdue_pm(d, release, late_by)), pm_tz
+    else:
+        text = str(w.escalation(d, release, late_by, (release.release_date - today).days))
+        ws = team.workspace
+        if ws.escalation_channel:
+            yield ws.escalation_channel, text, ws.timezone
+        else:
+            for head in ws.label_heads or ([pm] if pm else []):
+                yield head, text, team.tz_of(head, ws.timezone)
+
+
+def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Planned]:
+    """Each owner's morning DM: their deliverables due within a week or late, across releases."""
+    per_owner: dict[str, list] = defaultdict(list)
+    for bundle in bundles:
+        for d in bundle.live:
+            if d.state == DeliverableState.OPEN and d.owner_id:
+                per_owner[d.owner_id].append((d, bundle.release))
+    planned = []
+    for owner, items in per_owner.items():
+        tz = team.tz_of(owner, team.workspace.timezone)
+        if not office_hours(now, tz, team.calendar):
+            continue
+        today = local(now, tz).date()
+        horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+        due = sorted(
+            ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
+            key=lambda pair: (pair[0].due_date, pair[1].release_date),
+        )
+        if not due:
+            continue
+        message = builders.digest(due, today=today, lang=team.workspace.language)
+        planned.append(Planned(team.workspace.team_id, f"digest:{owner}:{today.isoformat()}", "digest", owner,
+                               message, _end_of_day(today, tz)))
+    return planned

@@ -1,0 +1,173 @@
+"""``/release settings``: show the workspace's settings, or change one (PM or admin only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, available_timezones
+
+import holidays
+from sqlmodel import Session, select
+
+from bot import commands as c
+from bot.errors import UserError
+from bot.outcome import Outcome, Request
+from bot.permissions import PersonLookup
+from bot.schedule import WEEKDAYS, parse_workdays
+from messages import builders
+from storage import queries
+from storage.models import Release, ReleaseState, Workspace
+
+USAGE = "settings <name> <value>"
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+NONE_WORDS = {"none", "off", "-", "unset"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    example: str
+    meaning: str
+    parse: Callable[[str], object]
+    show: Callable[[object], str] = str
+
+
+def _time(value: str) -> str:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise ValueError("write the time as HH:MM, e.g. 09:30")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _timezone(value: str) -> str:
+    value = value.strip()
+    if value not in available_timezones():
+        raise ValueError("use an IANA timezone name such as Europe/Berlin or America/New_York")
+    ZoneInfo(value)
+    return value
+
+
+def _workdays(value: str) -> str:
+    try:
+        days = parse_workdays(value)
+    except ValueError:
+        raise ValueError("list weekdays like mon,tue,wed,thu,fri or a range like mon-fri") from None
+    return ",".join(WEEKDAYS[d] for d in sorted(days))
+
+
+def _country(value: str) -> str | None:
+    code = value.strip().upper()
+    if code.lower() in NONE_WORDS:
+        return None
+    if code not in holidays.list_supported_countries():
+        raise ValueError("use a two-letter country code such as DE, GB or US (or none)")
+    return code
+
+
+def _channel(value: str) -> str | None:
+    if value.strip().lower() in NONE_WORDS:
+        return None
+    match = CHANNEL.fullmatch(value.strip())
+    if not match:
+        raise ValueError("pick the channel with # (e.g. #label-ops), or none")
+    return match[1]
+
+
+def _people(value: str) -> list[str]:
+    if value.strip().lower() in NONE_WORDS:
+        return []
+    found = MENTION.findall(value)
+    if not found or MENTION.sub("", value).strip(" ,"):
+        raise ValueError("mention each person with @, e.g. @alex @sam (or none)")
+    return list(dict.fromkeys(found))
+
+
+def _days(value: str) -> list[str]:
+    if value.strip().lower() in NONE_WORDS:
+        return []
+    try:
+        return sorted({date.fromisoformat(p).isoformat() for p in value.replace(",", " ").split()})
+    except ValueError:
+        raise ValueError("list dates as 2027-12-24 2027-12-31 (or none)") from None
+
+
+def _switch(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in {"on", "off", "yes", "no", "true", "false"}:
+        raise ValueError("say on or off")
+    return word in {"on", "yes", "true"}
+
+
+def _language(value: str) -> str:
+    code = value.strip().lower()[:2]
+    if code not in {"en", "de"}:
+        raise ValueError("choose en or de")
+    return code
+
+
+SETTINGS = {
+    s.name: s
+    for s in [
+        Setting("standup_time", "09:30", "when the morning standup is posted (release's timezone)", _time),
+        Setting("timezone", "Europe/Berlin", "the workspace's timezone (new releases use their creator's)",
+                _timezone),
+        Setting("workdays", "mon-fri", "days with standups and reminders", _workdays),
+        Setting("holiday_country", "DE", "no standups or reminders on this country's public holidays", _country,
+                lambda v: v or "none"),
+        Setting("escalation_channel", "#label-ops", "where escalations go", _channel,
+                lambda v: f"<#{v}>" if v else "none (DM the label heads)"),
+        Setting("label_heads", "@alex", "who gets escalations when no channel is set", _people,
+                lambda v: " ".join(f"<@{u}>" for u in v) or "none (the release's PM)"),
+        Setting("quiet_days", "2027-12-24 2027-12-31", "the label's own days off", _days,
+                lambda v: ", ".join(v) or "none"),
+        Setting("standup_when_quiet", "off", "post the one-line standup on days with nothing new", _switch,
+                lambda v: "on" if v else "off"),
+        Setting("language", "de", "language of the bot's messages (en, de)", _language),
+    ]
+}
+
+
+def handle(cmd: c.Settings, *, session: Session, request: Request, lookup: PersonLookup,
+           admins: frozenset[str]) -> Outcome:
+    workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+    if cmd.name is None:
+        return Outcome(reply=_listing(workspace))
+    setting = SETTINGS.get(cmd.name.lower().replace("-", "_"))
+    if setting is None:
+        known = ", ".join(f"`{n}`" for n in SETTINGS)
+        raise UserError(f"There is no setting called “{cmd.name}”. Settings: {known}.", USAGE)
+    _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
+    try:
+        value = setting.parse(cmd.value or "")
+    except ValueError as problem:
+        raise UserError(f"{setting.name}: {problem}.", f"settings {setting.name} {setting.example}") from None
+    before = getattr(workspace, setting.name)
+    setattr(workspace, setting.name, value)
+    session.add(workspace)
+    queries.log_activity(session=session, team_id=request.team_id, actor_id=request.user_id, at=request.now,
+                         action="setting_changed", setting=setting.name, before=before, after=value)
+    return Outcome(reply=builders.text_message(f":gear: *{setting.name}* is now {setting.show(value)}."))
+
+
+def _listing(workspace: Workspace):
+    lines = [f"• *{s.name}*: {s.show(getattr(workspace, s.name))} · {s.meaning}" for s in SETTINGS.values()]
+    return builders.text_message(
+        "*Workspace settings*\n" + "\n".join(lines) + f"\nChange one with `/release {USAGE}`, "
+        "e.g. `/release settings standup_time 10:00`."
+    )
+
+
+def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:
+    if request.user_id in admins:
+        return
+    runs_a_release = session.exec(
+        select(Release.id).where(Release.team_id == request.team_id, Release.state == ReleaseState.ACTIVE,
+                                 Release.pm_id == request.user_id)
+    ).first()
+    person = None if runs_a_release else lookup()
+    if runs_a_release or (person is not None and (person.is_admin or person.is_owner)):
+        return
+    raise UserError("Only a release's PM, a workspace admin or owner, or a Releasebot admin can change settings.")
