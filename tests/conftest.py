@@ -11,7 +11,6 @@ from sqlmodel import SQLModel
 
 from storage.db import make_engine, migrate
 from tests.harness import BotUnderTest, Clock, utc
-from tests.standin import SlackStandIn
 
 # A label's people, as the stand-in knows them.
 PM = "UPMPAULA"
@@ -57,6 +56,8 @@ def database(request, tmp_path):
 
 @pytest.fixture
 def standin():
+    from tests.standin import SlackStandIn
+
     with SlackStandIn() as slack:
         slack.add_user(PM, name="paula", tz="Europe/Berlin")
         slack.add_user(ARTIST_MANAGER, name="mika", tz="America/New_York")

@@ -1,0 +1,449 @@
+"""One parser for the ``/release`` family: ``parse(text, today=…) -> Command | ParseError``.
+
+Slack sends the text with escaping on: mentions arrive as ``<@U123|name>`` or ``<@U123>``,
+channels as ``<#C123|name>``, and ``& < >`` typed by people as ``&amp; &lt; &gt;`` (undone
+here, once mentions are out). Subcommands are matched longest first; anything unknown gets
+the closest subcommand and a pointer to ``help``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date
+
+from bot.dates import DateError, ReleaseOffset, parse_date, parse_due
+
+MAX_TEXT = 3000
+MAX_TITLE = 150
+MAX_NAME = 150
+MAX_REASON = 1000
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+
+
+@dataclass(frozen=True)
+class Usage:
+    name: str
+    syntax: str
+    example: str
+    summary: str
+
+
+SUBCOMMANDS: list[Usage] = [
+    Usage("new", 'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]',
+          'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm @paula team @dee @dara',
+          "Create a release, its channel and its checklist."),
+    Usage("status", "status", "status",
+          "Where this release stands; outside a release channel, every active release."),
+    Usage("claim", "claim <deliverable>", "claim artwork", "Take a deliverable on."),
+    Usage("assign", "assign <deliverable> @user", "assign artwork @dee", "Give a deliverable to someone."),
+    Usage("unclaim", "unclaim <deliverable>", "unclaim artwork", "Leave a deliverable without an owner."),
+    Usage("block", "block <deliverable> <reason>", "block artwork waiting on the photographer",
+          "Raise a blocker."),
+    Usage("unblock", "unblock <deliverable>", "unblock artwork", "Clear a blocker."),
+    Usage("done", "done <deliverable>", "done master", "Mark a deliverable done (or react ✅ on it)."),
+    Usage("reopen", "reopen <deliverable>", "reopen master", "Open a done deliverable again."),
+    Usage("due", "due <deliverable> <date|T-n>", "due artwork 2027-02-05",
+          "Pin a due date (or set it relative to release day with T-n)."),
+    Usage("add", 'add "<name>" [due <date>|T-n] [owner @user] [after <deliverable>]',
+          'add "Vinyl test pressing" due T-30 owner @dara after master', "Add a deliverable."),
+    Usage("remove", "remove <deliverable>", "remove ad-creative", "Take a deliverable off the checklist."),
+    Usage("date", "date <new date>", "date 2027-03-19",
+          "Move release day; unpinned deadlines move with it and owners are told."),
+    Usage("snooze", "snooze <deliverable> <until>", "snooze press-release next monday",
+          "Quiet reminders for a deliverable until a day (escalations still run)."),
+    Usage("mine", "mine", "mine", "Your open deliverables across releases."),
+    Usage("archive", "archive", "archive", "Archive the release and its channel."),
+    Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00",
+          "Show the workspace's settings, or change one."),
+    Usage("help", "help [<subcommand>]", "help block", "Every subcommand with an example."),
+]
+USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str
+    usage: str = ""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """How a person named a deliverable; ``explicit`` when they quoted it (or ended it with a colon)."""
+
+    words: tuple[str, ...]
+    explicit: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class NewRelease:
+    title: str
+    artist: str | None
+    release_date: date
+    playbook: str | None = None
+    pm: str | None = None
+    team: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewReleaseForm:
+    """``/release new`` with nothing after it."""
+
+
+@dataclass(frozen=True)
+class Status: ...
+
+
+@dataclass(frozen=True)
+class Mine: ...
+
+
+@dataclass(frozen=True)
+class Archive: ...
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Unclaim:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Done:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Reopen:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Unblock:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Remove:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Assign:
+    ref: Ref
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Block:
+    ref: Ref
+    reason: str
+
+
+@dataclass(frozen=True)
+class Due:
+    ref: Ref
+    due: date | ReleaseOffset
+
+
+@dataclass(frozen=True)
+class Add:
+    name: str
+    due: date | ReleaseOffset | None = None
+    owner: str | None = None
+    after: Ref | None = None
+
+
+@dataclass(frozen=True)
+class MoveRelease:
+    new_date: date
+
+
+@dataclass(frozen=True)
+class Snooze:
+    ref: Ref
+    until: date
+
+
+Command = (
+    NewRelease | NewReleaseForm | Status | Mine | Archive | Help | Settings | Claim | Unclaim | Done | Reopen
+    | Unblock | Remove | Assign | Block | Due | Add | MoveRelease | Snooze
+)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, usage: str = ""):
+        self.error = ParseError(message, usage)
+
+
+def parse(text: str, *, today: date) -> Command | ParseError:
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        return ParseError(f"That is {len(text)} characters; keep a command under {MAX_TEXT}.")
+    if not text:
+        return Help()
+    name, _, rest = text.partition(" ")
+    name = name.lower()
+    reader = _READERS.get(name)
+    if reader is None:
+        close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        return ParseError(f"I don't know the subcommand “{_plain(name)}”.{hint} `/release help` lists them all.")
+    try:
+        return reader(rest.strip(), today)
+    except _Refused as refused:
+        return refused.error
+    except DateError as error:
+        return ParseError(str(error), USAGE.get(name, ""))
+
+
+def _plain(text: str) -> str:
+    """Undo Slack's escaping of ``& < >`` in free text (mentions already taken out)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _unquote(text: str) -> tuple[str, bool]:
+    text = text.strip().translate(QUOTES)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1].strip(), True
+    return text, False
+
+
+def _ref(text: str, usage: str) -> Ref:
+    value, quoted = _unquote(text)
+    if not value:
+        raise _Refused("Say which deliverable: its key (shown on its checklist message) or its name.", usage)
+    return Ref(tuple(_plain(value).split()), quoted)
+
+
+def _mentions(text: str) -> list[str]:
+    return MENTION.findall(text)
+
+
+def _split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
+    """Split ``name due T-30 owner @x after master`` at keyword tokens outside quotes."""
+    try:
+        lexer = shlex.shlex(text.translate(QUOTES), posix=True)
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        tokens = list(lexer)
+    except ValueError:
+        raise _Refused("A quote is not closed.") from None
+    parts: dict[str, list[str]] = {"": []}
+    current = ""
+    for token in tokens:
+        if token.lower() in keywords and token.lower() not in parts:
+            current = token.lower()
+            parts[current] = []
+        else:
+            parts[current].append(token)
+    return {k: " ".join(v) for k, v in parts.items()}
+
+
+# -- readers, one per subcommand -------------------------------------------------------------------
+TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|\S+')
+NEW_OPTIONS = ("playbook", "pm", "team")
+
+
+def _new(rest: str, today: date) -> Command:
+    """``new <title> [by <artist>] on <date> [playbook …] [pm @x] [team @y …]``.
+
+    Unquoted titles may contain "by" and "on": the date is after the last ``on`` whose words
+    read as a date, the artist after the last ``by`` before it.
+    """
+    usage = USAGE["new"]
+    if not rest:
+        return NewReleaseForm()
+    tokens = TOKEN.findall(rest.translate(QUOTES))
+    options_at = next((i for i, t in enumerate(tokens) if t.lower() in NEW_OPTIONS), len(tokens))
+    release_date, on_at = None, None
+    for i in reversed(range(options_at)):
+        if tokens[i].lower() == "on" and i + 1 < options_at:
+            try:
+                release_date = parse_date(" ".join(tokens[i + 1 : options_at]), today=today)
+            except DateError as error:
+                last_error = error
+                continue
+            on_at = i
+            break
+    if on_at is None:
+        if any(t.lower() == "on" for t in tokens[:options_at]):
+            raise _Refused(str(last_error), usage)
+        raise _Refused("Say when it comes out: `on <date>`.", usage)
+    by_at = next((i for i in reversed(range(on_at)) if tokens[i].lower() == "by" and i > 0), None)
+    title = _plain(_unquote(" ".join(tokens[: by_at if by_at is not None else on_at]))[0]).strip()
+    artist = _plain(_unquote(" ".join(tokens[by_at + 1 : on_at]))[0]).strip() if by_at is not None else None
+    if not title:
+        raise _Refused("Give the release a title.", usage)
+    for label, value in (("title", title), ("artist name", artist or "")):
+        if len(value) > MAX_TITLE:
+            raise _Refused(f"The {label} is {len(value)} characters; keep it under {MAX_TITLE}.", usage)
+    if artist == "":
+        raise _Refused("Say who the artist is after `by`, or leave `by` out.", usage)
+    options = _split_keywords(" ".join(tokens[options_at:]), NEW_OPTIONS)
+    if options.get("", "").strip():
+        raise _Refused(f"I don't understand “{_plain(options['']).strip()}” after the date.", usage)
+    pm = None
+    if "pm" in options:
+        found = _mentions(options["pm"])
+        if len(found) != 1:
+            raise _Refused("Mention exactly one PM, e.g. `pm @paula`.", usage)
+        pm = found[0]
+    team = tuple(dict.fromkeys(_mentions(options.get("team", ""))))
+    if "team" in options and not team:
+        raise _Refused("Mention the team with @, e.g. `team @dee @dara`.", usage)
+    playbook = options.get("playbook", "").strip().lower() or None
+    return NewRelease(title, artist, release_date, playbook, pm, team)
+
+
+def _single(cls, name: str):
+    def reader(rest: str, _today: date) -> Command:
+        return cls(_ref(rest, USAGE[name]))
+
+    return reader
+
+
+def _assign(rest: str, _today: date) -> Command:
+    usage = USAGE["assign"]
+    match = re.search(r"\s*" + MENTION.pattern + r"\s*$", rest)
+    if not match:
+        raise _Refused("Mention who gets it, e.g. `assign artwork @dee`.", usage)
+    return Assign(_ref(rest[: match.start()], usage), match[1])
+
+
+def _block(rest: str, _today: date) -> Command:
+    usage = USAGE["block"]
+    text = rest.translate(QUOTES)
+    if text.startswith(("'", '"')):
+        end = text.find(text[0], 1)
+        if end < 0:
+            raise _Refused("A quote is not closed.", usage)
+        ref, reason = Ref(tuple(_plain(text[1:end]).split()), True), text[end + 1 :].lstrip(" :")
+    elif ":" in text.split(" ", 1)[0] or re.match(r"^[^:]{1,60}:\s", text):
+        head, _, reason = text.partition(":")
+        ref = Ref(tuple(_plain(head).split()), True)
+    else:
+        head, _, reason = text.partition(" ")
+        ref = Ref(tuple(_plain(head).split()), False)
+    if not ref.words:
+        raise _Refused("Say which deliverable is blocked.", usage)
+    reason = _plain(reason).strip()
+    if not reason:
+        raise _Refused("Say what is blocking it.", usage)
+    if len(reason) > MAX_REASON:
+        raise _Refused(f"The reason is {len(reason)} characters; keep it under {MAX_REASON}.", usage)
+    return Block(ref, reason)
+
+
+def _trailing_date(rest: str, today: date, usage: str, *, due: bool):
+    """Split ``<deliverable words> <date words>``: the date is the longest trailing run that parses."""
+    words = rest.split()
+    read = parse_due if due else parse_date
+    last_error: DateError | None = None
+    for cut in range(1, len(words)):
+        try:
+            return " ".join(words[:cut]), read(" ".join(words[cut:]), today=today)
+        except DateError as error:
+            last_error = error
+    if len(words) < 2:
+        raise _Refused("Say which deliverable and the date.", usage)
+    raise _Refused(str(last_error), usage)
+
+
+def _due(rest: str, today: date) -> Command:
+    head, when = _trailing_date(rest, today, USAGE["due"], due=True)
+    return Due(_ref(head, USAGE["due"]), when)
+
+
+def _snooze(rest: str, today: date) -> Command:
+    head, until = _trailing_date(rest, today, USAGE["snooze"], due=False)
+    return Snooze(_ref(head, USAGE["snooze"]), until)
+
+
+def _add(rest: str, today: date) -> Command:
+    usage = USAGE["add"]
+    parts = _split_keywords(rest, ("due", "owner", "after"))
+    name = _plain(parts.get("", "")).strip()
+    if not name:
+        raise _Refused("Name the new deliverable.", usage)
+    if len(name) > MAX_NAME:
+        raise _Refused(f"The name is {len(name)} characters; keep it under {MAX_NAME}.", usage)
+    owner = None
+    if "owner" in parts:
+        found = _mentions(parts["owner"])
+        if len(found) != 1:
+            raise _Refused("Mention one owner, e.g. `owner @dara`.", usage)
+        owner = found[0]
+    due = parse_due(parts["due"], today=today) if parts.get("due") else None
+    after = _ref(parts["after"], usage) if "after" in parts else None
+    return Add(name, due, owner, after)
+
+
+def _date(rest: str, today: date) -> Command:
+    if not rest:
+        raise _Refused("Give the new release date.", USAGE["date"])
+    return MoveRelease(parse_date(rest, today=today))
+
+
+def _settings(rest: str, _today: date) -> Command:
+    name, _, value = rest.partition(" ")
+    if name and not value.strip():
+        raise _Refused(f"Give a value for {name}.", USAGE["settings"])
+    return Settings(name or None, value.strip() or None)
+
+
+def _help(rest: str, _today: date) -> Command:
+    return Help(rest.split()[0].lower() if rest else None)
+
+
+def _bare(cls, name: str):
+    def reader(rest: str, _today: date) -> Command:
+        if rest:
+            raise _Refused(f"`{name}` takes nothing after it.", USAGE[name])
+        return cls()
+
+    return reader
+
+
+_READERS = {
+    "new": _new,
+    "status": _bare(Status, "status"),
+    "mine": _bare(Mine, "mine"),
+    "archive": _bare(Archive, "archive"),
+    "help": _help,
+    "settings": _settings,
+    "claim": _single(Claim, "claim"),
+    "unclaim": _single(Unclaim, "unclaim"),
+    "done": _single(Done, "done"),
+    "reopen": _single(Reopen, "reopen"),
+    "unblock": _single(Unblock, "unblock"),
+    "remove": _single(Remove, "remove"),
+    "assign": _assign,
+    "block": _block,
+    "due": _due,
+    "add": _add,
+    "date": _date,
+    "snooze": _snooze,
+}

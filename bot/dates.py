@@ -1,0 +1,148 @@
+"""Reading and writing the dates people type: pure functions of the text and ``today``.
+
+Accepted: ``2027-03-12``, ``12.03.2027`` (day first, as written in Germany), ``March 12 2027``,
+``12 March 2027``, ``Mar 12`` (the next one), ``friday`` / ``next friday``, ``today``,
+``tomorrow``, ``in 3 weeks``; and for deliverables ``T-14`` (14 days before release day).
+Slashed dates such as ``03/04/2027`` are refused: half the world reads them the other way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as dateutil_parser
+from dateutil.relativedelta import relativedelta
+
+FORMS = "2027-03-12, 12.03.2027, March 12 2027, next friday or in 3 weeks"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
+RELATIVE = re.compile(r"^in\s+(a|an|one|\d+)\s+(day|days|week|weeks|month|months)$")
+OFFSET = re.compile(r"^[tr]\s*(?:([+-])\s*(\d+)\s*(d|w)?)?$")
+NAMED_DAY = re.compile(r"^(?:(next|this)\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*$")
+
+
+class DateError(ValueError):
+    """A user-facing explanation of why a date could not be read."""
+
+
+@dataclass(frozen=True)
+class ReleaseOffset:
+    """A due date relative to release day: ``T-14`` is ``ReleaseOffset(-14)``."""
+
+    days: int
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """An absolute date from what a person typed (see the module docstring for the forms)."""
+    value = " ".join(text.strip().lower().replace(",", " ").split())
+    if not value:
+        raise DateError(f"Give a date, e.g. {FORMS}.")
+    if value == "today":
+        return today
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    if SLASHED.match(value):
+        raise DateError(f"“{text.strip()}” could be read two ways. Write it as 2027-03-12 or 12.03.2027.")
+    for reader in (_iso, _dotted, _relative, _weekday, _written):
+        found = reader(value, today)
+        if found is not None:
+            return found
+    raise DateError(f"I couldn't read “{text.strip()}” as a date. Try {FORMS}.")
+
+
+def parse_due(text: str, *, today: date) -> date | ReleaseOffset:
+    """A due date: absolute, or ``T-14`` / ``T-2w`` / ``R-3`` / ``T`` relative to release day."""
+    match = OFFSET.match(text.strip().lower())
+    if match:
+        sign, amount, unit = match.groups()
+        days = int(amount or 0) * (7 if unit == "w" else 1)
+        return ReleaseOffset(-days if sign == "-" else days)
+    return parse_date(text, today=today)
+
+
+def _checked(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if 1 <= month <= 12:
+            raise DateError(f"There is no {day} {MONTHS[month - 1].title()} {year}.") from None
+        raise DateError(f"“{text}” has no month {month}. Try {FORMS}.") from None
+
+
+def _iso(value: str, _today: date) -> date | None:
+    match = ISO.match(value)
+    return _checked(*map(int, match.groups()), value) if match else None
+
+
+def _dotted(value: str, _today: date) -> date | None:
+    match = DOTTED.match(value)
+    if not match:
+        return None
+    day, month, year = map(int, match.groups())
+    return _checked(year + 2000 if year < 100 else year, month, day, value)
+
+
+def _relative(value: str, today: date) -> date | None:
+    match = RELATIVE.match(value)
+    if not match:
+        return None
+    amount = 1 if match[1] in {"a", "an", "one"} else int(match[1])
+    unit = match[2].rstrip("s") + "s"
+    return today + relativedelta(**{unit: amount})
+
+
+def _weekday(value: str, today: date) -> date | None:
+    """``friday`` and ``next friday`` both mean the first Friday after today, as most tools read them."""
+    match = NAMED_DAY.match(value)
+    if not match:
+        return None
+    wanted = next((i for i, name in enumerate(WEEKDAYS) if name.startswith(match[2])), None)
+    if wanted is None or not WEEKDAYS[wanted].startswith(value.split()[-1]):
+        return None
+    ahead = (wanted - today.weekday() - 1) % 7 + 1
+    return today + timedelta(days=ahead)
+
+
+def _written(value: str, today: date) -> date | None:
+    """``March 12 2027``, ``12 March 2027``, ``Mar 12`` (without a year: the next such day)."""
+    if not any(month[:3] in value for month in MONTHS):
+        return None
+    words = value.replace(".", " ").split()
+    if not any(word.isdigit() for word in words):
+        return None
+    try:
+        # A leap-year default, so "Feb 29" without a year parses and is then placed in the right year.
+        parsed = dateutil_parser.parse(value, default=datetime(2000, 1, 1), fuzzy=False)
+    except (ValueError, OverflowError) as error:
+        if "day is out of range" in str(error) or "must be in" in str(error):
+            raise DateError(f"There is no such day as “{value}”.") from None
+        return None
+    has_year = any(len(word) == 4 and word.isdigit() for word in words)
+    if has_year:
+        return parsed.date()
+    candidate = parsed.date().replace(year=today.year)
+    return candidate if candidate >= today else candidate.replace(year=today.year + 1)
+
+
+def shift_off_weekend(day: date) -> date:
+    """Saturday and Sunday deadlines move to the Friday before: nobody delivers on a weekend."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def is_friday(day: date) -> bool:
+    return day.weekday() == 4
+
+
+def format_date(day: date, lang: str = "en") -> str:
+    """``Fri 12 Mar 2027`` in English, ``Fr., 12.03.2027`` in German."""
+    if lang == "de":
+        return f"{('Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So')[day.weekday()]}., {day:%d.%m.%Y}"
+    return f"{WEEKDAYS[day.weekday()][:3].title()} {day.day} {MONTHS[day.month - 1][:3].title()} {day.year}"
