@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.engine import Engine
 
+from bot.background import Background
 from bot.creating import Catalogue
 from bot.dispatch import Services
 from bot.followup import FollowUp
@@ -46,15 +47,18 @@ def build_app(
         admins=settings.admins,
         directory=directory,
     )
-    followup = FollowUp(engine, sender, directory, respond=respond_via_url, clock=clock)
+    background = Background(workers=16, name="after-ack")
+    followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
     runtime = Runtime(
         engine=engine, sender=sender, directory=directory, services=services, followup=followup,
+        background=background,
         ticker=Ticker(engine, sender), clock=clock,
     )
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=False,
+        listener_executor=background,
         logger=logging.getLogger("slack_bolt"),
     )
     register_all(app, runtime)

@@ -76,8 +76,8 @@ def _tick(settings: Settings, now: datetime | None) -> int:
 
     _app, runtime, _engine = _start(settings, schedule=False)
     run_tick(runtime.ticker, runtime.followup, now or datetime.now(UTC))
-    runtime.followup.wait_idle(timeout=600)
-    runtime.followup.shutdown()
+    runtime.background.wait_idle(timeout=600)
+    runtime.background.shutdown()
     return 0
 
 
@@ -92,7 +92,7 @@ def _serve(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        runtime.followup.shutdown()
+        runtime.background.shutdown()
     return 0
 
 
@@ -104,7 +104,7 @@ def _socket_mode(settings: Settings) -> int:
     try:
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
     finally:
-        runtime.followup.shutdown()
+        runtime.background.shutdown()
     return 0
 
 

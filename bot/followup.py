@@ -9,15 +9,14 @@ nothing: :meth:`FollowUp.reconcile` finishes whatever was left undone.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.background import Background
 from bot.channels import channel_name, with_suffix
 from bot.outcome import ArchiveChannel, Effect, Post, RetitleChannel, SetUpChannel, SyncChecklist
 from bot.people import Directory
@@ -41,7 +40,7 @@ class FollowUp:
         directory: Directory,
         *,
         respond: Callable[[str, dict], None],
-        workers: int = 8,
+        background: Background,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self._engine = engine
@@ -49,39 +48,13 @@ class FollowUp:
         self._directory = directory
         self._respond = respond
         self._clock = clock
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="followup")
-        self._pending: set[Future] = set()
-        self._pending_lock = threading.Lock()
+        self._background = background
 
     # -- scheduling ---------------------------------------------------------------------------
     def submit(self, effects: Iterable[Effect]) -> None:
         effects = list(effects)
-        if not effects:
-            return
-        future = self._pool.submit(self.run, effects)
-        with self._pending_lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-
-    def _forget(self, future: Future) -> None:
-        with self._pending_lock:
-            self._pending.discard(future)
-        if future.exception() is not None:
-            log.error("follow-up failed", exc_info=future.exception())
-
-    def wait_idle(self, timeout: float = 30.0) -> None:
-        """Block until every submitted effect has run (tests and graceful shutdown)."""
-        deadline = self._clock().timestamp() + timeout
-        while True:
-            with self._pending_lock:
-                pending = list(self._pending)
-            if not pending:
-                return
-            for future in pending:
-                future.exception(timeout=max(0.01, deadline - self._clock().timestamp()))
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+        if effects:
+            self._background.submit(self.run, effects)
 
     def reconcile(self) -> None:
         """Finish what a previous process left undone: channels to create, messages to post or update."""

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from bot.background import Background
 from bot.dispatch import Services
 from bot.followup import FollowUp
 from bot.people import Directory
@@ -22,5 +23,6 @@ class Runtime:
     directory: Directory
     services: Services
     followup: FollowUp
+    background: Background
     ticker: Ticker
     clock: Callable[[], datetime]

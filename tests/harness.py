@@ -81,8 +81,8 @@ class BotUnderTest:
 
     def stop(self) -> None:
         if self.runtime is not None:
-            self.runtime.followup.wait_idle()
-            self.runtime.followup.shutdown()
+            self.settle()
+            self.runtime.background.shutdown()
         if self.server is not None:
             self.server.close()
 
@@ -120,7 +120,7 @@ class BotUnderTest:
 
     def settle(self) -> None:
         """Wait for the work done after acks (channel set-up, checklist updates, DMs)."""
-        self.runtime.followup.wait_idle()
+        assert self.runtime.background.wait_idle(), "background work did not finish"
 
 
 def utc(*args) -> datetime:
