@@ -59,7 +59,7 @@ def overview(release: Release, *, playbook: str, total: int, lang: str = "en") -
     w = words("overview", lang)
     title = str(w.title(release))
     return Message(
-        text=f"{title}: release overview",
+        text=f"{escape_mrkdwn(title)}: release overview",
         blocks=[header(title), section(str(w.facts(release, playbook, total))), context(str(w.how()))],
     )
 
@@ -87,7 +87,7 @@ def status(snap: Snapshot, *, lang: str = "en") -> Message:
         blocks.append(section(str(w.nothing_pressing())))
     for name, lines in shown:
         blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, w)))
-    fallback = f"{title}: {snap.days_to_release} days to release, {snap.percent}% done, {snap.health}"
+    fallback = f"{escape_mrkdwn(title)}: {snap.days_to_release} days to release, {snap.percent}% done, {snap.health}"
     return Message(text=fallback, blocks=blocks)
 
 
@@ -197,7 +197,7 @@ def standup(
     blocks = [header(title), section(str(st.headline(snap, progress_bar(snap.percent))))]
     for name, lines in shown:
         blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, st)))
-    return Message(text=f"{title}: {snap.percent}% done, {snap.health}", blocks=blocks)
+    return Message(text=f"{escape_mrkdwn(title)}: {snap.percent}% done, {snap.health}", blocks=blocks)
 
 
 def quiet_standup(snap: Snapshot, *, lang: str = "en") -> Message:
