@@ -52,7 +52,7 @@ def build_app(
     runtime = Runtime(
         engine=engine, sender=sender, directory=directory, services=services, followup=followup,
         background=background,
-        ticker=Ticker(engine, sender), clock=clock,
+        ticker=Ticker(engine, sender, directory=directory), clock=clock,
     )
     app = App(
         client=client,

@@ -27,10 +27,13 @@ class Directory:
     def cached(self, session: Session, team_id: str, user_id: str) -> Person | None:
         return queries.get_person(session=session, team_id=team_id, user_id=user_id)
 
+    def is_fresh(self, person: Person) -> bool:
+        return person.fetched_at is not None and utc(person.fetched_at) > self._clock() - FRESH_FOR
+
     def person(self, session: Session, team_id: str, user_id: str) -> Person | None:
         """The cached person when fresh, otherwise asked of Slack (falling back to a stale copy)."""
         known = self.cached(session, team_id, user_id)
-        if known is not None and known.fetched_at and utc(known.fetched_at) > self._clock() - FRESH_FOR:
+        if known is not None and self.is_fresh(known):
             return known
         try:
             user = self._sender.call("users.info", user=user_id, include_locale=True)["user"]

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.health import snapshot
 from bot.outcome import utc
+from bot.people import Directory
 from bot.schedule import (
     Calendar,
     DueStep,
@@ -90,16 +90,20 @@ def calendar_of(workspace: Workspace) -> Calendar:
 
 
 class Ticker:
-    def __init__(self, engine: Engine, sender: Sender, *, retry_for: timedelta = timedelta(hours=6)):
+    def __init__(
+        self, engine: Engine, sender: Sender, *, directory: Directory | None = None,
+        retry_for: timedelta = timedelta(hours=6),
+    ):
         self._engine = engine
         self._sender = sender
+        self._directory = directory or Directory(sender)
         self._retry_for = retry_for
 
     def tick(self, now: datetime) -> TickReport:
         now = utc(now)
         report = TickReport()
         with session_scope(self._engine) as session:
-            planned = plan(session, now=now)
+            planned = plan(session, now=now, directory=self._directory)
             report.claimed = claim(session, planned, now=now)
         self.deliver(now, report)
         return report
@@ -189,8 +193,7 @@ def claim(session: Session, planned: list[Planned], *, now: datetime) -> int:
         }
         for p in planned
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Outbox).values(rows).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    statement = queries.upsert(session, Outbox).values(rows).on_conflict_do_nothing(index_elements=["team_id", "key"])
     return session.execute(statement.returning(Outbox.id)).all().__len__()
 
 
@@ -212,29 +215,40 @@ def _lease(session: Session, *, now: datetime) -> list[Outbox]:
         .values(lease_until=now + LEASE)
         .returning(Outbox)
     )
-    rows = [Outbox.model_validate(dict(r._mapping)) for r in session.execute(statement)]
-    return sorted(rows, key=lambda r: r.id)
+    return sorted(session.execute(statement).scalars().all(), key=lambda r: r.id)
 
 
 # -- planning ------------------------------------------------------------------------------------
-def plan(session: Session, *, now: datetime) -> list[Planned]:
+def plan(session: Session, *, now: datetime, directory: Directory) -> list[Planned]:
     """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace."""
     planned: list[Planned] = []
     for workspace in session.exec(select(Workspace)).all():
         team = _Team(workspace, calendar_of(workspace))
-        team.people = {
-            p.user_id: p for p in session.exec(select(Person).where(Person.team_id == workspace.team_id)).all()
-        }
         releases = [
             r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id
         ]
         bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases)
+        team.people = _people(session, directory, workspace, bundles)
         done_since = _done_since(session, workspace.team_id, releases, now=now)
         for bundle in bundles:
             planned.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
             planned.extend(_ladder(team, bundle, now=now))
         planned.extend(_digests(team, bundles, now=now))
     return planned
+
+
+def _people(session: Session, directory: Directory, workspace: Workspace, bundles) -> dict[str, Person]:
+    """Everyone a reminder may reach, with their timezone: cached, and asked of Slack once a day."""
+    known = {p.user_id: p for p in session.exec(select(Person).where(Person.team_id == workspace.team_id)).all()}
+    wanted = set(workspace.label_heads)
+    for bundle in bundles:
+        wanted.update(u for u in (bundle.release.pm_id, *(d.owner_id for d in bundle.live)) if u)
+    for user_id in wanted:
+        if user_id not in known or not directory.is_fresh(known[user_id]):
+            person = directory.person(session, workspace.team_id, user_id)
+            if person is not None:
+                known[user_id] = person
+    return known
 
 
 def _end_of_day(day: date, timezone: str) -> datetime:
@@ -287,7 +301,7 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
     if message is None:
         if not ws.standup_when_quiet:
             return []
-        message = builders.quiet_standup(snap, lang=ws.language)
+        message = builders.quiet_standup(snap, day=day, lang=ws.language)
     return [
         Planned(release.team_id, f"standup:{release.id}:{day.isoformat()}", "standup", release.channel_id,
                 message, _end_of_day(day, release.timezone), release_id=release.id)

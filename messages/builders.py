@@ -200,8 +200,8 @@ def standup(
     return Message(text=f"{escape_mrkdwn(title)}: {snap.percent}% done, {snap.health}", blocks=blocks)
 
 
-def quiet_standup(snap: Snapshot, *, lang: str = "en") -> Message:
-    return text_message(str(words("standup", lang).quiet(snap)))
+def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:
+    return text_message(str(words("standup", lang).quiet(snap, day)))
 
 
 def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:

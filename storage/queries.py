@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -63,14 +64,26 @@ def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None
 
 
 def save_person(*, session: Session, person: Person) -> Person:
-    existing = get_person(session=session, team_id=person.team_id, user_id=person.user_id)
-    if existing is None:
-        session.add(person)
-        return person
-    for name in ("name", "tz", "locale", "is_admin", "is_owner", "fetched_at"):
-        setattr(existing, name, getattr(person, name))
-    session.add(existing)
-    return existing
+    """Insert or refresh a person; an upsert, because several processes may look the same person up at once."""
+    values = {name: getattr(person, name) for name in PERSON_FIELDS} | {
+        "team_id": person.team_id,
+        "user_id": person.user_id,
+    }
+    session.execute(
+        upsert(session, Person)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["team_id", "user_id"], set_={n: values[n] for n in PERSON_FIELDS})
+    )
+    return get_person(session=session, team_id=person.team_id, user_id=person.user_id)
+
+
+PERSON_FIELDS = ("name", "tz", "locale", "is_admin", "is_owner", "fetched_at")
+
+
+def upsert(session: Session, table):
+    """``INSERT … ON CONFLICT`` in the dialect at hand (SQLite and PostgreSQL both have it)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def release_in_channel(*, session: Session, team_id: str, channel_id: str) -> Release | None:

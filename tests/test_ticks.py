@@ -1,0 +1,198 @@
+"""The bot keeps time: ticks at chosen instants produce each standup, ladder step and DM exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.sender import Sender, make_client
+from bot.ticker import Ticker
+from storage.db import session_scope
+from storage.models import Outbox, OutboxState
+from tests.conftest import ARTIST_MANAGER, DESIGNER, PM, POSTGRES_URL
+from tests.harness import BOT_TOKEN, utc
+from tests.test_story import CHANNEL, message_text, open_release
+
+
+def tick(bot, when: datetime):
+    bot.clock.now = when
+    report = bot.runtime.ticker.tick(when)
+    bot.settle()
+    return report
+
+
+def posts(standin, channel_id: str, words: str) -> list[dict]:
+    return [m for m in standin.messages(channel_id) if words in m["text"] + message_text(m)]
+
+
+def dm_texts(standin, user: str) -> list[str]:
+    return [m["text"] + message_text(m) for m in standin.dms(user)]
+
+
+@pytest.fixture
+def room(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    return channel_id
+
+
+def test_standup_once_per_workday_at_its_local_time(bot, standin, room):
+    assert not posts(standin, room, "Standup")
+    tick(bot, utc(2027, 1, 5, 8, 29))  # Tuesday 09:29 in Berlin, the PM's (and so the release's) timezone
+    assert not posts(standin, room, "Standup")
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    tick(bot, utc(2027, 1, 5, 8, 31))
+    tick(bot, utc(2027, 1, 5, 15, 0))
+    assert len(posts(standin, room, "Standup · Tue 5 Jan 2027")) == 1
+    tick(bot, utc(2027, 1, 9, 9, 0))  # Saturday
+    tick(bot, utc(2027, 1, 10, 9, 0))  # Sunday
+    assert not posts(standin, room, "Sat 9 Jan") and not posts(standin, room, "Sun 10 Jan")
+
+
+def test_standup_missed_while_down_is_posted_once_that_day_only(bot, standin, room):
+    tick(bot, utc(2027, 1, 6, 17, 45))  # the bot comes back late on Wednesday
+    assert len(posts(standin, room, "Standup · Wed 6 Jan 2027")) == 1
+    tick(bot, utc(2027, 1, 7, 7, 0))  # Thursday 08:00: Wednesday's is not repeated, Thursday's not due yet
+    assert len(posts(standin, room, "Standup · Wed 6 Jan 2027")) == 1
+    assert not posts(standin, room, "Thu 7 Jan")
+
+
+def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, room):
+    bot.command("done master", user=PM, channel=room, channel_name=CHANNEL)
+    bot.command("block artwork photographer is ill", user=DESIGNER, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    standup = posts(standin, room, "Standup · Tue 5 Jan 2027")[0]
+    text = message_text(standup)
+    assert "Done since the last standup" in text and f"<@{PM}>" in text
+    assert "photographer is ill" in text and "Blocked (1)" in text
+    # Berlin moves to summer time on 28 March 2027: 09:30 local is 07:30 UTC.
+    bot.command("date 2027-04-30", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 3, 29, 7, 29))
+    assert not posts(standin, room, "Mon 29 Mar 2027")
+    tick(bot, utc(2027, 3, 29, 7, 30))
+    assert len(posts(standin, room, "Mon 29 Mar 2027")) == 1
+
+
+def test_no_standups_on_public_holidays_of_the_workspace_country(bot, standin, room):
+    reply = bot.command("settings holiday_country DE", user=PM)
+    assert "holiday_country* is now DE" in reply.text
+    bot.command("date 2027-06-04", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 5, 6, 8, 0))  # Ascension Day in Germany
+    assert not posts(standin, room, "Standup · Thu 6 May 2027")
+    tick(bot, utc(2027, 5, 7, 8, 0))
+    assert len(posts(standin, room, "Standup · Fri 7 May 2027")) == 1
+
+
+def test_ladder_unclaimed_heads_up_due_day_overdue_and_escalation(bot, standin, room):
+    ops = standin.add_channel("label-ops", members={"UBOT"})["id"]
+    bot.command(f"settings escalation_channel <#{ops}|label-ops>", user=PM)
+    # Cover artwork is due Fri 29 Jan 2027 (R−42). Unclaimed a week before: the channel and the PM hear.
+    tick(bot, utc(2027, 1, 22, 9, 0))
+    assert len(posts(standin, room, "*Cover artwork* `artwork` is due Fri 29 Jan 2027")) == 1
+    assert sum("Nobody owns *Cover artwork*" in t for t in dm_texts(standin, PM)) == 1
+    tick(bot, utc(2027, 1, 22, 11, 0))
+    assert len(posts(standin, room, "Cover artwork* `artwork` is due")) == 1
+
+    bot.command(f"assign artwork <@{ARTIST_MANAGER}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+    # Heads-up two workdays before (Wed 27 Jan), from 09:00 in the owner's own timezone (New York).
+    tick(bot, utc(2027, 1, 27, 13, 30))  # 08:30 in New York
+    assert not any("Heads-up" in t for t in dm_texts(standin, ARTIST_MANAGER))
+    tick(bot, utc(2027, 1, 27, 14, 5))
+    assert sum("Heads-up: *Cover artwork*" in t for t in dm_texts(standin, ARTIST_MANAGER)) == 1
+    tick(bot, utc(2027, 1, 29, 15, 0))
+    assert sum("*Cover artwork* for" in t and "is due today" in t for t in dm_texts(standin, ARTIST_MANAGER)) == 1
+    # First workday late (Mon 1 Feb): a post naming the owner, a DM to the PM. 3 days late: escalation.
+    tick(bot, utc(2027, 2, 1, 15, 0))
+    assert len(posts(standin, room, "*Cover artwork* `artwork` is 3 days overdue")) == 1
+    assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1
+    tick(bot, utc(2027, 2, 2, 15, 0))
+    assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1, "each step once per due date"
+
+
+def test_moving_the_due_date_restarts_the_ladder_and_done_items_drop_out(bot, standin, room):
+    tick(bot, utc(2027, 1, 22, 9, 0))
+    assert len(posts(standin, room, "Cover artwork* `artwork` is due")) == 1
+    bot.command("due artwork 2027-02-12", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 2, 5, 9, 0))
+    assert len(posts(standin, room, "Cover artwork* `artwork` is due Fri 12 Feb")) == 1
+    bot.command("done artwork", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 2, 15, 9, 0))
+    assert not posts(standin, room, "*Cover artwork* `artwork` is 3 days overdue")
+
+
+def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):
+    bot.command(f"assign master <@{ARTIST_MANAGER}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 25, 13, 59))  # 08:59 in New York
+    assert not any("Good morning" in t for t in dm_texts(standin, ARTIST_MANAGER))
+    tick(bot, utc(2027, 1, 25, 14, 0))
+    tick(bot, utc(2027, 1, 25, 20, 0))
+    digests = [t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]
+    assert len(digests) == 1 and "Final master audio" in digests[0] and f"<#{room}>" in digests[0]
+    bot.command("snooze master in 2 weeks", user=ARTIST_MANAGER, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 26, 14, 0))
+    assert len([t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]) == 1
+
+
+def test_flaky_slack_loses_nothing_and_doubles_nothing(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    standin.fail_fraction(1 / 3, statuses=(429, 500))
+    for minute in range(0, 12):
+        tick(bot, utc(2027, 1, 22, 9, minute))
+    standin.fail_fraction(0.0)
+    tick(bot, utc(2027, 1, 22, 12, 0))
+    with session_scope(bot.engine) as session:
+        rows = session.exec(select(Outbox)).all()
+    assert rows and all(r.state == OutboxState.SENT for r in rows)
+    for row in rows:
+        found = [m for m in standin.messages(_channel_of(standin, row.channel)) if m["text"] == row.text]
+        assert len(found) == 1, f"{row.key} delivered {len(found)} times"
+
+
+def _channel_of(standin, target: str) -> str:
+    if target.startswith("U"):
+        return standin._im_for(target, create=True)["id"]
+    return target
+
+
+def test_a_message_slack_can_never_take_is_reported_to_the_pm_once(bot, standin, room):
+    standin.channels[room]["is_archived"] = True
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    tick(bot, utc(2027, 1, 5, 8, 31))
+    with session_scope(bot.engine) as session:
+        standup = session.exec(select(Outbox).where(Outbox.kind == "standup")).one()
+    assert standup.state == OutboxState.FAILED and standup.error == "is_archived"
+    assert sum("could not deliver a standup" in t for t in dm_texts(standin, PM)) == 1
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="concurrent processes share PostgreSQL (TEST_DATABASE_URL)")
+def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    when = utc(2027, 1, 22, 9, 0)
+    # Four "processes": each its own engine, client and ticker, all ticking at the same instant.
+    from storage.db import make_engine
+
+    tickers = [Ticker(make_engine(POSTGRES_URL), Sender(make_client(BOT_TOKEN, standin.base_url), post_interval=0))
+               for _ in range(4)]
+    barrier = threading.Barrier(len(tickers))
+    errors = []
+
+    def run(ticker):
+        barrier.wait()
+        try:
+            ticker.tick(when)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [], "every process ticks cleanly"
+    with session_scope(bot.engine) as session:
+        rows = session.exec(select(Outbox)).all()
+    assert rows and all(r.state == OutboxState.SENT for r in rows)
+    sent = [c for c in standin.calls_to("chat.postMessage", ok=True) if c.args.get("text") in {r.text for r in rows}]
+    assert len(sent) == len(rows), "each claimed message is posted exactly once"
