@@ -50,9 +50,14 @@ def build_app(
     background = Background(workers=16, name="after-ack")
     followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
     runtime = Runtime(
-        engine=engine, sender=sender, directory=directory, services=services, followup=followup,
+        engine=engine,
+        sender=sender,
+        directory=directory,
+        services=services,
+        followup=followup,
         background=background,
-        ticker=Ticker(engine, sender, directory=directory), clock=clock,
+        ticker=Ticker(engine, sender, directory=directory),
+        clock=clock,
     )
     app = App(
         client=client,

@@ -33,32 +33,63 @@ class Usage:
 
 
 SUBCOMMANDS: list[Usage] = [
-    Usage("new", 'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]',
-          'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm @paula team @dee @dara',
-          "Create a release, its channel and its checklist."),
-    Usage("status", "status", "status",
-          "Where this release stands; outside a release channel, every active release."),
+    Usage(
+        "new",
+        'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]',
+        'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm @paula team @dee @dara',
+        "Create a release, its channel and its checklist.",
+    ),
+    Usage(
+        "status",
+        "status",
+        "status",
+        "Where this release stands; outside a release channel, every active release.",
+    ),
     Usage("claim", "claim <deliverable>", "claim artwork", "Take a deliverable on."),
     Usage("assign", "assign <deliverable> @user", "assign artwork @dee", "Give a deliverable to someone."),
     Usage("unclaim", "unclaim <deliverable>", "unclaim artwork", "Leave a deliverable without an owner."),
-    Usage("block", "block <deliverable> <reason>", "block artwork waiting on the photographer",
-          "Raise a blocker."),
+    Usage(
+        "block",
+        "block <deliverable> <reason>",
+        "block artwork waiting on the photographer",
+        "Raise a blocker.",
+    ),
     Usage("unblock", "unblock <deliverable>", "unblock artwork", "Clear a blocker."),
     Usage("done", "done <deliverable>", "done master", "Mark a deliverable done (or react ✅ on it)."),
     Usage("reopen", "reopen <deliverable>", "reopen master", "Open a done deliverable again."),
-    Usage("due", "due <deliverable> <date|T-n>", "due artwork 2027-02-05",
-          "Pin a due date (or set it relative to release day with T-n)."),
-    Usage("add", 'add "<name>" [due <date>|T-n] [owner @user] [after <deliverable>]',
-          'add "Vinyl test pressing" due T-30 owner @dara after master', "Add a deliverable."),
+    Usage(
+        "due",
+        "due <deliverable> <date|T-n>",
+        "due artwork 2027-02-05",
+        "Pin a due date (or set it relative to release day with T-n).",
+    ),
+    Usage(
+        "add",
+        'add "<name>" [due <date>|T-n] [owner @user] [after <deliverable>]',
+        'add "Vinyl test pressing" due T-30 owner @dara after master',
+        "Add a deliverable.",
+    ),
     Usage("remove", "remove <deliverable>", "remove ad-creative", "Take a deliverable off the checklist."),
-    Usage("date", "date <new date>", "date 2027-03-19",
-          "Move release day; unpinned deadlines move with it and owners are told."),
-    Usage("snooze", "snooze <deliverable> <until>", "snooze press-release next monday",
-          "Quiet reminders for a deliverable until a day (escalations still run)."),
+    Usage(
+        "date",
+        "date <new date>",
+        "date 2027-03-19",
+        "Move release day; unpinned deadlines move with it and owners are told.",
+    ),
+    Usage(
+        "snooze",
+        "snooze <deliverable> <until>",
+        "snooze press-release next monday",
+        "Quiet reminders for a deliverable until a day (escalations still run).",
+    ),
     Usage("mine", "mine", "mine", "Your open deliverables across releases."),
     Usage("archive", "archive", "archive", "Archive the release and its channel."),
-    Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00",
-          "Show the workspace's settings, or change one."),
+    Usage(
+        "settings",
+        "settings [<name> <value>]",
+        "settings standup_time 10:00",
+        "Show the workspace's settings, or change one.",
+    ),
     Usage("help", "help [<subcommand>]", "help block", "Every subcommand with an example."),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -188,8 +219,25 @@ class Snooze:
 
 
 Command = (
-    NewRelease | NewReleaseForm | Status | Mine | Archive | Help | Settings | Claim | Unclaim | Done | Reopen
-    | Unblock | Remove | Assign | Block | Due | Add | MoveRelease | Snooze
+    NewRelease
+    | NewReleaseForm
+    | Status
+    | Mine
+    | Archive
+    | Help
+    | Settings
+    | Claim
+    | Unclaim
+    | Done
+    | Reopen
+    | Unblock
+    | Remove
+    | Assign
+    | Block
+    | Due
+    | Add
+    | MoveRelease
+    | Snooze
 )
 
 

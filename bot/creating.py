@@ -43,9 +43,7 @@ def create_release(
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
     if cmd.release_date < today:
-        raise UserError(
-            f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.", NEW_USAGE
-        )
+        raise UserError(f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.", NEW_USAGE)
     if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
         raise UserError(
             f"{cmd.release_date.isoformat()} is more than {MAX_YEARS_AHEAD} years away; check the year.",
@@ -107,7 +105,14 @@ def create_release(
     )
     at_risk = lead_time_warnings(playbook, cmd.release_date, today=today)
     reply = builders.reply(
-        "replies", "created", release, playbook.name, len(planned), at_risk, not is_friday(cmd.release_date), today
+        "replies",
+        "created",
+        release,
+        playbook.name,
+        len(planned),
+        at_risk,
+        not is_friday(cmd.release_date),
+        today,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])
 

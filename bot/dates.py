@@ -18,8 +18,18 @@ from dateutil.relativedelta import relativedelta
 FORMS = "2027-03-12, 12.03.2027, March 12 2027, next friday or in 3 weeks"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")

@@ -58,13 +58,10 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.NewRelease):
         creator = services.directory.cached(session, request.team_id, request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
-        return create_release(
-            cmd, session=session, request=request, catalogue=services.catalogue, timezone=timezone
-        )
+        return create_release(cmd, session=session, request=request, catalogue=services.catalogue, timezone=timezone)
     if isinstance(cmd, c.Settings):
         lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
-        return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup,
-                                         admins=services.admins)
+        return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone)
     release = queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id)
@@ -75,7 +72,10 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
             return releasing.portfolio(session=session, request=request, timezone=workspace.timezone)
         raise UserError(str(_elsewhere(session, request)))
     room = working.Room(
-        session=session, request=request, release=release, bundle=queries.load_bundle(session=session, release=release)
+        session=session,
+        request=request,
+        release=release,
+        bundle=queries.load_bundle(session=session, release=release),
     )
     if isinstance(cmd, c.Status):
         return releasing.release_status(room)

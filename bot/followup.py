@@ -254,4 +254,3 @@ class FollowUp:
         except SlackApiError as error:
             if error_code(error) not in PERMANENT_ERRORS:
                 raise
-

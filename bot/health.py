@@ -60,9 +60,7 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
     open_items = [d for d in live if d.state == DeliverableState.OPEN]
     done_items = [d for d in live if d.state == DeliverableState.DONE]
     overdue = sorted((d for d in open_items if d.due_date < today), key=lambda d: d.due_date)
-    blocked = [
-        BlockedItem(d, bundle.open_blockers[d.id]) for d in open_items if d.id in bundle.open_blockers
-    ]
+    blocked = [BlockedItem(d, bundle.open_blockers[d.id]) for d in open_items if d.id in bundle.open_blockers]
     soon_limit = today + timedelta(days=SOON_DAYS)
     due_soon = [d for d in open_items if today <= d.due_date <= soon_limit]
     unclaimed_limit = today + timedelta(days=UNCLAIMED_HORIZON_DAYS)
@@ -75,9 +73,7 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
     )
     troubled = {d.id for d in overdue} | {b.deliverable.id for b in blocked}
     at_risk_upstream = [
-        d
-        for d in open_items
-        if d.id not in troubled and any(up in troubled for up in bundle.upstream.get(d.id, []))
+        d for d in open_items if d.id not in troubled and any(up in troubled for up in bundle.upstream.get(d.id, []))
     ]
     return Snapshot(
         release=bundle.release,

@@ -50,4 +50,3 @@ class Directory:
             fetched_at=self._clock(),
         )
         return queries.save_person(session=session, person=person)
-

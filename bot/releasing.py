@@ -79,8 +79,10 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     for ch in changes:
         if ch.owner_id:
             per_owner[ch.owner_id].append(ch)
-    dms = [Post(owner, builders.reply("replies", "owner_dates_dm", release, old, items))
-           for owner, items in per_owner.items()]
+    dms = [
+        Post(owner, builders.reply("replies", "owner_dates_dm", release, old, items))
+        for owner, items in per_owner.items()
+    ]
     effects = [SyncChecklist(release.id, overview=True), RetitleChannel(release.id), *dms]
     return Outcome(reply=summary, public=True, effects=effects)
 

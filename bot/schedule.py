@@ -166,9 +166,7 @@ def due_steps(
             steps.append(DueStep(Step.OVERDUE, today))
     days_to_release = (item.release_date - today).days
     if late_by >= 1 and (
-        late_by >= rules.escalate_days_late
-        or days_to_release <= rules.escalate_within_days_of_release
-        or item.hard
+        late_by >= rules.escalate_days_late or days_to_release <= rules.escalate_within_days_of_release or item.hard
     ):
         steps.append(DueStep(Step.ESCALATE, today, extra={"late_by": late_by}))
     return steps

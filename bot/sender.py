@@ -29,8 +29,19 @@ log = logging.getLogger(__name__)
 POST_INTERVAL_SECONDS = 1.0
 # Errors no retry can fix: the target is gone or we are not allowed there.
 PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "is_archived", "user_not_found", "account_inactive", "not_in_channel", "invalid_auth",
-     "restricted_action", "cannot_dm_bot", "user_disabled", "missing_scope", "token_revoked", "account_inactive"}
+    {
+        "channel_not_found",
+        "is_archived",
+        "user_not_found",
+        "account_inactive",
+        "not_in_channel",
+        "invalid_auth",
+        "restricted_action",
+        "cannot_dm_bot",
+        "user_disabled",
+        "missing_scope",
+        "token_revoked",
+    }
 )
 
 
@@ -77,7 +88,11 @@ class Sender:
                 "slack %s failed: %s",
                 method,
                 error_code(error),
-                extra={"slack_method": method, "slack_channel": params.get("channel"), "slack_error": error_code(error)},
+                extra={
+                    "slack_method": method,
+                    "slack_channel": params.get("channel"),
+                    "slack_error": error_code(error),
+                },
             )
             raise
 

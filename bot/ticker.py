@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -91,7 +90,11 @@ def calendar_of(workspace: Workspace) -> Calendar:
 
 class Ticker:
     def __init__(
-        self, engine: Engine, sender: Sender, *, directory: Directory | None = None,
+        self,
+        engine: Engine,
+        sender: Sender,
+        *,
+        directory: Directory | None = None,
         retry_for: timedelta = timedelta(hours=6),
     ):
         self._engine = engine
@@ -224,9 +227,7 @@ def plan(session: Session, *, now: datetime, directory: Directory) -> list[Plann
     planned: list[Planned] = []
     for workspace in session.exec(select(Workspace)).all():
         team = _Team(workspace, calendar_of(workspace))
-        releases = [
-            r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id
-        ]
+        releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
         bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases)
         team.people = _people(session, directory, workspace, bundles)
         done_since = _done_since(session, workspace.team_id, releases, now=now)
@@ -289,7 +290,10 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
     ws = team.workspace
     hour, minute = (int(x) for x in ws.standup_time.split(":"))
     day = standup_day(
-        now=now, timezone=release.timezone, standup_at=time(hour, minute), calendar=team.calendar,
+        now=now,
+        timezone=release.timezone,
+        standup_at=time(hour, minute),
+        calendar=team.calendar,
         release_date=release.release_date,
     )
     if day is None:
@@ -303,8 +307,15 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
             return []
         message = builders.quiet_standup(snap, day=day, lang=ws.language)
     return [
-        Planned(release.team_id, f"standup:{release.id}:{day.isoformat()}", "standup", release.channel_id,
-                message, _end_of_day(day, release.timezone), release_id=release.id)
+        Planned(
+            release.team_id,
+            f"standup:{release.id}:{day.isoformat()}",
+            "standup",
+            release.channel_id,
+            message,
+            _end_of_day(day, release.timezone),
+            release_id=release.id,
+        )
     ]
 
 
@@ -327,8 +338,18 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
                 expires = _end_of_day(local(now, tz).date(), tz)
                 if step.step == Step.ESCALATE:
                     expires = now + timedelta(days=1)
-                planned.append(Planned(release.team_id, key, f"ladder-{step.step}", channel,
-                                       builders.text_message(text), expires, release.id, d.id))
+                planned.append(
+                    Planned(
+                        release.team_id,
+                        key,
+                        f"ladder-{step.step}",
+                        channel,
+                        builders.text_message(text),
+                        expires,
+                        release.id,
+                        d.id,
+                    )
+                )
     return planned
 
 
@@ -379,6 +400,14 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
         if not due:
             continue
         message = builders.digest(due, today=today, lang=team.workspace.language)
-        planned.append(Planned(team.workspace.team_id, f"digest:{owner}:{today.isoformat()}", "digest", owner,
-                               message, _end_of_day(today, tz)))
+        planned.append(
+            Planned(
+                team.workspace.team_id,
+                f"digest:{owner}:{today.isoformat()}",
+                "digest",
+                owner,
+                message,
+                _end_of_day(today, tz),
+            )
+        )
     return planned

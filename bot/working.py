@@ -147,8 +147,13 @@ def block(room: Room, cmd: c.Block) -> Outcome:
             f"Unblock it first with `/release unblock {d.key}` to give a new reason."
         )
     room.session.add(
-        Blocker(team_id=d.team_id, deliverable_id=d.id, reason=reason, raised_by=room.request.user_id,
-                raised_at=room.request.now)
+        Blocker(
+            team_id=d.team_id,
+            deliverable_id=d.id,
+            reason=reason,
+            raised_by=room.request.user_id,
+            raised_at=room.request.now,
+        )
     )
     room.touch(d)
     room.log("blocked", d, reason=reason)
@@ -268,8 +273,15 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     if after is not None:
         queries.add_dependencies(session=room.session, team_id=d.team_id, pairs=[(d.id, after.id)])
     if cmd.owner:
-        room.session.add(Claim(team_id=d.team_id, deliverable_id=d.id, user_id=cmd.owner,
-                               assigned_by=room.request.user_id, claimed_at=room.request.now))
+        room.session.add(
+            Claim(
+                team_id=d.team_id,
+                deliverable_id=d.id,
+                user_id=cmd.owner,
+                assigned_by=room.request.user_id,
+                claimed_at=room.request.now,
+            )
+        )
     room.log("added", d, name=cmd.name, due=due.isoformat())
     reply = builders.reply("replies", "added", d, room.request.user_id, after, cmd.due is None)
     dm = []
@@ -299,14 +311,15 @@ def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset
     return room.changed(builders.reply("replies", "removed", d, room.request.user_id), public=True)
 
 
-
 def snooze(room: Room, cmd: c.Snooze) -> Outcome:
     """Quiet reminders for one deliverable until a day; escalations still run."""
     d = room.find(cmd.ref)
     _require_open(d, "snooze it")
     if cmd.until <= room.today:
-        raise UserError("Snooze until a day after today, e.g. `tomorrow`, `next monday` or `2027-02-01`.",
-                        "snooze <deliverable> <until>")
+        raise UserError(
+            "Snooze until a day after today, e.g. `tomorrow`, `next monday` or `2027-02-01`.",
+            "snooze <deliverable> <until>",
+        )
     d.snoozed_until = cmd.until
     room.session.add(d)
     room.log("snoozed", d, until=cmd.until.isoformat())

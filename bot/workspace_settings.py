@@ -112,26 +112,56 @@ SETTINGS = {
     s.name: s
     for s in [
         Setting("standup_time", "09:30", "when the morning standup is posted (release's timezone)", _time),
-        Setting("timezone", "Europe/Berlin", "the workspace's timezone (new releases use their creator's)",
-                _timezone),
+        Setting(
+            "timezone",
+            "Europe/Berlin",
+            "the workspace's timezone (new releases use their creator's)",
+            _timezone,
+        ),
         Setting("workdays", "mon-fri", "days with standups and reminders", _workdays),
-        Setting("holiday_country", "DE", "no standups or reminders on this country's public holidays", _country,
-                lambda v: v or "none"),
-        Setting("escalation_channel", "#label-ops", "where escalations go", _channel,
-                lambda v: f"<#{v}>" if v else "none (DM the label heads)"),
-        Setting("label_heads", "@alex", "who gets escalations when no channel is set", _people,
-                lambda v: " ".join(f"<@{u}>" for u in v) or "none (the release's PM)"),
-        Setting("quiet_days", "2027-12-24 2027-12-31", "the label's own days off", _days,
-                lambda v: ", ".join(v) or "none"),
-        Setting("standup_when_quiet", "off", "post the one-line standup on days with nothing new", _switch,
-                lambda v: "on" if v else "off"),
+        Setting(
+            "holiday_country",
+            "DE",
+            "no standups or reminders on this country's public holidays",
+            _country,
+            lambda v: v or "none",
+        ),
+        Setting(
+            "escalation_channel",
+            "#label-ops",
+            "where escalations go",
+            _channel,
+            lambda v: f"<#{v}>" if v else "none (DM the label heads)",
+        ),
+        Setting(
+            "label_heads",
+            "@alex",
+            "who gets escalations when no channel is set",
+            _people,
+            lambda v: " ".join(f"<@{u}>" for u in v) or "none (the release's PM)",
+        ),
+        Setting(
+            "quiet_days",
+            "2027-12-24 2027-12-31",
+            "the label's own days off",
+            _days,
+            lambda v: ", ".join(v) or "none",
+        ),
+        Setting(
+            "standup_when_quiet",
+            "off",
+            "post the one-line standup on days with nothing new",
+            _switch,
+            lambda v: "on" if v else "off",
+        ),
         Setting("language", "de", "language of the bot's messages (en, de)", _language),
     ]
 }
 
 
-def handle(cmd: c.Settings, *, session: Session, request: Request, lookup: PersonLookup,
-           admins: frozenset[str]) -> Outcome:
+def handle(
+    cmd: c.Settings, *, session: Session, request: Request, lookup: PersonLookup, admins: frozenset[str]
+) -> Outcome:
     workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
     if cmd.name is None:
         return Outcome(reply=_listing(workspace))
@@ -147,8 +177,16 @@ def handle(cmd: c.Settings, *, session: Session, request: Request, lookup: Perso
     before = getattr(workspace, setting.name)
     setattr(workspace, setting.name, value)
     session.add(workspace)
-    queries.log_activity(session=session, team_id=request.team_id, actor_id=request.user_id, at=request.now,
-                         action="setting_changed", setting=setting.name, before=before, after=value)
+    queries.log_activity(
+        session=session,
+        team_id=request.team_id,
+        actor_id=request.user_id,
+        at=request.now,
+        action="setting_changed",
+        setting=setting.name,
+        before=before,
+        after=value,
+    )
     return Outcome(reply=builders.text_message(f":gear: *{setting.name}* is now {setting.show(value)}."))
 
 
@@ -164,8 +202,11 @@ def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLo
     if request.user_id in admins:
         return
     runs_a_release = session.exec(
-        select(Release.id).where(Release.team_id == request.team_id, Release.state == ReleaseState.ACTIVE,
-                                 Release.pm_id == request.user_id)
+        select(Release.id).where(
+            Release.team_id == request.team_id,
+            Release.state == ReleaseState.ACTIVE,
+            Release.pm_id == request.user_id,
+        )
     ).first()
     person = None if runs_a_release else lookup()
     if runs_a_release or (person is not None and (person.is_admin or person.is_owner)):

@@ -21,8 +21,14 @@ def register(app: App, runtime: Runtime) -> None:
             "unhandled error %s",
             reference,
             exc_info=error,
-            extra={"slack_team": body.get("team_id"), "slack_user": body.get("user_id"), "reference": reference},
+            extra={
+                "slack_team": body.get("team_id"),
+                "slack_user": body.get("user_id"),
+                "reference": reference,
+            },
         )
         if body.get("response_url"):
-            message = builders.error(f"Something went wrong on our side (reference `{reference}`). Nothing was changed.")
+            message = builders.error(
+                f"Something went wrong on our side (reference `{reference}`). Nothing was changed."
+            )
             respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())

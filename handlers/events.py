@@ -52,4 +52,3 @@ def register(app: App, runtime: Runtime) -> None:
         today = now.astimezone(ZoneInfo(workspace.timezone)).date()
         view = builders.home(mine, [snapshot(b, today=today, now=now) for b in bundles], today=today)
         runtime.sender.call("views.publish", user_id=user, view=view)
-

@@ -209,4 +209,7 @@ def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: s
     w = words("reminders", lang)
     title = str(w.digest_title(len(items)))
     lines = [str(w.digest_line(d, r, today)) for d, r in items]
-    return Message(text=title, blocks=[header(title), *_chunks(lines, words("status", lang), room=MAX_MESSAGE_BLOCKS - 1)])
+    return Message(
+        text=title,
+        blocks=[header(title), *_chunks(lines, words("status", lang), room=MAX_MESSAGE_BLOCKS - 1)],
+    )

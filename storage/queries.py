@@ -87,9 +87,7 @@ def upsert(session: Session, table):
 
 
 def release_in_channel(*, session: Session, team_id: str, channel_id: str) -> Release | None:
-    return session.exec(
-        select(Release).where(Release.team_id == team_id, Release.channel_id == channel_id)
-    ).first()
+    return session.exec(select(Release).where(Release.team_id == team_id, Release.channel_id == channel_id)).first()
 
 
 def get_release(*, session: Session, team_id: str, release_id: int) -> Release | None:

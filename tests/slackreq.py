@@ -65,8 +65,13 @@ def event_body(inner: dict, *, team_id: str, event_id: str, api_app_id: str = "A
             "event_id": event_id,
             "event_time": int(time.time()),
             "authorizations": [
-                {"enterprise_id": None, "team_id": team_id, "user_id": "UBOT", "is_bot": True,
-                 "is_enterprise_install": False}
+                {
+                    "enterprise_id": None,
+                    "team_id": team_id,
+                    "user_id": "UBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
             "is_ext_shared_channel": False,
             "event_context": f"4-{event_id}",

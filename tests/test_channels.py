@@ -17,7 +17,9 @@ def test_name_without_artist_and_with_accents_and_symbols():
 
 
 def test_long_names_are_cut_at_a_word_and_stay_valid():
-    name = channel_name(date(2027, 3, 12), "The Extraordinarily Long Named Orchestra", "A " + "very " * 30 + "long title")
+    name = channel_name(
+        date(2027, 3, 12), "The Extraordinarily Long Named Orchestra", "A " + "very " * 30 + "long title"
+    )
     assert len(name) <= MAX_CHANNEL_NAME and SLACK_NAME.match(name) and not name.endswith("-")
 
 

@@ -1,11 +1,10 @@
 """Docs that tests keep honest: every subcommand is in `/release help` and in the README."""
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
-
-import re
-from datetime import date
 
 from bot.commands import SUBCOMMANDS, ParseError, parse
 from messages.builders import help_message

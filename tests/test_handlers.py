@@ -27,8 +27,13 @@ def changes(bot) -> int:
 # -- Slack's request rules ------------------------------------------------------------------------
 def test_bad_signature_stale_timestamp_and_missing_headers_get_401_and_change_nothing(bot, standin):
     body = slackreq.slash_command_body(
-        'new "X" on 2027-03-12', user_id=PM, channel_id="C1", channel_name="general", team_id="T0RELEASE",
-        response_url=standin.response_url("r"), trigger_id="t",
+        'new "X" on 2027-03-12',
+        user_id=PM,
+        channel_id="C1",
+        channel_name="general",
+        team_id="T0RELEASE",
+        response_url=standin.response_url("r"),
+        trigger_id="t",
     )
     form = "application/x-www-form-urlencoded"
     forged = slackreq.sign(body, "not-the-secret")

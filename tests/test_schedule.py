@@ -12,6 +12,7 @@ WEEK = Calendar()
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
+
 GERMANY = Calendar(holiday_country="DE")
 
 
@@ -21,7 +22,12 @@ def steps(item, today, owner_today=None, calendar=WEEK):
 
 @pytest.mark.parametrize(
     "text, days",
-    [("mon-fri", {0, 1, 2, 3, 4}), ("mon,wed,fri", {0, 2, 4}), ("sun-tue", {6, 0, 1}), ("Monday, Tuesday", {0, 1})],
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("mon,wed,fri", {0, 2, 4}),
+        ("sun-tue", {6, 0, 1}),
+        ("Monday, Tuesday", {0, 1}),
+    ],
 )
 def test_workdays_parse(text, days):
     assert parse_workdays(text) == days
@@ -99,7 +105,12 @@ def test_hard_deadline_or_release_week_escalates_at_once():
 
 
 def test_snooze_quiets_reminders_but_not_escalation():
-    snoozed = ItemFacts(due=date(2027, 2, 12), owner_id="U1", hard=True, release_date=date(2027, 3, 12),
-                        snoozed_until=date(2027, 2, 20))
+    snoozed = ItemFacts(
+        due=date(2027, 2, 12),
+        owner_id="U1",
+        hard=True,
+        release_date=date(2027, 3, 12),
+        snoozed_until=date(2027, 2, 20),
+    )
     assert steps(snoozed, date(2027, 2, 12)) == set()
     assert steps(snoozed, date(2027, 2, 15)) == {Step.ESCALATE}

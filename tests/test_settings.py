@@ -7,8 +7,16 @@ GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2", "SLACK_SIGNING_SECRET": "secret"}
 
 @pytest.fixture
 def env(monkeypatch):
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT",
-                 "SLACK_API_URL", "RELEASEBOT_ADMINS", "RELEASEBOT_PLAYBOOKS"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "DATABASE_URL",
+        "PORT",
+        "SLACK_API_URL",
+        "RELEASEBOT_ADMINS",
+        "RELEASEBOT_PLAYBOOKS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

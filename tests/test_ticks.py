@@ -173,8 +173,10 @@ def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, roo
     # Four "processes": each its own engine, client and ticker, all ticking at the same instant.
     from storage.db import make_engine
 
-    tickers = [Ticker(make_engine(POSTGRES_URL), Sender(make_client(BOT_TOKEN, standin.base_url), post_interval=0))
-               for _ in range(4)]
+    tickers = [
+        Ticker(make_engine(POSTGRES_URL), Sender(make_client(BOT_TOKEN, standin.base_url), post_interval=0))
+        for _ in range(4)
+    ]
     barrier = threading.Barrier(len(tickers))
     errors = []
 

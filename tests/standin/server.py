@@ -94,13 +94,32 @@ class SlackStandIn:
         self.stop()
 
     # -- the world ------------------------------------------------------------------------------
-    def add_user(self, user_id: str, *, name: str, tz: str = "Europe/London", is_admin=False, is_owner=False,
-                 deleted=False, locale="en-US") -> dict:
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "Europe/London",
+        is_admin=False,
+        is_owner=False,
+        deleted=False,
+        locale="en-US",
+    ) -> dict:
         offset = int(datetime.now(ZoneInfo(tz)).utcoffset().total_seconds())
         user = {
-            "id": user_id, "team_id": self.team_id, "name": name, "real_name": name.title(), "deleted": deleted,
-            "tz": tz, "tz_label": tz, "tz_offset": offset, "is_admin": is_admin, "is_owner": is_owner,
-            "is_bot": False, "locale": locale, "profile": {"display_name": name, "real_name": name.title()},
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": name.title(),
+            "deleted": deleted,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": offset,
+            "is_admin": is_admin,
+            "is_owner": is_owner,
+            "is_bot": False,
+            "locale": locale,
+            "profile": {"display_name": name, "real_name": name.title()},
         }
         self.users[user_id] = user
         return user
@@ -112,10 +131,19 @@ class SlackStandIn:
     def _new_channel(self, name: str, *, members: set, is_private: bool, is_im: bool = False) -> dict:
         prefix = "D" if is_im else ("G" if is_private else "C")
         channel = {
-            "id": f"{prefix}{next(self._ids)}", "name": name, "is_channel": not is_im, "is_private": is_private,
-            "is_im": is_im, "is_archived": False, "created": int(time.time()), "creator": self.bot_user,
-            "members": members, "topic": {"value": "", "creator": "", "last_set": 0},
-            "purpose": {"value": "", "creator": "", "last_set": 0}, "messages": [], "pins": [],
+            "id": f"{prefix}{next(self._ids)}",
+            "name": name,
+            "is_channel": not is_im,
+            "is_private": is_private,
+            "is_im": is_im,
+            "is_archived": False,
+            "created": int(time.time()),
+            "creator": self.bot_user,
+            "members": members,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+            "messages": [],
+            "pins": [],
         }
         self.channels[channel["id"]] = channel
         return channel
@@ -125,10 +153,20 @@ class SlackStandIn:
         self._triggers[trigger] = time.monotonic()
         return trigger
 
-    def set_rate_limits(self, *, per_channel_per_sec: float = 1.0, burst: int = 3,
-                        workspace_per_minute: int | None = None, tiers: bool = False) -> None:
-        self._rate = {"per_channel": per_channel_per_sec, "burst": burst, "workspace": workspace_per_minute,
-                      "tiers": tiers}
+    def set_rate_limits(
+        self,
+        *,
+        per_channel_per_sec: float = 1.0,
+        burst: int = 3,
+        workspace_per_minute: int | None = None,
+        tiers: bool = False,
+    ) -> None:
+        self._rate = {
+            "per_channel": per_channel_per_sec,
+            "burst": burst,
+            "workspace": workspace_per_minute,
+            "tiers": tiers,
+        }
 
     def fail_fraction(self, share: float, *, statuses=(429, 500), seed: int = 7) -> None:
         self._faults = (share, tuple(statuses), random.Random(seed))
@@ -224,7 +262,11 @@ class SlackStandIn:
                 response = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False}
                 extra_headers = {"Retry-After": str(throttled.retry_after)} if status == 429 else {}
             except SlackError as refusal:
-                response, status, extra_headers = {"ok": False, "error": refusal.error, **refusal.extra}, 200, {}
+                response, status, extra_headers = (
+                    {"ok": False, "error": refusal.error, **refusal.extra},
+                    200,
+                    {},
+                )
             self.calls.append(Call(method, args, status, response))
         if status >= 500:
             return status, "<html>Internal Server Error</html>", extra_headers
@@ -318,11 +360,20 @@ class SlackStandIn:
         return blocks
 
     def _public(self, channel: dict) -> dict:
-        return {k: (sorted(v) if isinstance(v, set) else v) for k, v in channel.items() if k not in {"messages", "pins"}}
+        return {
+            k: (sorted(v) if isinstance(v, set) else v) for k, v in channel.items() if k not in {"messages", "pins"}
+        }
 
     def _m_auth_test(self, _args):
-        return {"url": "https://label.slack.com/", "team": "Label", "user": "releasebot", "team_id": self.team_id,
-                "user_id": self.bot_user, "bot_id": "BBOT", "is_enterprise_install": False}
+        return {
+            "url": "https://label.slack.com/",
+            "team": "Label",
+            "user": "releasebot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user,
+            "bot_id": "BBOT",
+            "is_enterprise_install": False,
+        }
 
     def _m_conversations_create(self, args):
         name = str(args["name"])
@@ -379,7 +430,11 @@ class SlackStandIn:
         channel = self._channel(args["channel"], writable=True)
         if len(str(args["topic"])) > 250:
             raise SlackError("too_long")
-        channel["topic"] = {"value": str(args["topic"]), "creator": self.bot_user, "last_set": int(time.time())}
+        channel["topic"] = {
+            "value": str(args["topic"]),
+            "creator": self.bot_user,
+            "last_set": int(time.time()),
+        }
         return {"channel": self._public(channel)}
 
     def _m_conversations_archive(self, args):
@@ -403,9 +458,16 @@ class SlackStandIn:
             raise SlackError("no_text")
         if text and len(text) > MAX_TEXT:
             raise SlackError("msg_too_long")
-        message = {"type": "message", "user": self.bot_user, "bot_id": "BBOT", "text": text or "",
-                   "blocks": blocks or [], "ts": f"{1_700_000_000 + next(self._ts)}.000100",
-                   "thread_ts": args.get("thread_ts"), "reactions": []}
+        message = {
+            "type": "message",
+            "user": self.bot_user,
+            "bot_id": "BBOT",
+            "text": text or "",
+            "blocks": blocks or [],
+            "ts": f"{1_700_000_000 + next(self._ts)}.000100",
+            "thread_ts": args.get("thread_ts"),
+            "reactions": [],
+        }
         channel["messages"].append(message)
         return {"channel": channel["id"], "ts": message["ts"], "message": message}
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -65,9 +64,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "channel_id"),
     )
     with op.batch_alter_table("release", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_release_team_state_date", ["team_id", "state", "release_date"], unique=False
-        )
+        batch_op.create_index("ix_release_team_state_date", ["team_id", "state", "release_date"], unique=False)
 
     op.create_table(
         "workspace",
@@ -120,12 +117,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deliverable", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deliverable_release_id"), ["release_id"], unique=False)
-        batch_op.create_index(
-            "ix_deliverable_team_message", ["team_id", "channel_id", "message_ts"], unique=False
-        )
-        batch_op.create_index(
-            "ix_deliverable_team_owner_state", ["team_id", "owner_id", "state"], unique=False
-        )
+        batch_op.create_index("ix_deliverable_team_message", ["team_id", "channel_id", "message_ts"], unique=False)
+        batch_op.create_index("ix_deliverable_team_owner_state", ["team_id", "owner_id", "state"], unique=False)
 
     op.create_table(
         "activity",
