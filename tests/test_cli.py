@@ -1,0 +1,147 @@
+"""The ``releasebot`` command as an operator runs it: serve (a real process), migrate, tick, bad settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests import slackreq
+from tests.conftest import PM
+from tests.harness import BOT_TOKEN, SIGNING_SECRET
+
+ROOT = Path(__file__).parent.parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(standin, database_url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RELEASEBOT_", "DATABASE_URL"))}
+    env |= {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.base_url,
+        "DATABASE_URL": database_url,
+        "RELEASEBOT_SCHEDULER": "off",
+        **extra,
+    }
+    return env
+
+
+def releasebot(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, **kw
+    )
+
+
+class Served:
+    """``releasebot serve`` in its own process."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            env=env | {"PORT": str(self.port)},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError(f"releasebot serve did not come up: {self.process.stderr.read()}")
+
+    def command(self, standin, text: str, *, user: str, channel: str, key: str) -> dict:
+        body = slackreq.slash_command_body(
+            text, user_id=user, channel_id=channel, channel_name="x", team_id="T0RELEASE",
+            response_url=standin.response_url(key), trigger_id="t",
+        )  # fmt: skip
+        headers = slackreq.sign(body, SIGNING_SECRET) | {"Content-Type": "application/x-www-form-urlencoded"}
+        status, _, raw = slackreq.post(self.url + "/slack/events", body, headers)
+        assert status == 200
+        return json.loads(raw)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def test_serve_carries_the_story_and_a_restart_loses_nothing(standin, database):
+    _engine, url = database
+    env = environment(standin, url)
+    served = Served(env)
+    try:
+        created = served.command(standin, 'new "Night Swim" by Nova Lane on 2027-06-04', user=PM, channel="CG", key="a")
+        assert "Setting up *Night Swim*" in created["text"]
+        channel = standin.wait_for(lambda: standin.channel_by_name("rel-2027-06-04-nova-lane-night-swim"), 30)
+        standin.wait_for(lambda: len(standin.messages(channel["id"])) >= 18, 60, "the checklist")
+        claimed = served.command(standin, "claim artwork", user=PM, channel=channel["id"], key="b")
+        assert "You own" in claimed["text"]
+    finally:
+        served.stop()
+    posted = len(standin.calls_to("chat.postMessage"))
+
+    again = Served(env)
+    try:
+        status = again.command(standin, "status", user=PM, channel=channel["id"], key="c")
+        assert "Night Swim" in json.dumps(status)
+        mine = again.command(standin, "mine", user=PM, channel="CG", key="d")
+        assert "Cover artwork" in json.dumps(mine)
+        time.sleep(1)
+        assert len(standin.calls_to("chat.postMessage")) == posted, "nothing re-posted after the restart"
+    finally:
+        again.stop()
+
+
+def test_migrate_and_tick_commands(standin, tmp_path):
+    env = environment(standin, f"sqlite:///{tmp_path / 'fresh.db'}")
+    migrated = releasebot("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    ticked = releasebot("tick", "--now", "2027-01-04T09:30:00+01:00", env=env)
+    assert ticked.returncode == 0, ticked.stderr
+    bad = releasebot("tick", "--now", "yesterday-ish", env=env)
+    assert bad.returncode == 2 and "not an ISO-8601 instant" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"SLACK_SIGNING_SECRET": None}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_BOT_TOKEN": "nope"}, "SLACK_BOT_TOKEN must be a bot token"),
+        ({"PORT": "http"}, "PORT"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line(standin, tmp_path, change, message):
+    env = environment(standin, f"sqlite:///{tmp_path / 'x.db'}")
+    for name, value in change.items():
+        if value is None:
+            env.pop(name)
+        else:
+            env[name] = value
+    result = releasebot("serve", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"releasebot: {message}") and len(result.stderr.strip().splitlines()) == 1
