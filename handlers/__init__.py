@@ -2,10 +2,10 @@
 
 from slack_bolt import App
 
-from handlers import commands, errors, events, reactions
+from handlers import actions, commands, errors, events, reactions
 from handlers.runtime import Runtime
 
 
 def register_all(app: App, runtime: Runtime) -> None:
-    for module in (commands, reactions, events, errors):
+    for module in (commands, reactions, events, actions, errors):
         module.register(app, runtime)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.health import Snapshot, progress_bar
+from messages.ids import ActionId, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
     Message,
+    button,
     context,
     divider,
     escape_mrkdwn,
@@ -205,11 +207,15 @@ def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:
 
 
 def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
-    """The owner's morning DM: soonest first, each with its release and channel."""
+    """The owner's morning DM: soonest first, each with its release, channel and a Snooze button."""
     w = words("reminders", lang)
     title = str(w.digest_title(len(items)))
-    lines = [str(w.digest_line(d, r, today)) for d, r in items]
-    return Message(
-        text=title,
-        blocks=[header(title), *_chunks(lines, words("status", lang), room=MAX_MESSAGE_BLOCKS - 1)],
-    )
+    room = MAX_MESSAGE_BLOCKS - 2
+    blocks = [header(title)]
+    for d, r in items[:room]:
+        line = section(str(w.digest_line(d, r, today)))
+        line["accessory"] = button(str(w.snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id, 1).encode())
+        blocks.append(line)
+    if len(items) > room:
+        blocks.append(context(str(words("status", lang).more(len(items) - room))))
+    return Message(text=title, blocks=blocks)

@@ -28,6 +28,7 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 MAX_MESSAGE_TEXT = 40_000
+MAX_BUTTON_TEXT = 75
 
 
 def escape_mrkdwn(value: Any) -> str:
@@ -106,6 +107,15 @@ def context(*texts: str) -> dict:
     return {
         "type": "context",
         "elements": [{"type": "mrkdwn", "text": clip(t, MAX_SECTION_TEXT)} for t in texts[:MAX_CONTEXT_ELEMENTS]],
+    }
+
+
+def button(text: str, action_id: str, value: str) -> dict:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
     }
 
 

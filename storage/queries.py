@@ -149,6 +149,12 @@ def load_bundle(*, session: Session, release: Release) -> ReleaseBundle:
     return load_bundles(session=session, team_id=release.team_id, releases=[release])[0]
 
 
+def get_deliverable(*, session: Session, team_id: str, deliverable_id: int) -> Deliverable | None:
+    return session.exec(
+        select(Deliverable).where(Deliverable.team_id == team_id, Deliverable.id == deliverable_id)
+    ).first()
+
+
 def deliverable_by_message(*, session: Session, team_id: str, channel_id: str, ts: str) -> Deliverable | None:
     return session.exec(
         select(Deliverable).where(

@@ -118,6 +118,9 @@ class BotUnderTest:
     def react(self, name: str, *, user: str, channel: str, ts: str, added: bool = True, **kw) -> tuple:
         return self.event(slackreq.reaction_event(name, user=user, channel=channel, ts=ts, added=added), **kw)
 
+    def interact(self, payload: dict) -> tuple:
+        return self.post(slackreq.interactivity_body(payload), content_type="application/x-www-form-urlencoded")
+
     def settle(self) -> None:
         """Wait for the work done after acks (channel set-up, checklist updates, DMs)."""
         assert self.runtime.background.wait_idle(), "background work did not finish"
@@ -125,3 +128,35 @@ class BotUnderTest:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+def button_click(message: dict, action_id: str, *, user: str, channel: str, response_url: str, index: int = 0) -> dict:
+    """A ``block_actions`` payload for a button in ``message``, shaped like Slack's (see payloads/interactivity)."""
+    buttons = [
+        (block.get("block_id", f"b{i}"), block["accessory"])
+        for i, block in enumerate(message.get("blocks", []))
+        if block.get("accessory", {}).get("action_id") == action_id
+    ]
+    block_id, element = buttons[index]
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0RELEASE",
+        "token": "verification-token",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False},
+        "trigger_id": "111.222.trigger",
+        "team": {"id": TEAM, "domain": "label"},
+        "channel": {"id": channel, "name": "directmessage"},
+        "message": message,
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": block_id,
+                "text": element["text"],
+                "value": element["value"],
+                "type": "button",
+                "action_ts": "1700000000.000001",
+            }
+        ],
+    }

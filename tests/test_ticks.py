@@ -11,9 +11,9 @@ from sqlmodel import select
 from bot.sender import Sender, make_client
 from bot.ticker import Ticker
 from storage.db import session_scope
-from storage.models import Outbox, OutboxState
+from storage.models import Deliverable, Outbox, OutboxState
 from tests.conftest import ARTIST_MANAGER, DESIGNER, PM, POSTGRES_URL
-from tests.harness import BOT_TOKEN, utc
+from tests.harness import BOT_TOKEN, button_click, utc
 from tests.test_story import CHANNEL, message_text, open_release
 
 
@@ -133,6 +133,24 @@ def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):
     bot.command("snooze master in 2 weeks", user=ARTIST_MANAGER, channel=room, channel_name=CHANNEL)
     tick(bot, utc(2027, 1, 26, 14, 0))
     assert len([t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]) == 1
+
+
+def test_snooze_button_on_the_morning_dm(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 25, 9, 0))
+    digest = next(m for m in standin.dms(DESIGNER) if "Good morning" in m["text"])
+    dm_channel = standin._im_for(DESIGNER, create=False)["id"]
+    payload = button_click(digest, "snooze_deliverable", user=DESIGNER, channel=dm_channel,
+                           response_url=standin.response_url("snooze"))  # fmt: skip
+    status, _, _ = bot.interact(payload)
+    bot.settle()
+    assert status == 200
+    assert "quiet until Tue 26 Jan 2027" in standin.responses("snooze")[0]["text"]
+    with session_scope(bot.engine) as session:
+        master = session.exec(select(Deliverable).where(Deliverable.key == "master")).one()
+    assert str(master.snoozed_until) == "2027-01-26"
+    tick(bot, utc(2027, 1, 26, 9, 0))
+    assert len([m for m in standin.dms(DESIGNER) if "Good morning" in m["text"]]) == 2, "reminders resume"
 
 
 def test_flaky_slack_loses_nothing_and_doubles_nothing(bot, standin, room):
