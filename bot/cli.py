@@ -1,4 +1,4 @@
-"""The ``releasebot`` command: serve, run, migrate, tick.
+"""The ``releasebot`` command: serve, run, migrate, tick, demo-data.
 
 Settings and logging are set up here, once, and passed down; nothing reads the
 environment at import time.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -25,11 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database schema up to date")
     tick = sub.add_parser("tick", help="run one scheduler tick and exit (cron, Heroku Scheduler, tests)")
     tick.add_argument("--now", type=_instant, help="the instant to tick at, ISO-8601 (default: now)")
+    demo = sub.add_parser("demo-data", help="fill the configured database with realistic demo releases")
+    demo.add_argument("--releases", type=int, default=20, help="how many active releases (default 20)")
+    demo.add_argument("--team", default="T0RELEASE", help="the Slack team id to file them under")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         if args.command == "migrate":
             return _migrate()
+        if args.command == "demo-data":
+            return _demo_data(args.releases, args.team)
         settings = load_settings()
     except SettingsError as error:
         print(f"releasebot: {error}", file=sys.stderr)
@@ -41,12 +47,25 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(settings)
 
 
-def _migrate() -> int:
-    import os
+def _database_url() -> str:
+    """Commands that only touch the database need no Slack credentials."""
+    return os.environ.get("DATABASE_URL") or Settings.model_fields["database_url"].default
 
-    url = os.environ.get("DATABASE_URL") or Settings.model_fields["database_url"].default
-    migrate(make_engine(url))
+
+def _migrate() -> int:
+    migrate(make_engine(_database_url()))
     log.info("database schema is up to date")
+    return 0
+
+
+def _demo_data(releases: int, team_id: str) -> int:
+    from bot import demo
+    from bot.playbooks import load_playbooks
+
+    engine = make_engine(_database_url())
+    migrate(engine)
+    counts = demo.fill(engine, load_playbooks(), releases=releases, team_id=team_id, today=datetime.now(UTC).date())
+    print(", ".join(f"{n} {name}" for name, n in counts.items()))
     return 0
 
 

@@ -25,6 +25,7 @@ from bot.schedule import (
     Calendar,
     DueStep,
     ItemFacts,
+    LadderRules,
     Step,
     due_steps,
     local,
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 DELIVER_BATCH = 200
 DIGEST_HORIZON_DAYS = 7
+# No ladder step comes earlier before a due date than the unclaimed ask.
+LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
 
 
 @dataclass
@@ -196,8 +199,9 @@ def claim(session: Session, planned: list[Planned], *, now: datetime) -> int:
         }
         for p in planned
     ]
-    statement = queries.upsert(session, Outbox).values(rows).on_conflict_do_nothing(index_elements=["team_id", "key"])
-    return session.execute(statement.returning(Outbox.id)).all().__len__()
+    statement = queries.upsert(session, Outbox.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    # One executemany through one cached statement, not a giant VALUES list compiled afresh each tick.
+    return max(0, session.execute(statement, rows).rowcount)
 
 
 def _lease(session: Session, *, now: datetime) -> list[Outbox]:
@@ -228,7 +232,7 @@ def plan(session: Session, *, now: datetime, directory: Directory) -> list[Plann
     for workspace in session.exec(select(Workspace)).all():
         team = _Team(workspace, calendar_of(workspace))
         releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
-        bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases)
+        bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
         team.people = _people(session, directory, workspace, bundles)
         done_since = _done_since(session, workspace.team_id, releases, now=now)
         for bundle in bundles:
@@ -324,8 +328,9 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
     today = local(now, release.timezone).date()
     w = words("reminders", team.workspace.language)
     planned: list[Planned] = []
+    horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
     for d in bundle.live:
-        if d.state != DeliverableState.OPEN:
+        if d.state != DeliverableState.OPEN or d.due_date > horizon:
             continue
         owner_tz = team.tz_of(d.owner_id, release.timezone)
         facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)

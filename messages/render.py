@@ -49,6 +49,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the code; no stat() per message
     )
     env.filters["mrkdwn"] = escape_mrkdwn
     env.filters["mention"] = user_mention

@@ -124,14 +124,16 @@ class SlackStandIn:
         self.users[user_id] = user
         return user
 
-    def add_channel(self, name: str, *, members=(), is_private=False) -> dict:
+    def add_channel(self, name: str, *, members=(), is_private=False, channel_id: str | None = None) -> dict:
         with self._lock:
-            return self._new_channel(name, members=set(members), is_private=is_private)
+            return self._new_channel(name, members=set(members), is_private=is_private, channel_id=channel_id)
 
-    def _new_channel(self, name: str, *, members: set, is_private: bool, is_im: bool = False) -> dict:
+    def _new_channel(
+        self, name: str, *, members: set, is_private: bool, is_im: bool = False, channel_id: str | None = None
+    ) -> dict:
         prefix = "D" if is_im else ("G" if is_private else "C")
         channel = {
-            "id": f"{prefix}{next(self._ids)}",
+            "id": channel_id or f"{prefix}{next(self._ids)}",
             "name": name,
             "is_channel": not is_im,
             "is_private": is_private,
@@ -290,7 +292,9 @@ class SlackStandIn:
             channel = str(args.get("channel", ""))
             self._take(f"channel:{channel}", now, per_second=self._rate["per_channel"], burst=self._rate["burst"])
             if self._rate["workspace"]:
-                self._take("workspace", now, per_second=self._rate["workspace"] / 60, burst=self._rate["burst"] * 3)
+                self._take(
+                    "workspace", now, per_second=self._rate["workspace"] / 60, burst=self._rate["workspace_burst"]
+                )
         elif self._rate["tiers"] and METHODS.get(method, {}).get("tier") in TIER_PER_MINUTE:
             per_minute = TIER_PER_MINUTE[METHODS[method]["tier"]]
             self._take(f"tier:{method}", now, per_second=per_minute / 60, burst=max(1, per_minute // 10))

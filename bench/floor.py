@@ -1,0 +1,35 @@
+"""The framework's floor: a Bolt app that only acks, served exactly like Releasebot (waitress, same threads)."""
+
+from __future__ import annotations
+
+import os
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.server import make_server
+
+
+def floor_app() -> App:
+    app = App(
+        client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=False,
+    )
+
+    @app.command("/release")
+    def ack_only(ack) -> None:
+        ack()
+
+    @app.event("reaction_added")
+    def ignore(ack) -> None:
+        ack()
+
+    return app
+
+
+if __name__ == "__main__":
+    from sqlalchemy import create_engine
+
+    server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=16)
+    server.run()
