@@ -14,7 +14,7 @@ def floor_app() -> App:
     app = App(
         client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
-        process_before_response=False,
+        process_before_response=True,  # as Releasebot runs it
     )
 
     @app.command("/release")

@@ -62,7 +62,9 @@ def build_app(
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        process_before_response=False,
+        # Listeners decide and save within the request (a few ms) and hand Slack work to the
+        # background pool themselves; Bolt's own async mode would add a 10 ms polling delay to every ack.
+        process_before_response=True,
         listener_executor=background,
         logger=logging.getLogger("slack_bolt"),
     )

@@ -91,12 +91,43 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
 
 
 def _health(release, overdue, blocked, at_risk_upstream, *, today: date) -> Health:
-    """Late: a hard deadline missed, or release day reached with work open. At risk: anything slipping."""
-    if any(d.hard for d in overdue) or (release.release_date <= today and overdue):
+    return health_of(
+        release, overdue=len(overdue), overdue_hard=sum(d.hard for d in overdue), blocked=len(blocked), today=today
+    )
+
+
+def health_of(release: Release, *, overdue: int, overdue_hard: int, blocked: int, today: date) -> Health:
+    """Late: a hard deadline missed, or release day reached with work open. At risk: anything slipping.
+
+    Counts are enough: a deliverable at risk from upstream implies an overdue or blocked one in the
+    same release, so the portfolio (which only counts) and the full snapshot always agree.
+    """
+    if overdue_hard or (release.release_date <= today and overdue):
         return Health.LATE
-    if overdue or blocked or at_risk_upstream:
+    if overdue or blocked:
         return Health.AT_RISK
     return Health.ON_TRACK
+
+
+@dataclass(frozen=True)
+class PortfolioLine:
+    """One active release in the portfolio: counted in the database, never loaded item by item."""
+
+    release: Release
+    today: date
+    total: int
+    done: int
+    overdue_count: int
+    blocked_count: int
+    health: Health
+
+    @property
+    def days_to_release(self) -> int:
+        return (self.release.release_date - self.today).days
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
 
 
 def progress_bar(percent: int, width: int = 10) -> str:

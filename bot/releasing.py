@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot import commands as c
 from bot.dates import shift_off_weekend
 from bot.errors import UserError
-from bot.health import snapshot
+from bot.health import PortfolioLine, health_of, snapshot
 from bot.outcome import ArchiveChannel, Outcome, Post, Request, RetitleChannel, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.working import Room
@@ -20,6 +20,8 @@ from storage import queries
 from storage.models import DeliverableState, ReleaseState
 
 MOVE_USAGE = "date <new date>"
+# A portfolio shows the soonest releases; a Slack message has no room for hundreds of lines.
+PORTFOLIO_LINES = 60
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,30 @@ def release_status(room: Room) -> Outcome:
 
 
 def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
-    """Every active release, soonest first, one line each: loaded in a fixed number of queries."""
-    releases = queries.active_releases(session=session, team_id=request.team_id)
-    bundles = queries.load_bundles(session=session, team_id=request.team_id, releases=releases)
-    today = request.today(timezone)
-    return Outcome(reply=builders.portfolio([snapshot(b, today=today, now=request.now) for b in bundles]))
+    """Every active release, soonest first, one line each (the soonest ones, then "…and N more")."""
+    lines, total = portfolio_lines(session=session, team_id=request.team_id, today=request.today(timezone))
+    return Outcome(reply=builders.portfolio(lines, total=total))
+
+
+def portfolio_lines(
+    *, session: Session, team_id: str, today: date, limit: int = PORTFOLIO_LINES
+) -> tuple[list[PortfolioLine], int]:
+    """The soonest ``limit`` releases with their health, and how many are active in all.
+
+    Four queries whatever the label's size: only what is shown is loaded and counted.
+    """
+    releases = queries.active_releases(session=session, team_id=team_id, limit=limit)
+    total = len(releases)
+    if total == limit:
+        total = queries.count_active_releases(session=session, team_id=team_id)
+    counts = queries.release_counts(session=session, team_id=team_id, release_ids=[r.id for r in releases],
+                                    today=today)  # fmt: skip
+    lines = []
+    for release in releases:
+        c = counts.get(release.id, queries.ReleaseCounts())
+        health = health_of(release, overdue=c.overdue, overdue_hard=c.overdue_hard, blocked=c.blocked, today=today)
+        lines.append(PortfolioLine(release, today, c.total, c.done, c.overdue, c.blocked, health))
+    return lines, total
 
 
 def mine(*, session: Session, request: Request, timezone: str) -> Outcome:

@@ -121,7 +121,7 @@ class Ticker:
                 batch = _lease(session, now=now)
             if not batch:
                 return
-            for row in batch:
+            for row in _interleave(batch):
                 self._send(row, now, report)
             if len(batch) < DELIVER_BATCH:
                 return
@@ -175,6 +175,18 @@ class Ticker:
             expires_at=now + self._retry_for,
             release_id=release.id,
         )
+
+
+def _interleave(rows: list[Outbox]) -> list[Outbox]:
+    """Round-robin over channels, so one channel's ~1 message/second pace never holds up the others."""
+    per_channel: dict[str, list[Outbox]] = defaultdict(list)
+    for row in rows:
+        per_channel[row.channel].append(row)
+    queues = list(per_channel.values())
+    ordered = []
+    for depth in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[depth] for q in queues if depth < len(q))
+    return ordered
 
 
 def claim(session: Session, planned: list[Planned], *, now: datetime) -> int:

@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.health import snapshot
+from bot.releasing import portfolio_lines
 from handlers.runtime import Runtime
 from messages import builders
 from storage import queries
@@ -47,8 +48,7 @@ def register(app: App, runtime: Runtime) -> None:
         with session_scope(runtime.engine) as session:
             workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
             mine = queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user)
-            releases = queries.active_releases(session=session, team_id=team_id)
-            bundles = queries.load_bundles(session=session, team_id=team_id, releases=releases)
-        today = now.astimezone(ZoneInfo(workspace.timezone)).date()
-        view = builders.home(mine, [snapshot(b, today=today, now=now) for b in bundles], today=today)
+            today = now.astimezone(ZoneInfo(workspace.timezone)).date()
+            lines, total = portfolio_lines(session=session, team_id=team_id, today=today)
+        view = builders.home(mine, lines, total=total, today=today)
         runtime.sender.call("views.publish", user_id=user, view=view)

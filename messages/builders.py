@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bot.health import Snapshot, progress_bar
+from bot.health import PortfolioLine, Snapshot, progress_bar
 from messages.ids import ActionId, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
@@ -93,13 +93,15 @@ def status(snap: Snapshot, *, lang: str = "en") -> Message:
     return Message(text=fallback, blocks=blocks)
 
 
-def portfolio(snaps: Sequence[Snapshot], *, lang: str = "en") -> Message:
-    """One line per active release, soonest first."""
+def portfolio(shown: Sequence[PortfolioLine], *, total: int, lang: str = "en") -> Message:
+    """One line per active release, soonest first; the ``total - len(shown)`` later ones as "…and N more"."""
     w = words("status", lang)
-    if not snaps:
+    if not shown:
         return text_message(str(w.no_releases()))
-    lines = [str(w.portfolio_line(s, progress_bar(s.percent))) for s in snaps]
-    title = str(w.portfolio_title(len(snaps)))
+    lines = [str(w.portfolio_line(s, progress_bar(s.percent))) for s in shown]
+    if total > len(shown):
+        lines.append(str(w.more(total - len(shown))))
+    title = str(w.portfolio_title(total))
     body = _chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)
     return Message(text=f"{title}\n" + "\n".join(lines[:20]), blocks=[header(title), *body])
 
@@ -162,10 +164,15 @@ def _age_days(blocker: Blocker, today: date) -> int:
 
 
 def home(
-    items: Sequence[tuple[Deliverable, Release]], snaps: Sequence[Snapshot], *, today: date, lang: str = "en"
+    items: Sequence[tuple[Deliverable, Release]],
+    lines: Sequence[PortfolioLine],
+    *,
+    total: int,
+    today: date,
+    lang: str = "en",
 ) -> dict:
     """The App Home view: my deliverables, then the portfolio, within the 100-block limit."""
-    blocks = [*mine(items, today=today, lang=lang).blocks, divider(), *portfolio(snaps, lang=lang).blocks]
+    blocks = [*mine(items, today=today, lang=lang).blocks, divider(), *portfolio(lines, total=total, lang=lang).blocks]
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
 
 

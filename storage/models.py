@@ -105,6 +105,7 @@ class Deliverable(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("release_id", "key"),
+        Index("ix_deliverable_team_release", "team_id", "release_id", "position"),
         Index("ix_deliverable_team_message", "team_id", "channel_id", "message_ts"),
         Index("ix_deliverable_team_owner_state", "team_id", "owner_id", "state"),
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -95,14 +95,24 @@ def get_release(*, session: Session, team_id: str, release_id: int) -> Release |
     return session.exec(select(Release).where(Release.team_id == team_id, Release.id == release_id)).first()
 
 
-def active_releases(*, session: Session, team_id: str) -> list[Release]:
+def active_releases(*, session: Session, team_id: str, limit: int | None = None) -> list[Release]:
+    """Active releases, soonest first (the first ``limit`` of them when given)."""
     return list(
         session.exec(
             select(Release)
             .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
             .order_by(Release.release_date, Release.id)
+            .limit(limit)
         )
     )
+
+
+def count_active_releases(*, session: Session, team_id: str) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Release)
+        .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
+    ).one()
 
 
 def taken_channel_names(*, session: Session, team_id: str) -> set[str]:
@@ -308,15 +318,52 @@ def remove_reaction(*, session: Session, deliverable: Deliverable, user_id: str,
     ).one()
 
 
-def release_due_counts(*, session: Session, team_id: str, today: date) -> dict[int, int]:
-    """Overdue open deliverables per active release (for the portfolio line)."""
-    rows = session.exec(
-        select(Deliverable.release_id, func.count())
+@dataclass(frozen=True)
+class ReleaseCounts:
+    """What a portfolio line needs of a release, counted by the database."""
+
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    overdue_hard: int = 0
+    blocked: int = 0
+
+
+def release_counts(*, session: Session, team_id: str, release_ids: list[int], today: date) -> dict[int, ReleaseCounts]:
+    """Per release: live, done, overdue (and hard overdue) and blocked deliverables, in two queries."""
+    if not release_ids:
+        return {}
+    is_open = Deliverable.state == DeliverableState.OPEN
+    late = is_open & (col(Deliverable.due_date) < today)
+    rows = session.execute(
+        select(
+            Deliverable.release_id,
+            func.count(),
+            func.sum(case((Deliverable.state == DeliverableState.DONE, 1), else_=0)),
+            func.sum(case((late, 1), else_=0)),
+            func.sum(case((late & col(Deliverable.hard), 1), else_=0)),
+        )
         .where(
             Deliverable.team_id == team_id,
-            Deliverable.state == DeliverableState.OPEN,
-            col(Deliverable.due_date) < today,
+            col(Deliverable.release_id).in_(release_ids),
+            Deliverable.state != DeliverableState.REMOVED,
         )
         .group_by(Deliverable.release_id)
     ).all()
-    return dict(rows)
+    blocked = dict(
+        session.execute(
+            select(Deliverable.release_id, func.count())
+            .join(Blocker, Blocker.deliverable_id == Deliverable.id)
+            .where(
+                Deliverable.team_id == team_id,
+                col(Deliverable.release_id).in_(release_ids),
+                is_open,
+                col(Blocker.resolved_at).is_(None),
+            )
+            .group_by(Deliverable.release_id)
+        ).all()
+    )
+    return {
+        release_id: ReleaseCounts(total, done or 0, overdue or 0, hard or 0, blocked.get(release_id, 0))
+        for release_id, total, done, overdue, hard in rows
+    }

@@ -161,12 +161,15 @@ class SlackStandIn:
         per_channel_per_sec: float = 1.0,
         burst: int = 3,
         workspace_per_minute: int | None = None,
+        workspace_burst: int | None = None,
         tiers: bool = False,
     ) -> None:
+        """Turn on Slack's posting limits: per channel, per workspace (token buckets), and method tiers."""
         self._rate = {
             "per_channel": per_channel_per_sec,
             "burst": burst,
             "workspace": workspace_per_minute,
+            "workspace_burst": workspace_burst or burst * 3,
             "tiers": tiers,
         }
 

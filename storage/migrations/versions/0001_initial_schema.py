@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 15:00:44.453242
+Create Date: 2026-11-22 15:22:47.665462
 """
 
 import sqlalchemy as sa
@@ -119,6 +119,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_deliverable_release_id"), ["release_id"], unique=False)
         batch_op.create_index("ix_deliverable_team_message", ["team_id", "channel_id", "message_ts"], unique=False)
         batch_op.create_index("ix_deliverable_team_owner_state", ["team_id", "owner_id", "state"], unique=False)
+        batch_op.create_index("ix_deliverable_team_release", ["team_id", "release_id", "position"], unique=False)
 
     op.create_table(
         "activity",
@@ -282,6 +283,7 @@ def downgrade() -> None:
 
     op.drop_table("activity")
     with op.batch_alter_table("deliverable", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliverable_team_release")
         batch_op.drop_index("ix_deliverable_team_owner_state")
         batch_op.drop_index("ix_deliverable_team_message")
         batch_op.drop_index(batch_op.f("ix_deliverable_release_id"))

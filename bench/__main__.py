@@ -1,0 +1,325 @@
+"""``python -m bench``: Releasebot's speed at label scale, on SQLite and PostgreSQL, written to bench/RESULTS.md.
+
+1. Ack latency: signed ``/release status`` (release channel and portfolio), ``/release claim`` and a ✅
+   ``reaction_added`` over HTTP to ``releasebot serve`` at 1, 10 and 50 concurrent clients, with
+   ``--releases`` active releases loaded; the same requests against a Bolt app that only acks, on the
+   same server (the framework's floor).
+2. Tick cost: one tick producing a standup per release: compute time, SQL statements, peak RSS.
+3. Delivery: those messages to a Slack stand-in enforcing ~1 message/s per channel and a
+   workspace-wide limit (429 + Retry-After): total time against the least the limits allow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlmodel import select
+
+from bot import demo
+from bot.playbooks import load_playbooks
+from bot.sender import Sender, make_client
+from bot.ticker import Ticker, TickReport
+from storage.db import make_engine, migrate, session_scope
+from storage.models import Deliverable, Outbox, OutboxState
+from tests import slackreq
+from tests.standin import SlackStandIn
+
+ROOT = Path(__file__).parent.parent
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-test-token"
+TEAM = "T0RELEASE"
+KINDS = ("status in a release channel", "status portfolio", "claim", "✅ reaction")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=1000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/releasebot_bench")
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--requests", type=int, default=200, help="requests per kind and concurrency level")
+    parser.add_argument("--workspace-per-minute", type=int, default=1200, help="stand-in's workspace post limit")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    sections = []
+    for database in args.databases.split(","):
+        url = _fresh_database(database, args.postgres_url)
+        sections.append(run_one(database, url, args, levels))
+    report = _report(args, sections)
+    args.output.write_text(report)
+    print(report)
+
+
+def _fresh_database(kind: str, postgres_url: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='releasebot-bench-')}/bench.db"
+    name = postgres_url.rsplit("/", 1)[1]
+    admin = create_engine(postgres_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return postgres_url
+
+
+def run_one(database: str, url: str, args, levels: list[int]) -> dict:
+    engine = make_engine(url)
+    migrate(engine)
+    today = datetime.now(UTC).date()
+    counts = demo.fill(engine, load_playbooks(), releases=args.releases, team_id=TEAM, today=today)
+    print(f"[{database}] loaded {counts}", file=sys.stderr)
+    targets = _targets(engine)
+    with SlackStandIn(team_id=TEAM) as standin:
+        for person in demo.people():
+            standin.add_user(person.user_id, name=person.user_id.lower(), tz=person.tz)
+        for channel in {t[0] for t in targets["channels"]}:
+            standin.add_channel(channel, members={"UBOT"}, channel_id=channel)
+        env = _environment(standin, url)
+        ours, floor = _Server(env, ["-m", "bot.cli", "serve"]), _Server(env, ["-m", "bench.floor"])
+        try:
+            latency = {level: _measure_level(level, args.requests, ours, floor, targets) for level in levels}
+        finally:
+            ours.stop()
+            floor.stop()
+    tick = _tick_cost(url, today)
+    delivery = _delivery(engine, url, args.workspace_per_minute, today)
+    return {"database": database, "counts": counts, "latency": latency, "tick": tick, "delivery": delivery}
+
+
+def _targets(engine) -> dict:
+    """Channels, unclaimed open deliverables to claim, and open messages to react to."""
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(Deliverable.channel_id, Deliverable.key, Deliverable.message_ts, Deliverable.owner_id).where(
+                Deliverable.state == "open"
+            )
+        ).all()
+    rng = random.Random(3)
+    unclaimed = [(c, k) for c, k, _ts, owner in rows if owner is None]
+    rng.shuffle(unclaimed)
+    reactable = [(c, ts) for c, _k, ts, _o in rows]
+    rng.shuffle(reactable)
+    return {"channels": [(c,) for c, *_ in rows], "unclaimed": unclaimed, "reactable": reactable}
+
+
+def _environment(standin: SlackStandIn, url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RELEASEBOT_", "DATABASE_URL"))}
+    return env | {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.base_url,
+        "DATABASE_URL": url,
+        "RELEASEBOT_SCHEDULER": "off",
+    }
+
+
+class _Server:
+    """A server process on a free port, ready when /healthz (or any HTTP answer) comes back."""
+
+    def __init__(self, env: dict, argv: list[str]):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, *argv], env=env | {"PORT": str(self.port)}, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1)
+                return
+            except urllib.error.HTTPError:
+                return  # the floor has no /healthz, but it answered
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server {argv} did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def _measure_level(level: int, count: int, ours: _Server, floor: _Server, targets: dict) -> dict:
+    results = {}
+    for kind in KINDS:
+        bodies = [_request(kind, i, targets) for i in range(count)]
+        ours_ms = _load(ours.url, bodies, level)
+        floor_ms = _load(floor.url, bodies, level)
+        results[kind] = {"ours": _percentiles(ours_ms), "floor": _percentiles(floor_ms)}
+        print(f"  c={level} {kind}: ours {results[kind]['ours']} floor {results[kind]['floor']}", file=sys.stderr)
+    return results
+
+
+_taken = {"claim": 0, "react": 0}
+
+
+def _request(kind: str, i: int, targets: dict) -> tuple[str, str]:
+    """(content type, body) of one request as Slack would send it."""
+    form = "application/x-www-form-urlencoded"
+    user = demo.people()[i % 14].user_id
+    if kind == "✅ reaction":
+        channel, ts = targets["reactable"][_taken["react"] % len(targets["reactable"])]
+        _taken["react"] += 1
+        event = slackreq.reaction_event("white_check_mark", user=user, channel=channel, ts=ts)
+        return "application/json", slackreq.event_body(event, team_id=TEAM, event_id=f"EvBench{_taken['react']:07d}")
+    if kind == "claim":
+        channel, key = targets["unclaimed"][_taken["claim"] % len(targets["unclaimed"])]
+        _taken["claim"] += 1
+        text_ = f"claim {key}"
+    else:
+        channel = targets["channels"][i % len(targets["channels"])][0] if kind.endswith("channel") else "CGENERAL"
+        text_ = "status"
+    body = slackreq.slash_command_body(
+        text_, user_id=user, channel_id=channel, channel_name="bench", team_id=TEAM,
+        response_url="http://127.0.0.1:9/response", trigger_id="t",
+    )  # fmt: skip
+    return form, body
+
+
+def _load(url: str, bodies: list[tuple[str, str]], level: int) -> list[float]:
+    def one(item):
+        content_type, body = item
+        headers = slackreq.sign(body, SECRET) | {"Content-Type": content_type}
+        started = time.perf_counter()
+        status, _, _ = slackreq.post(url + "/slack/events", body, headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+        return elapsed
+
+    with ThreadPoolExecutor(level) as pool:
+        return list(pool.map(one, bodies))
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "p50": round(statistics.median(ordered), 1),
+        "p99": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1),
+    }
+
+
+def _tick_instant(today: date) -> datetime:
+    """The next Monday at 10:00 UTC: a workday morning in every demo release's timezone."""
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    return datetime(monday.year, monday.month, monday.day, 10, tzinfo=UTC)
+
+
+def _tick_cost(url: str, today: date) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.tick", "--database-url", url, "--now", _tick_instant(today).isoformat()],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
+    """Deliver what the tick claimed through a stand-in enforcing Slack's posting limits."""
+    with session_scope(engine) as session:
+        rows = session.exec(select(Outbox)).all()
+    per_channel: dict[str, int] = {}
+    for row in rows:
+        per_channel[row.channel] = per_channel.get(row.channel, 0) + 1
+    burst = per_minute // 60
+    with SlackStandIn(team_id=TEAM) as standin:
+        for person in demo.people():
+            standin.add_user(person.user_id, name=person.user_id.lower(), tz=person.tz)
+        for channel in per_channel:
+            if channel.startswith("C"):
+                standin.add_channel(channel, members={"UBOT"}, channel_id=channel)
+        standin.set_rate_limits(
+            per_channel_per_sec=1.0, burst=1, workspace_per_minute=per_minute, workspace_burst=burst
+        )
+        ticker = Ticker(engine, Sender(make_client(TOKEN, standin.base_url)))
+        started = time.perf_counter()
+        report = TickReport()
+        now = _tick_instant(today)
+        while True:
+            ticker.deliver(now, report)
+            with session_scope(engine) as session:
+                left = session.exec(select(Outbox).where(Outbox.state == OutboxState.PENDING)).all()
+            if not left:
+                break
+            now = min(utc(r.next_attempt_at) for r in left)
+        seconds = time.perf_counter() - started
+        posted = standin.calls_to("chat.postMessage", ok=True)
+        refused = len(standin.calls_to("chat.postMessage", ok=False))
+    texts = [c.args.get("text") for c in posted]
+    least = max((len(rows) - burst) / (per_minute / 60), max(per_channel.values()) - 1)
+    return {
+        "messages": len(rows),
+        "posted": len(posted),
+        "duplicates": len(texts) - len(set(texts)),
+        "refused_429": refused,
+        "seconds": round(seconds, 1),
+        "least_seconds": round(least, 1),
+        "ratio": round(seconds / least, 2) if least else None,
+        "per_minute": per_minute,
+    }
+
+
+def utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _report(args, sections: list[dict]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores. "
+        f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Command: `python -m bench --releases {args.releases} --databases {args.databases} "
+        f"--concurrency {args.concurrency} --requests {args.requests}`",
+        "",
+    ]
+    for s in sections:
+        c = s["counts"]
+        lines += [
+            f"## {s['database']}: {c['releases']} active releases, {c['deliverables']} deliverables",
+            "",
+            "Ack latency in ms (ours / the bare Bolt floor on the same server):",
+            "",
+            "| clients | request | ours p50 | ours p99 | floor p50 | floor p99 | p50 ratio |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for level, kinds in s["latency"].items():
+            for kind, figures in kinds.items():
+                ours, floor = figures["ours"], figures["floor"]
+                ratio = ours["p50"] / floor["p50"] if floor["p50"] else float("nan")
+                figures_row = [level, kind, ours["p50"], ours["p99"], floor["p50"], floor["p99"], f"{ratio:.2f}"]
+                lines.append("| " + " | ".join(str(x) for x in figures_row) + " |")
+        t, d = s["tick"], s["delivery"]
+        lines += [
+            "",
+            f"Tick: {t['messages']} messages claimed ({t['standups']} standups) in **{t['seconds']} s** of compute, "
+            f"**{t['statements']} SQL statements**, peak RSS **{t['peak_rss_mb']} MB**.",
+            "",
+            f"Delivery at ~1 msg/s per channel and {d['per_minute']}/min per workspace: {d['posted']} of "
+            f"{d['messages']} posted in **{d['seconds']} s**; the limits allow {d['least_seconds']} s at best "
+            f"(ratio **{d['ratio']}**); {d['duplicates']} duplicates, {d['refused_429']} answered 429.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
