@@ -16,7 +16,7 @@ from bot.people import Directory
 from messages import builders
 from messages.render import words
 from storage import queries
-from storage.models import ReleaseState
+from storage.models import Release, ReleaseState, Workspace
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,28 @@ MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {
 }
 
 
-def run(cmd: c.Command, *, session: Session, request: Request, services: Services) -> Outcome:
-    workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+@dataclass(frozen=True)
+class Place:
+    """Where a command was typed: the workspace, and the release whose channel it is (if any)."""
+
+    workspace: Workspace
+    release: Release | None
+
+    @property
+    def timezone(self) -> str:
+        """Relative dates ("next friday") are read in the release's timezone, else the workspace's."""
+        return self.release.timezone if self.release is not None else self.workspace.timezone
+
+
+def locate(*, session: Session, request: Request) -> Place:
+    return Place(
+        workspace=queries.get_or_create_workspace(session=session, team_id=request.team_id),
+        release=queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id),
+    )
+
+
+def run(cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place) -> Outcome:
+    workspace, release = place.workspace, place.release
     if isinstance(cmd, c.Help):
         return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic))
     if isinstance(cmd, c.NewReleaseForm):
@@ -64,7 +84,6 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone)
-    release = queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id)
     if release is not None and release.state != ReleaseState.ACTIVE:
         raise UserError("This release is archived; nothing here changes any more.")
     if release is None:

@@ -107,6 +107,11 @@ class Sender:
     def ephemeral(self, channel: str, user: str, message: Message) -> SlackResponse:
         return self.call("chat.postEphemeral", channel=channel, user=user, **message.as_kwargs())
 
+    def wait_before(self, channel: str) -> float:
+        """Seconds until ``channel`` may take another post (0 when it may now)."""
+        with self._lock:
+            return max(0.0, self._next_slot.get(channel, 0.0) - self._clock())
+
     def _wait_for_slot(self, channel: str) -> None:
         with self._lock:
             now = self._clock()

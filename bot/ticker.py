@@ -8,6 +8,7 @@ same time send each message once; delivery leases rows with one ``UPDATE … RET
 from __future__ import annotations
 
 import logging
+import time as clock
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,8 +43,9 @@ from storage.models import Activity, DeliverableState, Outbox, OutboxState, Pers
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-DELIVER_BATCH = 200
+# A leased batch must be sent within the lease, or another process may take it over.
+LEASE = timedelta(minutes=15)
+DELIVER_BATCH = 500
 DIGEST_HORIZON_DAYS = 7
 # No ladder step comes earlier before a due date than the unclaimed ask.
 LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
@@ -121,10 +123,21 @@ class Ticker:
                 batch = _lease(session, now=now)
             if not batch:
                 return
-            for row in _interleave(batch):
-                self._send(row, now, report)
+            self._send_paced(batch, now, report)
             if len(batch) < DELIVER_BATCH:
                 return
+
+    def _send_paced(self, batch: list[Outbox], now: datetime, report: TickReport) -> None:
+        """Send a batch, always to a channel that may take a post now, so one busy channel's
+        ~1 message/second pace never holds up the others; sleep only when every channel left is busy."""
+        waiting = _interleave(batch)
+        while waiting:
+            ready = next((row for row in waiting if self._sender.wait_before(row.channel) == 0), None)
+            if ready is None:
+                clock.sleep(min(self._sender.wait_before(row.channel) for row in waiting))
+                continue
+            waiting.remove(ready)
+            self._send(ready, now, report)
 
     def _send(self, row: Outbox, now: datetime, report: TickReport) -> None:
         values: dict = {"lease_until": None, "attempts": row.attempts + 1}
