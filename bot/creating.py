@@ -11,7 +11,7 @@ from bot.commands import NewRelease
 from bot.dates import is_friday
 from bot.errors import UserError
 from bot.outcome import Outcome, Request, SetUpChannel
-from bot.playbooks import Playbook, lead_time_warnings, plan_deliverables
+from bot.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
 from messages import builders
 from storage import queries
 from storage.models import Deliverable, Release, ReleaseState
@@ -104,6 +104,7 @@ def create_release(
         release_date=cmd.release_date.isoformat(),
     )
     at_risk = lead_time_warnings(playbook, cmd.release_date, today=today)
+    short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
     reply = builders.reply(
         "replies",
         "created",
@@ -112,7 +113,8 @@ def create_release(
         len(planned),
         at_risk,
         not is_friday(cmd.release_date),
-        today,
+        (cmd.release_date - today).days,
+        short_lead,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])
 

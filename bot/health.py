@@ -32,18 +32,13 @@ class BlockedItem:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Progress:
+    """A release's progress as of a day: what status, portfolio and standup lines all show."""
+
     release: Release
     today: date
     total: int
     done: int
-    health: Health
-    overdue: list[Deliverable]
-    blocked: list[BlockedItem]
-    due_soon: list[Deliverable]
-    unclaimed_soon: list[Deliverable]
-    recently_done: list[Deliverable]
-    at_risk_upstream: list[Deliverable]
 
     @property
     def days_to_release(self) -> int:
@@ -52,6 +47,17 @@ class Snapshot:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class Snapshot(Progress):
+    health: Health
+    overdue: list[Deliverable]
+    blocked: list[BlockedItem]
+    due_soon: list[Deliverable]
+    unclaimed_soon: list[Deliverable]
+    recently_done: list[Deliverable]
+    at_risk_upstream: list[Deliverable]
 
 
 def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
@@ -110,24 +116,12 @@ def health_of(release: Release, *, overdue: int, overdue_hard: int, blocked: int
 
 
 @dataclass(frozen=True)
-class PortfolioLine:
+class PortfolioLine(Progress):
     """One active release in the portfolio: counted in the database, never loaded item by item."""
 
-    release: Release
-    today: date
-    total: int
-    done: int
     overdue_count: int
     blocked_count: int
     health: Health
-
-    @property
-    def days_to_release(self) -> int:
-        return (self.release.release_date - self.today).days
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
 
 
 def progress_bar(percent: int, width: int = 10) -> str:

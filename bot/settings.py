@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     releasebot_admins: str = ""
     releasebot_playbooks: Path | None = None
     releasebot_scheduler: str = "on"
-    web_threads: int = Field(default=16, ge=1, le=256)
+    # The GIL serialises Python work anyway; a few threads keep tail latency lowest (see bench/RESULTS.md).
+    web_threads: int = Field(default=4, ge=1, le=256)
 
     @field_validator("slack_bot_token")
     @classmethod

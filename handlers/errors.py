@@ -1,11 +1,17 @@
-"""Errors surface once: unknown failures are logged with a reference the person can quote."""
+"""Errors surface once: unknown failures are logged with a reference the person can quote.
+
+A failed command or button still answers 200 with that reference (Slack would otherwise show
+its own opaque error); a failed event answers 500 so Slack retries it, and the stored event id
+makes the retry safe.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from handlers.runtime import Runtime
 from messages import builders
@@ -15,20 +21,17 @@ log = logging.getLogger(__name__)
 
 def register(app: App, runtime: Runtime) -> None:
     @app.error
-    def unexpected(error: Exception, body: dict, respond) -> None:
+    def unexpected(error: Exception, body: dict, response: BoltResponse | None) -> None:
         reference = uuid.uuid4().hex[:8]
         log.error(
             "unhandled error %s",
             reference,
             exc_info=error,
-            extra={
-                "slack_team": body.get("team_id"),
-                "slack_user": body.get("user_id"),
-                "reference": reference,
-            },
+            extra={"slack_team": body.get("team_id"), "slack_user": body.get("user_id"), "reference": reference},
         )
-        if body.get("response_url"):
-            message = builders.error(
-                f"Something went wrong on our side (reference `{reference}`). Nothing was changed."
-            )
-            respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+        if response is None or body.get("type") == "event_callback":
+            return
+        message = builders.error(f"Something went wrong on our side (reference `{reference}`). Nothing was changed.")
+        response.status = 200
+        response.body = json.dumps({"response_type": "ephemeral", **message.as_kwargs()})
+        response.headers["content-type"] = ["application/json;charset=utf-8"]

@@ -1,10 +1,12 @@
-"""Other events: a welcome for people joining a release channel, and the App Home."""
+"""Other events: a welcome for people joining a release channel, the App Home, and the rest acknowledged."""
 
 from __future__ import annotations
 
+import logging
+import re
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.health import snapshot
@@ -14,6 +16,8 @@ from messages import builders
 from storage import queries
 from storage.db import session_scope
 from storage.models import ReleaseState
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -37,6 +41,14 @@ def register(app: App, runtime: Runtime) -> None:
         except SlackApiError:
             pass  # a welcome is a courtesy; the sender has logged why it failed
 
+    @app.middleware
+    def rate_limit_notice(body: dict, next) -> BoltResponse | None:  # noqa: A002 - Bolt's parameter name
+        """Slack's ``app_rate_limited`` notice is not an event_callback; acknowledge it and say so in the log."""
+        if body.get("type") == "app_rate_limited":
+            log.warning("Slack is rate limiting our events: %s", body.get("minute_rate_limited"))
+            return BoltResponse(status=200, body="")
+        return next()
+
     @app.event("app_home_opened")
     def home_opened(body: dict, event: dict, context: BoltContext) -> None:
         """The Home tab: the viewer's open deliverables and the label's active releases."""
@@ -52,3 +64,8 @@ def register(app: App, runtime: Runtime) -> None:
             lines, total = portfolio_lines(session=session, team_id=team_id, today=today)
         view = builders.home(mine, lines, total=total, today=today)
         runtime.sender.call("views.publish", user_id=user, view=view)
+
+    @app.event(re.compile(".*"))
+    def anything_else(event: dict) -> None:
+        """Events Releasebot does not act on are acknowledged, so Slack does not retry them."""
+        log.debug("ignoring %s event", event.get("type"))

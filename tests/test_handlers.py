@@ -118,6 +118,7 @@ def test_channel_name_taken_gets_a_suffix(bot, standin):
 def test_tight_date_warns_and_a_non_friday_gets_a_note(bot, standin, clock):
     reply = bot.command('new "Rush Job" by Nova Lane on 2027-01-20', user=PM)
     assert "This date is tight" in reply.text and "Delivery to the distributor" in reply.text
+    assert "16 days of lead time is less than the 42 the single playbook plans for" in reply.text
     assert "is not a Friday" in reply.text
 
 
@@ -232,3 +233,16 @@ def test_slack_failures_are_retried_and_nothing_is_posted_twice(bot, standin):
         items = session.exec(select(Deliverable)).all()
     posted = [m for m in standin.messages(channel_id) if m["ts"] != standin.channel_by_name(CHANNEL)["pins"][0]]
     assert len(posted) == len(items), "exactly one checklist message per deliverable"
+
+
+def test_an_unexpected_failure_answers_with_a_reference_and_changes_nothing(bot, monkeypatch):
+    from bot import dispatch
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(dispatch, "run", broken)
+    reply = bot.command("status", user=PM)
+    assert reply.status == 200 and "Something went wrong on our side (reference `" in reply.text
+    assert "database on fire" not in reply.text
+    assert changes(bot) == 0
