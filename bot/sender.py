@@ -26,7 +26,8 @@ from messages.render import Message
 
 log = logging.getLogger(__name__)
 
-POST_INTERVAL_SECONDS = 1.0
+# Slack allows about one message per second per channel; a little over keeps us clear of its 429s.
+POST_INTERVAL_SECONDS = 1.05
 # Errors no retry can fix: the target is gone or we are not allowed there.
 PERMANENT_ERRORS = frozenset(
     {
