@@ -216,3 +216,34 @@ def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, roo
     assert rows and all(r.state == OutboxState.SENT for r in rows)
     sent = [c for c in standin.calls_to("chat.postMessage", ok=True) if c.args.get("text") in {r.text for r in rows}]
     assert len(sent) == len(rows), "each claimed message is posted exactly once"
+
+
+def test_settings_show_change_and_refuse_bad_values_or_outsiders(bot, standin, room):
+    from tests.conftest import OUTSIDER
+
+    listing = bot.command("settings", user=OUTSIDER)
+    assert "*standup_time*: 09:30" in listing.text and "*holiday_country*: none" in listing.text
+    refused = bot.command("settings standup_time 10:00", user=OUTSIDER)
+    assert "Only a release's PM" in refused.text
+    bad = bot.command("settings standup_time 25:99", user=PM)
+    assert "write the time as HH:MM" in bad.text and "Usage: `settings standup_time 09:30`" in bad.text
+    unknown = bot.command("settings bedtime 22:00", user=PM)
+    assert "There is no setting called “bedtime”" in unknown.text
+    changed = bot.command("settings standup_time 10:15", user=PM)
+    assert "*standup_time* is now 10:15" in changed.text
+    tick(bot, utc(2027, 1, 5, 9, 0))  # 10:00 in Berlin: not yet
+    assert not posts(standin, room, "Standup · Tue 5 Jan 2027")
+    tick(bot, utc(2027, 1, 5, 9, 15))
+    assert len(posts(standin, room, "Standup · Tue 5 Jan 2027")) == 1
+
+
+def test_owners_waiting_on_a_deliverable_hear_when_it_is_done(bot, standin, room):
+    channel = dict(channel=room, channel_name=CHANNEL)
+    bot.command(f"assign distributor-delivery <@{DESIGNER}|dee>", user=PM, **channel)
+    for upstream in ("master", "artwork"):
+        bot.command(f"done {upstream}", user=PM, **channel)
+    bot.settle()
+    assert not any("can go ahead" in t for t in dm_texts(standin, DESIGNER)), "metadata is still open"
+    bot.command("done metadata", user=PM, **channel)
+    bot.settle()
+    assert sum("*Delivery to the distributor*" in t and "can go ahead" in t for t in dm_texts(standin, DESIGNER)) == 1
