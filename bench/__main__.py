@@ -262,12 +262,12 @@ def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
         seconds = time.perf_counter() - started
         posted = standin.calls_to("chat.postMessage", ok=True)
         refused = len(standin.calls_to("chat.postMessage", ok=False))
-    texts = [c.args.get("text") for c in posted]
+    sent = [(c.args.get("channel"), c.args.get("text")) for c in posted]
     least = max((len(rows) - burst) / (per_minute / 60), max(per_channel.values()) - 1)
     return {
         "messages": len(rows),
         "posted": len(posted),
-        "duplicates": len(texts) - len(set(texts)),
+        "duplicates": len(sent) - len(set(sent)),  # the same words to the same place twice
         "refused_429": refused,
         "seconds": round(seconds, 1),
         "least_seconds": round(least, 1),

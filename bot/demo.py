@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -78,6 +78,8 @@ def fill(
         with session_scope(engine) as session:
             for number in chunk:
                 _one_release(session, rng, playbooks, crew, pms, team_id, start + number, today, now, counts)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))  # fresh statistics, as a database that grew slowly would have
     return counts
 
 

@@ -43,9 +43,10 @@ from storage.models import Activity, DeliverableState, Outbox, OutboxState, Pers
 
 log = logging.getLogger(__name__)
 
-# A leased batch must be sent within the lease, or another process may take it over.
-LEASE = timedelta(minutes=15)
-DELIVER_BATCH = 500
+# A leased batch must be sent within the lease, or another process may take it over. Batches are
+# large so that one person's or channel's pile of messages (paced ~1/s) overlaps everyone else's.
+LEASE = timedelta(minutes=30)
+DELIVER_BATCH = 2000
 DIGEST_HORIZON_DAYS = 7
 # No ladder step comes earlier before a due date than the unclaimed ask.
 LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
@@ -225,8 +226,10 @@ def claim(session: Session, planned: list[Planned], *, now: datetime) -> int:
         for p in planned
     ]
     statement = queries.upsert(session, Outbox.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
-    # One executemany through one cached statement, not a giant VALUES list compiled afresh each tick.
-    return max(0, session.execute(statement, rows).rowcount)
+    # One executemany through one cached statement, not a giant VALUES list compiled afresh each tick;
+    # drivers differ in what rowcount says after executemany, so count what this tick created.
+    session.execute(statement, rows)
+    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.created_at == now)).one()
 
 
 def _lease(session: Session, *, now: datetime) -> list[Outbox]:
