@@ -82,6 +82,12 @@ class Served:
         assert status == 200
         return json.loads(raw)
 
+    def event(self, standin, inner: dict) -> None:
+        body = slackreq.event_body(inner, team_id="T0RELEASE", event_id=f"Ev{time.monotonic_ns()}")
+        headers = slackreq.sign(body, SIGNING_SECRET) | {"Content-Type": "application/json"}
+        status, _, _ = slackreq.post(self.url + "/slack/events", body, headers)
+        assert status == 200
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -101,15 +107,25 @@ def test_serve_carries_the_story_and_a_restart_loses_nothing(standin, database):
         standin.wait_for(lambda: len(standin.messages(channel["id"])) >= 18, 60, "the checklist")
         claimed = served.command(standin, "claim artwork", user=PM, channel=channel["id"], key="b")
         assert "You own" in claimed["text"]
+        master = next(m for m in standin.messages(channel["id"]) if "`master`" in json.dumps(m["blocks"]))
+        served.event(standin, slackreq.reaction_event("white_check_mark", user=PM, channel=channel["id"],
+                                                      ts=master["ts"]))  # fmt: skip
+        blocked = served.command(standin, "block metadata ISRCs not issued", user=PM, channel=channel["id"], key="c")
+        assert "blocked *Metadata, ISRC and credits*" in blocked["text"]
+        status = served.command(standin, "status", user=PM, channel=channel["id"], key="d")
+        assert "ISRCs not issued" in json.dumps(status) and "Final master audio* by" in json.dumps(status)
+        moved = served.command(standin, "date 2027-06-11", user=PM, channel=channel["id"], key="e")
+        assert "Deadlines that moved" in moved["text"]
+        standin.wait_for(lambda: any("Your new dates" in m["text"] for m in standin.dms(PM)), 30, "the owner's DM")
     finally:
         served.stop()
     posted = len(standin.calls_to("chat.postMessage"))
 
     again = Served(env)
     try:
-        status = again.command(standin, "status", user=PM, channel=channel["id"], key="c")
-        assert "Night Swim" in json.dumps(status)
-        mine = again.command(standin, "mine", user=PM, channel="CG", key="d")
+        status = again.command(standin, "status", user=PM, channel=channel["id"], key="f")
+        assert "Night Swim" in json.dumps(status) and "ISRCs not issued" in json.dumps(status)
+        mine = again.command(standin, "mine", user=PM, channel="CG", key="g")
         assert "Cover artwork" in json.dumps(mine)
         time.sleep(1)
         assert len(standin.calls_to("chat.postMessage")) == posted, "nothing re-posted after the restart"
