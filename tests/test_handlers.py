@@ -246,3 +246,27 @@ def test_an_unexpected_failure_answers_with_a_reference_and_changes_nothing(bot,
     assert reply.status == 200 and "Something went wrong on our side (reference `" in reply.text
     assert "database on fire" not in reply.text
     assert changes(bot) == 0
+
+
+def test_someone_joining_a_release_channel_sees_where_it_stands(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    standin.channels[channel_id]["members"].add(OUTSIDER)
+    standin.reset_calls()
+    inner = {"type": "member_joined_channel", "user": OUTSIDER, "channel": channel_id, "channel_type": "C",
+             "team": "T0RELEASE", "event_ts": "1700000000.000100"}  # fmt: skip
+    status, _, _ = bot.event(inner)
+    bot.settle()
+    welcome = standin.calls_to("chat.postEphemeral", ok=True)
+    assert status == 200 and len(welcome) == 1 and welcome[0].args["user"] == OUTSIDER
+    assert "days* to release" in json.dumps(welcome[0].args["blocks"])
+
+
+def test_app_home_shows_my_deliverables_and_the_portfolio(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    bot.command("claim artwork", user=DESIGNER, channel=channel_id, channel_name=CHANNEL)
+    status, _, _ = bot.event({"type": "app_home_opened", "user": DESIGNER, "channel": "D1", "tab": "home",
+                              "event_ts": "1700000000.000200"})  # fmt: skip
+    bot.settle()
+    home = standin.home_views[DESIGNER]
+    text = json.dumps(home["blocks"], ensure_ascii=False)
+    assert status == 200 and "Cover artwork" in text and "Active releases (1)" in text
