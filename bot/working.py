@@ -324,3 +324,10 @@ def snooze(room: Room, cmd: c.Snooze) -> Outcome:
     room.session.add(d)
     room.log("snoozed", d, until=cmd.until.isoformat())
     return Outcome(reply=builders.reply("replies", "snoozed", d))
+
+
+def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:
+    """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room."""
+    release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
+    room = Room(session, request, release, queries.load_bundle(session=session, release=release))
+    return room, room.bundle.by_id()[deliverable.id]

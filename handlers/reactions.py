@@ -49,9 +49,7 @@ def handle_reaction(runtime: Runtime, body: dict, event: dict, context: BoltCont
                 return
             if not queries.claim_event(session=session, team_id=team_id, event_id=_event_id(body), now=request.now):
                 return
-            release = queries.get_release(session=session, team_id=team_id, release_id=deliverable.release_id)
-            room = working.Room(session, request, release, queries.load_bundle(session=session, release=release))
-            deliverable = room.bundle.by_id()[deliverable.id]
+            room, deliverable = working.room_for(session, request, deliverable)
             outcome = _apply(room, deliverable, name, user, added=added)
     except UserError as refusal:
         runtime.sender.ephemeral(request.channel_id, user, builders.error(refusal.message))

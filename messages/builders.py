@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.health import PortfolioLine, Snapshot, progress_bar
-from messages.ids import ActionId, SnoozeValue
+from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeValue, ViewId
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
     Message,
     button,
+    clip,
     context,
     divider,
     escape_mrkdwn,
@@ -51,10 +52,43 @@ def checklist_item(
     w = words("checklist", lang)
     days_left = (deliverable.due_date - today).days
     blocks = [section(str(w.item(deliverable, blocker, list(waiting_on), days_left)))]
+    if deliverable.state == "open":
+        buttons = [] if deliverable.owner_id else [button(str(w.claim_button()), ActionId.CLAIM, str(deliverable.id))]
+        buttons.append(button(str(w.done_button()), ActionId.DONE, str(deliverable.id)))
+        if blocker is None:
+            buttons.append(button(str(w.block_button()), ActionId.BLOCK, str(deliverable.id)))
+        blocks.append({"type": "actions", "elements": buttons})
     hint = str(w.hint(deliverable)).strip()
     if hint:
         blocks.append(context(hint))
     return Message(text=str(w.fallback(deliverable)), blocks=blocks)
+
+
+def block_modal(deliverable: Deliverable, *, lang: str = "en") -> dict:
+    """The "Block…" modal: why is this deliverable stuck?"""
+    w = words("checklist", lang)
+    return {
+        "type": "modal",
+        "callback_id": ViewId.BLOCK_REASON,
+        "private_metadata": str(deliverable.id),
+        "title": {"type": "plain_text", "text": clip(str(w.modal_title()), 24)},
+        "submit": {"type": "plain_text", "text": clip(str(w.modal_submit()), 24)},
+        "close": {"type": "plain_text", "text": clip(str(w.modal_close()), 24)},
+        "blocks": [
+            section(str(w.modal_intro(deliverable))),
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "label": {"type": "plain_text", "text": str(w.modal_label())},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_INPUT,
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            },
+        ],
+    }
 
 
 def overview(release: Release, *, playbook: str, total: int, lang: str = "en") -> Message:

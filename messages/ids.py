@@ -8,6 +8,18 @@ from enum import StrEnum
 
 class ActionId(StrEnum):
     SNOOZE = "snooze_deliverable"
+    CLAIM = "checklist_claim"  # value: the deliverable id
+    DONE = "checklist_done"  # value: the deliverable id
+    BLOCK = "checklist_block"  # value: the deliverable id; opens the reason modal
+
+
+class ViewId(StrEnum):
+    BLOCK_REASON = "block_reason"  # private_metadata: the deliverable id
+
+
+# The reason field of the block modal.
+REASON_BLOCK = "reason"
+REASON_INPUT = "reason_input"
 
 
 @dataclass(frozen=True)
