@@ -46,6 +46,30 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# Slack reads a JSON body only on these methods (``json_input_supported`` in its method reference);
+# the rest (users.info, conversations.info, …) silently ignore one, so they get form arguments.
+JSON_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.update",
+        "chat.delete",
+        "conversations.create",
+        "conversations.invite",
+        "conversations.join",
+        "conversations.open",
+        "conversations.rename",
+        "conversations.setTopic",
+        "reactions.add",
+        "reactions.remove",
+        "views.open",
+        "views.publish",
+        "views.push",
+        "views.update",
+    }
+)
+
+
 def make_client(token: str, base_url: str) -> WebClient:
     """A WebClient that honours SLACK_API_URL and retries what Slack asks us to retry."""
     return WebClient(
@@ -81,9 +105,11 @@ class Sender:
         self._lock = threading.Lock()
 
     def call(self, method: str, **params) -> SlackResponse:
-        """Any Web API method (JSON body); raises SlackApiError with Slack's error code."""
+        """Any Web API method (JSON body where Slack reads one); raises SlackApiError with Slack's error code."""
         try:
-            return self.client.api_call(method, json=params)
+            if method in JSON_METHODS:
+                return self.client.api_call(method, json=params)
+            return self.client.api_call(method, data=params)
         except SlackApiError as error:
             log.warning(
                 "slack %s failed: %s",

@@ -1,22 +1,36 @@
-"""Requests exactly as Slack sends them (see ../shared/slack/payloads/README.md), signed with a test secret."""
+"""Requests exactly as Slack sends them, signed the way Slack signs them.
+
+Shapes follow the recorded payloads in tests/payloads/ (see its README for each file's source):
+slash commands as slash_commands/bolt_python.form.txt, event envelopes as
+events/reaction_added.bolt_python_with_authorizations.json plus the fields current docs add,
+inner reaction events as events/inner/reaction_added.docs_example.json.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
 
 def sign(body: bytes | str, secret: str, timestamp: int | None = None) -> dict[str, str]:
-    """``X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:{ts}:{body}"))`` and its timestamp."""
+    """Slack's headers for ``body``: ``v0=`` hex HMAC-SHA256 of ``v0:{timestamp}:{body}``, and its Content-Type."""
     raw = body.encode() if isinstance(body, str) else body
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+    return {
+        "Content-Type": JSON if raw.lstrip().startswith(b"{") else FORM,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
 
 
 def slash_command_body(
@@ -31,11 +45,17 @@ def slash_command_body(
     command: str = "/release",
     user_name: str = "someone",
     team_domain: str = "label",
-    api_app_id: str = "A0RELEASE",
+    enterprise_id: str | None = None,
+    enterprise_name: str | None = None,
+    token: str = "verification-token",
 ) -> str:
-    """The form body, with the fields of slash_commands/bolt_python.form.txt in the same order."""
+    """The form body, fields in bolt_python.form.txt's order.
+
+    enterprise_id and enterprise_name come only from Enterprise Grid workspaces (that fixture is
+    one); a plain workspace's command, like docs_signing_example.form.txt, has neither.
+    """
     fields = [
-        ("token", "verification-token"),
+        ("token", token),
         ("team_id", team_id),
         ("team_domain", team_domain),
         ("channel_id", channel_id),
@@ -44,52 +64,62 @@ def slash_command_body(
         ("user_name", user_name),
         ("command", command),
         ("text", text),
-        ("api_app_id", api_app_id),
-        ("is_enterprise_install", "false"),
-        ("response_url", response_url),
-        ("trigger_id", trigger_id),
     ]
+    if enterprise_id is not None:
+        fields += [("enterprise_id", enterprise_id), ("enterprise_name", enterprise_name or "")]
+    fields += [("response_url", response_url), ("trigger_id", trigger_id)]
     return urllib.parse.urlencode(fields)
 
 
-def event_body(inner: dict, *, team_id: str, event_id: str, api_app_id: str = "A0RELEASE") -> str:
-    """An ``event_callback`` envelope shaped like events/reaction_added.bolt_python_with_authorizations.json."""
-    return json.dumps(
-        {
-            "token": "verification-token",
-            "team_id": team_id,
-            "enterprise_id": None,
-            "api_app_id": api_app_id,
-            "event": inner,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": team_id,
-                    "user_id": "UBOT",
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-{event_id}",
-        }
-    )
+def event_body(
+    inner_event: dict,
+    *,
+    team_id: str,
+    event_id: str | None = None,
+    api_app_id: str = "A0RELEASE",
+    bot_user_id: str = "UBOT",
+    token: str = "verification-token",
+) -> str:
+    """An ``event_callback`` envelope around ``inner_event`` (a plain workspace: no enterprise_id).
+
+    ``event_id`` is fresh unless given; pass the same one to replay a retry.
+    """
+    channel = inner_event.get("channel") or inner_event.get("item", {}).get("channel", "")
+    envelope = {
+        "token": token,
+        "team_id": team_id,
+        "api_app_id": api_app_id,
+        "event": inner_event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"1-{inner_event['type']}-{team_id}-{channel}",  # as in message.bolt_python_org_app.json
+    }
+    return json.dumps(envelope)
 
 
 def interactivity_body(payload: dict) -> str:
-    return "payload=" + urllib.parse.quote(json.dumps(payload))
+    """``payload=`` and the URL-encoded JSON, as Slack posts block_actions and view_submission."""
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
-def reaction_event(name: str, *, user: str, channel: str, ts: str, added: bool = True) -> dict:
-    """The inner event, shaped like events/inner/reaction_added.docs_example.json."""
+def reaction_event(name: str, *, user: str, channel: str, ts: str, added: bool = True, item_user: str = "UBOT") -> dict:
+    """A reaction_added (or reaction_removed) inner event on the message at ``channel``/``ts``."""
     return {
         "type": "reaction_added" if added else "reaction_removed",
         "user": user,
         "reaction": name,
-        "item_user": "UBOT",
+        "item_user": item_user,
         "item": {"type": "message", "channel": channel, "ts": ts},
         "event_ts": f"{time.time():.6f}",
     }

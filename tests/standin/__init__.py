@@ -1,4 +1,4 @@
-"""The local Slack Web API stand-in the tests run against."""
+"""The local Slack Web API stand-in the tests run against (see server.py)."""
 
 from tests.standin.server import Call, SlackStandIn
 

@@ -1,90 +1,100 @@
-"""A local stand-in for Slack's Web API that enforces what Slack enforces.
+"""A local stand-in for Slack's Web API that refuses what Slack refuses.
 
-It is a real HTTP server (slack_sdk talks to it through ``base_url``), keeps a small
-world (users, channels, messages, pins, views) and answers every call the way Slack
-would: required arguments and error names from Slack's method reference
-(``methods.json``, distilled from ../shared/slack/methods/), Block Kit limits,
-channel-name rules, ``not_in_channel``, and 429 with ``Retry-After`` when rate limits or
-fault injection say so. A refused call has no side effect.
+A real HTTP server on 127.0.0.1 (slack_sdk reaches it through ``WebClient(base_url=...)``),
+holding a small workspace (state.py) and answering the methods in webapi.py and views.py the
+way Slack does: HTTP 200 with ``ok: false`` and Slack's error name, 429 with ``Retry-After``
+when a rate limit or an injected fault says so, a 5xx HTML page for injected outages. Tests
+arrange the world, inject trouble and inspect every call through :class:`SlackStandIn`.
 """
 
 from __future__ import annotations
 
-import itertools
+import base64
+import copy
 import json
-import random
-import re
+import secrets
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from tests.standin.blockkit import Invalid, validate_blocks, validate_view
+from tests.standin import views  # noqa: F401 - registers views.* and oauth.v2.access
+from tests.standin.blockkit import Invalid, check_blocks
+from tests.standin.limits import Faults, RateLimiter, RateLimits, Refusal, refusal_for
+from tests.standin.state import SlackError, Unsupported, World
+from tests.standin.webapi import METHODS, call
 
-METHODS = json.loads((Path(__file__).parent / "methods.json").read_text())
-CHANNEL_NAME = re.compile(r"^[a-z0-9_-]+$")
-TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
-MAX_TEXT = 40_000
-TRIGGER_LIFETIME = 3.0
-
-
-class SlackError(Exception):
-    def __init__(self, error: str, **extra):
-        self.error = error
-        self.extra = extra
-
-
-class Throttled(Exception):
-    def __init__(self, status: int = 429, retry_after: int = 1):
-        self.status = status
-        self.retry_after = retry_after
+RESPONSE_URL_POSTS = 5  # "up to 5 times within 30 minutes"
+RESPONSE_URL_SECONDS = 30 * 60
+STOP_POLL_SECONDS = 0.02  # how often the server looks for stop(); http.server's 0.5 s would slow every test
+OUTAGE_PAGE = "<html><head><title>Slack</title></head><body><h1>{status} Server Error</h1></body></html>"
 
 
 @dataclass
 class Call:
+    """One Web API request as the stand-in saw and answered it (``args`` without the token)."""
+
     method: str
     args: dict
     status: int
     response: dict
     at: float = field(default_factory=time.time)
 
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.response.get("ok") is True
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: dict | str
+    headers: dict = field(default_factory=dict)
+
 
 class SlackStandIn:
-    def __init__(self, *, team_id: str = "T0RELEASE", tokens=("xoxb-test-token",)):
-        self.team_id = team_id
-        self.tokens = set(tokens)
-        self.bot_user = "UBOT"
-        self.users: dict[str, dict] = {}
-        self.channels: dict[str, dict] = {}
-        self.calls: list[Call] = []
-        self._responses: dict[str, list[dict]] = {}
-        self._triggers: dict[str, float] = {}
-        self._views: dict[str, dict] = {}
-        self.home_views: dict[str, dict] = {}
-        self.oauth = {"client_id": "", "client_secret": "", "codes": {}}
-        self._ids = itertools.count(1000)
-        self._ts = itertools.count(1)
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0RELEASE",
+        team_name: str = "Label",
+        team_domain: str = "label",
+        tokens=("xoxb-test-token",),
+        scopes=None,
+        clock=time.monotonic,
+    ):
+        """``scopes``: the bot token's scopes; None skips scope checks (and grants no chat:write.public).
+        ``clock``: monotonic seconds for rate limits, trigger ids and response_urls; tests may pass their own."""
         self._lock = threading.RLock()
-        self._rate: dict | None = None
-        self._buckets: dict[str, list[float]] = {}
-        self._faults: tuple[float, tuple[int, ...], random.Random] | None = None
-        self._fail_next: dict[str, list[dict]] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.world = World(
+            team_id=team_id, team_name=team_name, team_domain=team_domain, tokens=tokens, scopes=scopes, clock=clock
+        )
+        self.team_id = team_id
+        self.users, self.channels, self.home_views = self.world.users, self.world.channels, self.world.home_views
+        self._calls: list[Call] = []
+        self._responses: dict[str, dict] = {}
+        self._limiter = RateLimiter(clock)
+        self._faults = Faults()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/api/"
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    # -- lifecycle --------------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(STOP_POLL_SECONDS,), name="slack-standin", daemon=True
+        )
+        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> SlackStandIn:
@@ -93,68 +103,60 @@ class SlackStandIn:
     def __exit__(self, *_exc) -> None:
         self.stop()
 
-    # -- the world ------------------------------------------------------------------------------
+    # -- arranging the world ----------------------------------------------------------------------
     def add_user(
         self,
         user_id: str,
         *,
         name: str,
-        tz: str = "Europe/London",
-        is_admin=False,
-        is_owner=False,
-        deleted=False,
-        locale="en-US",
+        tz: str = "Europe/Berlin",
+        is_admin: bool = False,
+        is_owner: bool = False,
+        deleted: bool = False,
+        locale: str = "en-US",
+        email: str | None = None,
     ) -> dict:
-        offset = int(datetime.now(ZoneInfo(tz)).utcoffset().total_seconds())
-        user = {
-            "id": user_id,
-            "team_id": self.team_id,
-            "name": name,
-            "real_name": name.title(),
-            "deleted": deleted,
-            "tz": tz,
-            "tz_label": tz,
-            "tz_offset": offset,
-            "is_admin": is_admin,
-            "is_owner": is_owner,
-            "is_bot": False,
-            "locale": locale,
-            "profile": {"display_name": name, "real_name": name.title()},
-        }
-        self.users[user_id] = user
-        return user
-
-    def add_channel(self, name: str, *, members=(), is_private=False, channel_id: str | None = None) -> dict:
+        """A person; the returned record is live (set ``deleted`` later to deactivate them)."""
         with self._lock:
-            return self._new_channel(name, members=set(members), is_private=is_private, channel_id=channel_id)
+            return self.world.add_user(
+                user_id, name=name, tz=tz, email=email, is_admin=is_admin, is_owner=is_owner, deleted=deleted,
+                locale=locale,
+            )  # fmt: skip
 
-    def _new_channel(
-        self, name: str, *, members: set, is_private: bool, is_im: bool = False, channel_id: str | None = None
-    ) -> dict:
-        prefix = "D" if is_im else ("G" if is_private else "C")
-        channel = {
-            "id": channel_id or f"{prefix}{next(self._ids)}",
-            "name": name,
-            "is_channel": not is_im,
-            "is_private": is_private,
-            "is_im": is_im,
-            "is_archived": False,
-            "created": int(time.time()),
-            "creator": self.bot_user,
-            "members": members,
-            "topic": {"value": "", "creator": "", "last_set": 0},
-            "purpose": {"value": "", "creator": "", "last_set": 0},
-            "messages": [],
-            "pins": [],
-        }
-        self.channels[channel["id"]] = channel
-        return channel
+    def add_channel(self, name: str, *, members=(), is_private: bool = False, channel_id: str | None = None) -> dict:
+        """A channel someone else made: the bot is in it only if ``members`` says so. The record is live."""
+        with self._lock:
+            return self.world.add_channel(
+                name, members=members, is_private=is_private, channel_id=channel_id, creator="USLACKBOT"
+            )
+
+    def post_as(self, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None) -> dict:
+        """A message a person wrote (the bot may not edit or delete it)."""
+        with self._lock:
+            message = {"type": "message", "user": user_id, "text": text, "blocks": [], "ts": self.world.next_ts(),
+                       "thread_ts": thread_ts, "reactions": []}  # fmt: skip
+            self.world.channels[channel_id]["messages"].append(message)
+            return message
 
     def issue_trigger_id(self) -> str:
-        trigger = f"{next(self._ids)}.{next(self._ids)}.trigger"
-        self._triggers[trigger] = time.monotonic()
-        return trigger
+        """A trigger id as an interaction carries it: good for one views.open/push, within 3 seconds."""
+        with self._lock:
+            trigger = f"{self.world.new_id('')}.{self.world.new_id('')}.{secrets.token_hex(8)}"
+            self.world.triggers[trigger] = self.world.clock()
+            return trigger
 
+    def configure_oauth(self, client_id: str, client_secret: str, *, redirect_uri: str | None = None) -> None:
+        with self._lock:
+            self.world.oauth.update(client_id=client_id, client_secret=client_secret, redirect_uri=redirect_uri)
+
+    def issue_oauth_code(self, installer: str, *, scopes=("chat:write", "commands")) -> str:
+        """The ``code`` Slack hands the redirect once ``installer`` approved the install (good once)."""
+        with self._lock:
+            code = f"{self.world.new_id('')}.{secrets.token_hex(16)}"
+            self.world.oauth["grants"][code] = {"installer": installer, "scopes": list(scopes)}
+            return code
+
+    # -- trouble on purpose -----------------------------------------------------------------------
     def set_rate_limits(
         self,
         *,
@@ -164,463 +166,239 @@ class SlackStandIn:
         workspace_burst: int | None = None,
         tiers: bool = False,
     ) -> None:
-        """Turn on Slack's posting limits: per channel, per workspace (token buckets), and method tiers."""
-        self._rate = {
-            "per_channel": per_channel_per_sec,
-            "burst": burst,
-            "workspace": workspace_per_minute,
-            "workspace_burst": workspace_burst or burst * 3,
-            "tiers": tiers,
-        }
+        """Slack's limits: chat.postMessage per channel and (with ``workspace_per_minute``) per workspace,
+        each a token bucket; with ``tiers``, each other method's tier budget per minute."""
+        workspace_burst = workspace_burst or max(1, (workspace_per_minute or 0) // 60)
+        with self._lock:
+            self._limiter.configure(
+                RateLimits(per_channel_per_sec, burst, workspace_per_minute, workspace_burst, tiers)
+            )
 
-    def fail_fraction(self, share: float, *, statuses=(429, 500), seed: int = 7) -> None:
-        self._faults = (share, tuple(statuses), random.Random(seed))
+    def clear_rate_limits(self) -> None:
+        with self._lock:
+            self._limiter.configure(None)
 
-    def fail_next(self, method: str, *, error: str | None = None, status: int | None = None, times: int = 1):
-        self._fail_next.setdefault(method, []).extend([{"error": error, "status": status}] * times)
+    def fail_fraction(self, share: float, *, statuses=(429, 500), seed: int = 7, methods=None) -> None:
+        """Fail about ``share`` of calls (of ``methods``, default all) with one of ``statuses``, before any effect."""
+        with self._lock:
+            self._faults.share, self._faults.statuses = share, tuple(statuses)
+            self._faults.methods = frozenset(methods) if methods is not None else None
+            self._faults.rng.seed(seed)
 
-    # -- inspection -----------------------------------------------------------------------------
+    def fail_next(self, method: str, *, error: str | None = None, status: int | None = None, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` answer ``ok: false`` with ``error``, or HTTP ``status``."""
+        if (error is None) == (status is None):
+            raise ValueError("give exactly one of error= or status=")
+        with self._lock:
+            self._faults.plan(method, Refusal(error=error) if error else refusal_for(status), times)
+
+    # -- inspection -------------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
     def calls_to(self, method: str, *, ok: bool | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method == method and (ok is None or c.response.get("ok") == ok)]
+        return [c for c in self.calls if c.method == method and (ok is None or c.ok == ok)]
 
     def reset_calls(self) -> None:
         with self._lock:
-            self.calls.clear()
-
-    def channel_by_name(self, name: str) -> dict | None:
-        return next((c for c in self.channels.values() if c["name"] == name and not c["is_im"]), None)
+            self._calls.clear()
 
     def messages(self, channel_id: str) -> list[dict]:
-        return list(self.channels[channel_id]["messages"]) if channel_id in self.channels else []
+        """The channel's current messages (copies), oldest first: ts, text, blocks, user, reactions, thread_ts."""
+        with self._lock:
+            channel = self.world.channels.get(channel_id)
+            return copy.deepcopy(channel["messages"]) if channel else []
+
+    def ephemerals(self, channel_id: str) -> list[dict]:
+        """chat.postEphemeral messages sent in the channel (user, text, blocks, ts)."""
+        with self._lock:
+            channel = self.world.channels.get(channel_id)
+            return copy.deepcopy(channel["ephemeral"]) if channel else []
 
     def dms(self, user_id: str) -> list[dict]:
-        channel = self._im_for(user_id, create=False)
-        return self.messages(channel["id"]) if channel else []
+        with self._lock:
+            channel = self.world.im_for(user_id)
+            return copy.deepcopy(channel["messages"]) if channel else []
+
+    def channel_by_name(self, name: str) -> dict | None:
+        with self._lock:
+            return self.world.channel_by_name(name)
+
+    def im_for(self, user_id: str, *, create: bool = False) -> dict | None:
+        with self._lock:
+            return self.world.im_for(user_id, create=create)
+
+    _im_for = im_for  # the name test_ticks.py uses
 
     def response_url(self, key: str) -> str:
+        """A response_url for a request the test sends; it takes 5 posts within 30 minutes."""
+        with self._lock:
+            self._responses.setdefault(key, {"issued": self.world.clock(), "posts": []})
         return f"http://127.0.0.1:{self.port}/response/{key}"
 
     def responses(self, key: str) -> list[dict]:
-        return list(self._responses.get(key, []))
+        """Bodies posted to ``response_url(key)``, with their replace_original / delete_original flags."""
+        with self._lock:
+            return copy.deepcopy(self._responses.get(key, {"posts": []})["posts"])
 
     def wait_for(self, predicate, timeout: float = 5.0, what: str = "condition"):
+        """Poll ``predicate`` until it returns something truthy (and return that), or fail with recent calls."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             result = predicate()
             if result:
                 return result
+            if time.monotonic() > deadline:
+                recent = [f"{c.method} -> {c.status} {c.response.get('error', 'ok')}" for c in self.calls[-12:]]
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}; last calls: {recent}")
             time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}; last calls: {[c.method for c in self.calls[-10:]]}")
 
-    # -- HTTP -----------------------------------------------------------------------------------
-    def _handler(self):
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path.startswith("/response/"):
-                    status, body = standin._respond(self.path.rsplit("/", 1)[1], raw)
-                    self._send(status, body, {})
-                    return
-                method = self.path.removeprefix("/api/")
-                status, body, headers = standin._api(method, raw, self.headers)
-                self._send(status, body, headers)
-
-            def _send(self, status: int, body, headers: dict) -> None:
-                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json" if not isinstance(body, str) else "text/html")
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
-
-    def _respond(self, key: str, raw: bytes) -> tuple[int, object]:
-        with self._lock:
-            posted = self._responses.setdefault(key, [])
-            if len(posted) >= 5:  # Slack: up to 5 posts per response_url
-                return 404, "used_url"
-            posted.append(json.loads(raw or b"{}"))
-        return 200, "ok"
-
-    def _api(self, method: str, raw: bytes, headers) -> tuple[int, object, dict]:
-        args = _arguments(raw, headers.get("Content-Type", ""))
-        token = (headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", "")
+    # -- answering --------------------------------------------------------------------------------
+    def _api(self, method: str, query: str, body: bytes, headers) -> _Answer:
+        spec = METHODS.get(method, {})
+        try:
+            args, token = _arguments(query, body, headers, reads_json=spec.get("json", True))
+        except SlackError as refusal:
+            return self._record(method, {}, _Answer(200, {"ok": False, "error": refusal.error}))
         with self._lock:
             try:
-                self._throttle(method, args)
-                if not token:
+                self._faults.check(method)
+                if not spec:
+                    raise SlackError("unknown_method")
+                self._limiter.admit(method, spec["tier"], self._post_key(args.get("channel")))
+                if spec.get("auth") == "client":
+                    args = _client_credentials(headers) | args
+                elif not token:
                     raise SlackError("not_authed")
-                if token not in self.tokens:
+                elif token not in self.world.tokens:
                     raise SlackError("invalid_auth")
-                response = {"ok": True, **self._dispatch(method, args)}
-                status, extra_headers = 200, {}
-            except Throttled as throttled:
-                status = throttled.status
-                response = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": False}
-                extra_headers = {"Retry-After": str(throttled.retry_after)} if status == 429 else {}
+                answer = _Answer(200, {"ok": True, **call(self.world, method, args)})
+            except Refusal as refusal:
+                answer = _refused(refusal)
             except SlackError as refusal:
-                response, status, extra_headers = (
-                    {"ok": False, "error": refusal.error, **refusal.extra},
-                    200,
-                    {},
-                )
-            self.calls.append(Call(method, args, status, response))
-        if status >= 500:
-            return status, "<html>Internal Server Error</html>", extra_headers
-        return status, response, extra_headers
+                answer = _Answer(200, {"ok": False, "error": refusal.error, **refusal.extra})
+            except Unsupported as gap:
+                answer = _Answer(501, f"stand-in does not model this: {gap}")
+            except Exception as bug:  # a stand-in bug: answer 500 and keep it in the record
+                answer = _Answer(500, f"stand-in error: {bug!r}")
+            return self._record(method, args, answer)
 
-    def _throttle(self, method: str, args: dict) -> None:
-        planned = self._fail_next.get(method)
-        if planned:
-            failure = planned.pop(0)
-            if failure["status"]:
-                raise Throttled(failure["status"])
-            raise SlackError(failure["error"])
-        if self._faults is not None:
-            share, statuses, rng = self._faults
-            if rng.random() < share:
-                raise Throttled(rng.choice(statuses))
-        if self._rate is None:
-            return
-        now = time.monotonic()
-        if method == "chat.postMessage":
-            channel = str(args.get("channel", ""))
-            self._take(f"channel:{channel}", now, per_second=self._rate["per_channel"], burst=self._rate["burst"])
-            if self._rate["workspace"]:
-                self._take(
-                    "workspace", now, per_second=self._rate["workspace"] / 60, burst=self._rate["workspace_burst"]
-                )
-        elif self._rate["tiers"] and METHODS.get(method, {}).get("tier") in TIER_PER_MINUTE:
-            per_minute = TIER_PER_MINUTE[METHODS[method]["tier"]]
-            self._take(f"tier:{method}", now, per_second=per_minute / 60, burst=max(1, per_minute // 10))
+    def _record(self, method: str, args: dict, answer: _Answer) -> _Answer:
+        response = copy.deepcopy(answer.body) if isinstance(answer.body, dict) else {"ok": False}
+        with self._lock:
+            self._calls.append(Call(method, copy.deepcopy(args), answer.status, response))
+        return answer
 
-    def _take(self, bucket: str, now: float, *, per_second: float, burst: int) -> None:
-        """A token bucket: ``burst`` at once, then ``per_second``; over it, 429 and nothing happens."""
-        tokens, last = self._buckets.get(bucket, [float(burst), now])
-        tokens = min(float(burst), tokens + (now - last) * per_second)
-        if tokens < 1:
-            self._buckets[bucket] = [tokens, now]
-            raise Throttled(429, retry_after=max(1, int((1 - tokens) / per_second + 0.999)))
-        self._buckets[bucket] = [tokens - 1, now]
+    def _post_key(self, ref) -> str:
+        """The conversation a chat.postMessage would land in, found without creating a DM."""
+        ref = str(ref or "")
+        if ref[:1] in {"U", "W"}:
+            im = self.world.im_for(ref)
+            return im["id"] if im else f"im:{ref}"
+        channel = self.world.channels.get(ref) or self.world.channel_by_name(ref.removeprefix("#"))
+        return channel["id"] if channel else ref
 
-    # -- methods --------------------------------------------------------------------------------
-    def _dispatch(self, method: str, args: dict) -> dict:
-        spec = METHODS.get(method)
-        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        if spec is None or handler is None:
-            raise SlackError("unknown_method")
-        for name in spec["required"]:
-            if args.get(name) in (None, ""):
-                if method == "chat.postMessage" and name == "channel":
-                    raise SlackError("channel_not_found")
-                raise SlackError("invalid_arguments", response_metadata={"messages": [f"missing required: {name}"]})
-        return handler(args)
-
-    def _channel(self, channel_id: str, *, member: bool = True, writable: bool = False) -> dict:
-        if channel_id.startswith(("U", "W")):
-            return self._dm_channel(channel_id)
-        channel = self.channels.get(channel_id)
-        if channel is None:
-            raise SlackError("channel_not_found")
-        if member and not channel["is_im"] and self.bot_user not in channel["members"]:
-            raise SlackError("not_in_channel")
-        if writable and channel["is_archived"]:
-            raise SlackError("is_archived")
-        return channel
-
-    def _dm_channel(self, user_id: str) -> dict:
-        user = self.users.get(user_id)
-        if user is None:
-            raise SlackError("channel_not_found")
-        if user["deleted"]:
-            raise SlackError("account_inactive")
-        return self._im_for(user_id, create=True)
-
-    def _im_for(self, user_id: str, *, create: bool) -> dict | None:
-        found = next((c for c in self.channels.values() if c["is_im"] and c["name"] == user_id), None)
-        if found is None and create:
-            found = self._new_channel(user_id, members={user_id, self.bot_user}, is_private=True, is_im=True)
-        return found
-
-    def _message(self, channel: dict, ts: str) -> dict:
-        found = next((m for m in channel["messages"] if m["ts"] == ts), None)
-        if found is None:
-            raise SlackError("message_not_found")
-        return found
-
-    def _checked_blocks(self, args: dict) -> list | None:
-        blocks = args.get("blocks")
-        if blocks is None:
-            return None
-        try:
-            validate_blocks(blocks)
-        except Invalid as problem:
-            raise SlackError("invalid_blocks", response_metadata={"messages": [str(problem)]}) from None
-        return blocks
-
-    def _public(self, channel: dict) -> dict:
-        return {
-            k: (sorted(v) if isinstance(v, set) else v) for k, v in channel.items() if k not in {"messages", "pins"}
-        }
-
-    def _m_auth_test(self, _args):
-        return {
-            "url": "https://label.slack.com/",
-            "team": "Label",
-            "user": "releasebot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user,
-            "bot_id": "BBOT",
-            "is_enterprise_install": False,
-        }
-
-    def _m_conversations_create(self, args):
-        name = str(args["name"])
-        if len(name) > 80:
-            raise SlackError("invalid_name_maxlength")
-        if not CHANNEL_NAME.match(name):
-            raise SlackError("invalid_name_specials")
-        if not re.search(r"[a-z0-9]", name):
-            raise SlackError("invalid_name_punctuation")
-        if any(c["name"] == name and not c["is_im"] for c in self.channels.values()):
-            raise SlackError("name_taken")
-        channel = self._new_channel(name, members={self.bot_user}, is_private=_truthy(args.get("is_private")))
-        return {"channel": self._public(channel)}
-
-    def _m_conversations_rename(self, args):
-        channel = self._channel(args["channel"], writable=True)
-        name = str(args["name"])
-        if len(name) > 80:
-            raise SlackError("invalid_name_maxlength")
-        if not CHANNEL_NAME.match(name):
-            raise SlackError("invalid_name_specials")
-        if any(c["name"] == name and c is not channel for c in self.channels.values()):
-            raise SlackError("name_taken")
-        channel["name"] = name
-        return {"channel": self._public(channel)}
-
-    def _m_conversations_invite(self, args):
-        channel = self._channel(args["channel"], writable=True)
-        users = [u for u in str(args["users"]).split(",") if u]
-        if len(users) > 100:
-            raise SlackError("too_many_users")
-        for user in users:
-            if user == self.bot_user:
-                raise SlackError("cant_invite_self")
-            if user not in self.users or self.users[user]["deleted"]:
-                raise SlackError("user_not_found")
-        if all(u in channel["members"] for u in users):
-            raise SlackError("already_in_channel")
-        channel["members"].update(users)
-        return {"channel": self._public(channel)}
-
-    def _m_conversations_join(self, args):
-        channel = self._channel(args["channel"], member=False, writable=True)
-        channel["members"].add(self.bot_user)
-        return {"channel": self._public(channel)}
-
-    def _m_conversations_info(self, args):
-        return {"channel": self._public(self._channel(args["channel"], member=False))}
-
-    def _m_conversations_members(self, args):
-        return {"members": sorted(self._channel(args["channel"], member=False)["members"])}
-
-    def _m_conversations_setTopic(self, args):  # noqa: N802 - Slack's method name
-        channel = self._channel(args["channel"], writable=True)
-        if len(str(args["topic"])) > 250:
-            raise SlackError("too_long")
-        channel["topic"] = {
-            "value": str(args["topic"]),
-            "creator": self.bot_user,
-            "last_set": int(time.time()),
-        }
-        return {"channel": self._public(channel)}
-
-    def _m_conversations_archive(self, args):
-        channel = self._channel(args["channel"])
-        if channel["is_archived"]:
-            raise SlackError("already_archived")
-        channel["is_archived"] = True
-        return {}
-
-    def _m_conversations_open(self, args):
-        users = [u for u in str(args.get("users", "")).split(",") if u]
-        if len(users) != 1:
-            raise SlackError("invalid_arguments" if not users else "not_implemented_here")
-        return {"channel": {"id": self._dm_channel(users[0])["id"]}}
-
-    def _m_chat_postMessage(self, args):  # noqa: N802
-        channel = self._channel(str(args["channel"]), writable=True)
-        blocks = self._checked_blocks(args)
-        text = args.get("text")
-        if not text and not blocks and not args.get("attachments"):
-            raise SlackError("no_text")
-        if text and len(text) > MAX_TEXT:
-            raise SlackError("msg_too_long")
-        message = {
-            "type": "message",
-            "user": self.bot_user,
-            "bot_id": "BBOT",
-            "text": text or "",
-            "blocks": blocks or [],
-            "ts": f"{1_700_000_000 + next(self._ts)}.000100",
-            "thread_ts": args.get("thread_ts"),
-            "reactions": [],
-        }
-        channel["messages"].append(message)
-        return {"channel": channel["id"], "ts": message["ts"], "message": message}
-
-    def _m_chat_update(self, args):
-        channel = self._channel(args["channel"], writable=True)
-        message = self._message(channel, args["ts"])
-        if message["user"] != self.bot_user:
-            raise SlackError("cant_update_message")
-        blocks = self._checked_blocks(args)
-        if not args.get("text") and blocks is None:
-            raise SlackError("no_text")
-        message["text"] = args.get("text", message["text"])
-        if blocks is not None:
-            message["blocks"] = blocks
-        return {"channel": channel["id"], "ts": message["ts"], "text": message["text"]}
-
-    def _m_chat_delete(self, args):
-        channel = self._channel(args["channel"], writable=True)
-        message = self._message(channel, args["ts"])
-        channel["messages"].remove(message)
-        return {"channel": channel["id"], "ts": args["ts"]}
-
-    def _m_chat_postEphemeral(self, args):  # noqa: N802
-        channel = self._channel(args["channel"], writable=True)
-        if args["user"] not in channel["members"]:
-            raise SlackError("user_not_in_channel")
-        self._checked_blocks(args)
-        if not args.get("text") and not args.get("blocks"):
-            raise SlackError("no_text")
-        return {"message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
-
-    def _m_chat_getPermalink(self, args):  # noqa: N802
-        channel = self._channel(args["channel"], member=False)
-        self._message(channel, args["message_ts"])
-        return {"channel": channel["id"], "permalink": f"https://label.slack.com/archives/{channel['id']}/p1"}
-
-    def _m_pins_add(self, args):
-        channel = self._channel(args["channel"])
-        self._message(channel, args["timestamp"])
-        if args["timestamp"] in channel["pins"]:
-            raise SlackError("already_pinned")
-        channel["pins"].append(args["timestamp"])
-        return {}
-
-    def _m_pins_remove(self, args):
-        channel = self._channel(args["channel"])
-        if args["timestamp"] not in channel["pins"]:
-            raise SlackError("not_pinned")
-        channel["pins"].remove(args["timestamp"])
-        return {}
-
-    def _reaction(self, args) -> tuple[dict, str]:
-        channel = self._channel(args["channel"])
-        return self._message(channel, args["timestamp"]), str(args["name"])
-
-    def _m_reactions_add(self, args):
-        message, name = self._reaction(args)
-        if name in message["reactions"]:
-            raise SlackError("already_reacted")
-        message["reactions"].append(name)
-        return {}
-
-    def _m_reactions_remove(self, args):
-        message, name = self._reaction(args)
-        if name not in message["reactions"]:
-            raise SlackError("no_reaction")
-        message["reactions"].remove(name)
-        return {}
-
-    def _m_users_info(self, args):
-        user = self.users.get(args["user"])
-        if user is None:
-            raise SlackError("user_not_found")
-        return {"user": user}
-
-    def _m_users_lookupByEmail(self, args):  # noqa: N802
-        user = next((u for u in self.users.values() if f"{u['name']}@label.test" == args["email"]), None)
-        if user is None:
-            raise SlackError("users_not_found")
-        return {"user": user}
-
-    def _view(self, args, *, home: bool = False) -> dict:
-        view = args["view"]
-        try:
-            validate_view(view)
-        except Invalid as problem:
-            raise SlackError("invalid_arguments", response_metadata={"messages": [str(problem)]}) from None
-        if home != (view["type"] == "home"):
-            raise SlackError("invalid_arguments")
-        view_id = f"V{next(self._ids)}"
-        stored = {**view, "id": view_id, "hash": f"{next(self._ids)}.hash"}
-        self._views[view_id] = stored
-        return stored
-
-    def _m_views_open(self, args):
-        trigger = args.get("trigger_id") or args.get("interactivity_pointer")
-        issued = self._triggers.pop(trigger, None) if trigger else None
-        if trigger is None:
-            raise SlackError("invalid_arguments")
-        if issued is None:
-            raise SlackError("invalid_trigger_id")
-        if time.monotonic() - issued > TRIGGER_LIFETIME:
-            raise SlackError("expired_trigger_id")
-        return {"view": self._view(args)}
-
-    def _m_views_push(self, args):
-        return self._m_views_open(args)
-
-    def _m_views_update(self, args):
-        if args.get("view_id") not in self._views and not args.get("external_id"):
-            raise SlackError("not_found")
-        stored = self._view(args)
-        return {"view": stored}
-
-    def _m_views_publish(self, args):
-        if args["user_id"] not in self.users:
-            raise SlackError("user_not_found")
-        stored = self._view(args, home=True)
-        self.home_views[args["user_id"]] = stored
-        return {"view": stored}
-
-    def _m_oauth_v2_access(self, args):
-        if args.get("client_id") != self.oauth["client_id"]:
-            raise SlackError("invalid_client_id")
-        if args.get("client_secret") != self.oauth["client_secret"]:
-            raise SlackError("bad_client_secret")
-        grant = self.oauth["codes"].pop(args["code"], None)
-        if grant is None:
-            raise SlackError("invalid_code")
-        return grant
-
-
-def _truthy(value) -> bool:
-    return value in (True, "true", "1", 1)
-
-
-def _arguments(raw: bytes, content_type: str) -> dict:
-    """Form or JSON bodies; ``blocks`` and ``view`` may arrive as JSON strings inside forms."""
-    if "json" in content_type:
-        args = json.loads(raw or b"{}")
-    else:
-        args = {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode(), keep_blank_values=True).items()}
-    for name in ("blocks", "view", "attachments"):
-        if isinstance(args.get(name), str):
+    def _respond(self, key: str, body: bytes) -> _Answer:
+        """A post to a response_url: Slack's 5-use, 30-minute rule, and a message it can show."""
+        with self._lock:
+            entry = self._responses.get(key)
+            if entry is None:
+                return _Answer(404, "invalid_url")
+            if self.world.clock() - entry["issued"] > RESPONSE_URL_SECONDS:
+                return _Answer(404, "expired_url")
+            if len(entry["posts"]) >= RESPONSE_URL_POSTS:
+                return _Answer(404, "used_url")
             try:
-                args[name] = json.loads(args[name])
+                payload = json.loads(body)
             except ValueError:
-                args[name] = {"type": "not valid JSON"}  # fails validation like Slack's invalid_blocks
-    return args
+                return _Answer(400, "invalid_payload")
+            if not isinstance(payload, dict):
+                return _Answer(400, "invalid_payload")
+            if payload.get("blocks") is not None:
+                try:
+                    check_blocks(payload["blocks"])
+                except Invalid:
+                    return _Answer(400, "invalid_blocks")
+            has_content = payload.get("text") or payload.get("blocks") or payload.get("attachments")
+            if not has_content and not payload.get("delete_original"):
+                return _Answer(400, "no_text")
+            entry["posts"].append(payload)
+        return _Answer(200, "ok")
+
+
+def _arguments(query: str, body: bytes, headers, *, reads_json: bool) -> tuple[dict, str]:
+    """Query string plus body (form or JSON), and the token (Bearer header, else a form/query ``token``).
+
+    Slack ignores JSON bodies on methods whose reference lacks ``json_input_supported``
+    (users.info, conversations.info, ...): their arguments must come as a form or query string.
+    """
+    args = {k: v[-1] for k, v in urllib.parse.parse_qs(query, keep_blank_values=True).items()}
+    content_type = headers.get("Content-Type", "")
+    if content_type.startswith("application/json"):
+        try:
+            sent = json.loads(body or b"{}")
+        except ValueError:
+            raise SlackError("invalid_json") from None
+        if not isinstance(sent, dict):
+            raise SlackError("invalid_json")
+        sent.pop("token", None)  # a JSON body cannot carry the token
+        if reads_json:
+            args |= sent
+    elif content_type.startswith("multipart/"):
+        raise SlackError("invalid_form_data")  # file uploads are not modelled
+    else:
+        args |= {k: v[-1] for k, v in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
+    token = args.pop("token", "")
+    bearer = headers.get("Authorization", "")
+    return args, bearer.removeprefix("Bearer ").strip() if bearer.startswith("Bearer ") else token
+
+
+def _client_credentials(headers) -> dict:
+    """oauth.v2.access: client_id and client_secret from HTTP Basic auth, as slack_sdk sends them."""
+    auth = headers.get("Authorization", "")
+    if not auth.startswith("Basic "):
+        return {}
+    client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+    return {"client_id": client_id, "client_secret": client_secret}
+
+
+def _refused(refusal: Refusal) -> _Answer:
+    if refusal.error:
+        return _Answer(200, {"ok": False, "error": refusal.error})
+    if refusal.status == 429:
+        return _Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(refusal.retry_after)})
+    return _Answer(refusal.status, OUTAGE_PAGE.format(status=refusal.status))
+
+
+def _handler_for(standin: SlackStandIn):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._serve(b"")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        def _serve(self, body: bytes) -> None:
+            url = urllib.parse.urlsplit(self.path)
+            if url.path.startswith("/api/"):
+                answer = standin._api(url.path.removeprefix("/api/"), url.query, body, self.headers)
+            elif url.path.startswith("/response/") and self.command == "POST":
+                answer = standin._respond(url.path.removeprefix("/response/"), body)
+            else:
+                answer = _Answer(404, "not found")
+            is_json = isinstance(answer.body, dict)
+            data = (json.dumps(answer.body) if is_json else answer.body).encode()
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/html")
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
