@@ -32,7 +32,9 @@ class Catalogue:
         key = (name or DEFAULT_PLAYBOOK).casefold()
         if key not in self.playbooks:
             known = ", ".join(f"`{n}`" for n in sorted(self.playbooks))
-            raise UserError(f"There is no playbook called “{name}”. Choose one of {known}.", NEW_USAGE)
+            raise UserError(
+                f"There is no playbook called “{name}”. Choose one of {known}.", NEW_USAGE, about="playbook"
+            )
         return self.playbooks[key]
 
 
@@ -43,11 +45,16 @@ def create_release(
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
     if cmd.release_date < today:
-        raise UserError(f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.", NEW_USAGE)
+        raise UserError(
+            f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.",
+            NEW_USAGE,
+            about="release_date",
+        )
     if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
         raise UserError(
             f"{cmd.release_date.isoformat()} is more than {MAX_YEARS_AHEAD} years away; check the year.",
             NEW_USAGE,
+            about="release_date",
         )
     existing = _same_release(session, request.team_id, cmd)
     if existing is not None:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot import commands as c
 from bot import releasing, working, workspace_settings
-from bot.creating import NEW_USAGE, Catalogue, create_release
+from bot.creating import Catalogue, create_release
 from bot.errors import UserError
 from bot.outcome import Outcome, Request
 from bot.people import Directory
@@ -73,8 +73,6 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     workspace, release = place.workspace, place.release
     if isinstance(cmd, c.Help):
         return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic))
-    if isinstance(cmd, c.NewReleaseForm):
-        raise UserError("Tell me the title and the date.", NEW_USAGE)
     if isinstance(cmd, c.NewRelease):
         creator = services.directory.cached(session, request.team_id, request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone

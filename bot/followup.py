@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 
 from bot.background import Background
 from bot.channels import channel_name, with_suffix
-from bot.outcome import ArchiveChannel, Effect, Post, RetitleChannel, SetUpChannel, SyncChecklist
+from bot.home import home_view
+from bot.outcome import ArchiveChannel, Effect, Post, RefreshHome, RetitleChannel, SetUpChannel, SyncChecklist
 from bot.people import Directory
 from bot.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
@@ -80,6 +81,8 @@ class FollowUp:
                         self.retitle_channel(release_id)
                     case ArchiveChannel(release_id):
                         self.archive_channel(release_id)
+                    case RefreshHome(team_id, user_ids, notice):
+                        self.refresh_home(team_id, user_ids, notice=notice)
             except SlackApiError as error:
                 # Logged by the sender; one failed effect must not stop the rest.
                 log.warning("effect %s not completed: %s", type(effect).__name__, error_code(error))
@@ -240,6 +243,13 @@ class FollowUp:
             release = session.get(Release, release_id)
         if release.channel_id:
             self._try("conversations.archive", channel=release.channel_id)
+
+    def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
+        """Republish each person's App Home, so it never shows work that has changed."""
+        for user_id in user_ids:
+            with session_scope(self._engine) as session:
+                view = home_view(session, team_id=team_id, user_id=user_id, now=self._clock(), notice=notice)
+            self._try("views.publish", user_id=user_id, view=view)
 
     def _try(self, method: str, **params) -> None:
         """A call whose failure should not stop the rest (the sender has logged it)."""

@@ -61,7 +61,16 @@ class ArchiveChannel:
     release_id: int
 
 
-Effect = SetUpChannel | SyncChecklist | Post | RetitleChannel | ArchiveChannel
+@dataclass(frozen=True)
+class RefreshHome:
+    """Republish people's App Home after their deliverables changed (``notice`` on top: a button's answer)."""
+
+    team_id: str
+    user_ids: tuple[str, ...]
+    notice: str | None = None
+
+
+Effect = SetUpChannel | SyncChecklist | Post | RetitleChannel | ArchiveChannel | RefreshHome
 
 
 @dataclass

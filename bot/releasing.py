@@ -46,16 +46,16 @@ def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
 
 
 def portfolio_lines(
-    *, session: Session, team_id: str, today: date, limit: int = PORTFOLIO_LINES
+    *, session: Session, team_id: str, today: date, limit: int = PORTFOLIO_LINES, pm_id: str | None = None
 ) -> tuple[list[PortfolioLine], int]:
-    """The soonest ``limit`` releases with their health, and how many are active in all.
+    """The soonest ``limit`` releases (``pm_id``'s only, when given) with their health, and how many in all.
 
     Four queries whatever the label's size: only what is shown is loaded and counted.
     """
-    releases = queries.active_releases(session=session, team_id=team_id, limit=limit)
+    releases = queries.active_releases(session=session, team_id=team_id, limit=limit, pm_id=pm_id)
     total = len(releases)
     if total == limit:
-        total = queries.count_active_releases(session=session, team_id=team_id)
+        total = queries.count_active_releases(session=session, team_id=team_id, pm_id=pm_id)
     counts = queries.release_counts(session=session, team_id=team_id, release_ids=[r.id for r in releases],
                                     today=today)  # fmt: skip
     lines = []

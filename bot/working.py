@@ -7,8 +7,8 @@ re-rendered after the ack) and returns an :class:`Outcome`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -16,7 +16,7 @@ from bot import commands as c
 from bot.channels import slug
 from bot.dates import ReleaseOffset, shift_off_weekend
 from bot.errors import UserError
-from bot.outcome import Outcome, Post, Request, SyncChecklist
+from bot.outcome import Outcome, Post, RefreshHome, Request, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.resolve import resolve_leading, resolve_ref
 from messages import builders
@@ -34,6 +34,8 @@ class Room:
     request: Request
     release: Release
     bundle: queries.ReleaseBundle
+    # Owners whose App Home shows a deliverable this request changed (before and after the change).
+    homes: set[str] = field(default_factory=set)
 
     @property
     def live(self) -> list[Deliverable]:
@@ -42,7 +44,8 @@ class Room:
     def find(self, ref: c.Ref) -> Deliverable:
         return resolve_ref(ref, self.live)
 
-    def touch(self, deliverable: Deliverable) -> None:
+    def touch(self, deliverable: Deliverable, *, previous_owner: str | None = None) -> None:
+        self.homes.update(owner for owner in (deliverable.owner_id, previous_owner) if owner)
         deliverable.version += 1
         deliverable.updated_at = self.request.now
         self.session.add(deliverable)
@@ -60,7 +63,10 @@ class Room:
         )
 
     def changed(self, reply, *, public: bool = False, extra=()) -> Outcome:
-        return Outcome(reply=reply, public=public, effects=[SyncChecklist(self.release.id), *extra])
+        effects = [SyncChecklist(self.release.id), *extra]
+        if self.homes:
+            effects.append(RefreshHome(self.release.team_id, tuple(sorted(self.homes))))
+        return Outcome(reply=reply, public=public, effects=effects)
 
     @property
     def today(self):
@@ -101,8 +107,8 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
             claimed_at=room.request.now,
         )
     )
-    d.owner_id = user_id
-    room.touch(d)
+    owner_before, d.owner_id = d.owner_id, user_id
+    room.touch(d, previous_owner=owner_before)
     if assigned_by is None:
         room.log("claimed", d)
         return room.changed(builders.reply("replies", "claimed", d))
@@ -129,7 +135,7 @@ def release_claim(room: Room, d: Deliverable) -> Outcome:
         room.session.add(previous)
     owner = d.owner_id
     d.owner_id = None
-    room.touch(d)
+    room.touch(d, previous_owner=owner)
     room.log("unclaimed", d, previous=owner)
     return room.changed(builders.reply("replies", "unclaimed", d, owner))
 
@@ -255,6 +261,10 @@ def add(room: Room, cmd: c.Add) -> Outcome:
         due = shift_off_weekend(room.release.release_date + timedelta(days=offset))
         pinned = False
     else:
+        if cmd.due < room.today:
+            raise UserError(
+                f"{cmd.due.isoformat()} is in the past. Give a due date from today on.", c.USAGE["add"], about="due"
+            )
         due, offset, pinned = cmd.due, (cmd.due - room.release.release_date).days, True
     d = Deliverable(
         team_id=room.release.team_id,
@@ -312,18 +322,27 @@ def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset
 
 
 def snooze(room: Room, cmd: c.Snooze) -> Outcome:
+    return snooze_until(room, room.find(cmd.ref), cmd.until)
+
+
+def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command") -> Outcome:
     """Quiet reminders for one deliverable until a day; escalations still run."""
-    d = room.find(cmd.ref)
     _require_open(d, "snooze it")
-    if cmd.until <= room.today:
+    if d.state == DeliverableState.REMOVED:
+        raise UserError(f"*{d.name}* was removed from this release, so there is nothing to snooze.")
+    if until <= room.today:
         raise UserError(
             "Snooze until a day after today, e.g. `tomorrow`, `next monday` or `2027-02-01`.",
             "snooze <deliverable> <until>",
         )
-    d.snoozed_until = cmd.until
+    d.snoozed_until = until
     room.session.add(d)
-    room.log("snoozed", d, until=cmd.until.isoformat())
+    room.log("snoozed", d, until=until.isoformat(), via=via)
     return Outcome(reply=builders.reply("replies", "snoozed", d))
+
+
+def next_monday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
 
 
 def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:

@@ -1,20 +1,26 @@
-"""Buttons and modals: Claim, Done and Block… on checklist messages, Snooze on the morning DM."""
+"""Buttons: Claim, Done, Block… and Snooze, wherever they are (checklist message, morning DM, App Home).
+
+The change is the same as the matching ``/release`` subcommand; only the answer differs by
+place. On a checklist message the message itself is updated after the ack and the clicker
+gets a private note; on the morning DM the clicked row is replaced by the answer; on the App
+Home the tab is republished with the answer on top.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
 
 from bot import working
 from bot.commands import Block, Ref
 from bot.errors import UserError
-from bot.outcome import Outcome, Post, Request
+from bot.outcome import Effect, Outcome, Post, RefreshHome, Request
 from handlers.runtime import Runtime
-from messages import builders
-from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeValue, ViewId
+from messages import builders, modals
+from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
+from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
 from storage.models import DeliverableState
@@ -24,30 +30,33 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.CLAIM)
     def claim(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        _on_deliverable(
-            runtime, body, int(action["value"]), respond, lambda room, d: working.take(room, d, room.request.user_id)
-        )
+        _on_deliverable(runtime, body, int(action["value"]), respond, _take)
 
     @app.action(ActionId.DONE)
     def done(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        _on_deliverable(
-            runtime, body, int(action["value"]), respond, lambda room, d: working.finish(room, d, via="button")
-        )
+        _on_deliverable(runtime, body, int(action["value"]), respond, _finish)
+
+    @app.action(ActionId.SNOOZE)
+    @app.action(ActionId.SNOOZE_WEEK)
+    def snooze(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+        ack()
+        value = SnoozeValue.decode(action.get("value", ""))
+        _on_deliverable(runtime, body, value.deliverable_id, respond, lambda room, d: _snooze(room, d, value.until))
 
     @app.action(ActionId.BLOCK)
     def block(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         """Open the reason modal at once: a trigger id lives three seconds."""
         ack()
-        request = _request(runtime, body)
+        request = request_from(runtime, body)
         with session_scope(runtime.engine) as session:
             deliverable = queries.get_deliverable(
                 session=session, team_id=request.team_id, deliverable_id=int(action["value"])
             )
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
-            respond(replace_original=False, **builders.error("That deliverable is not open any more.").as_kwargs())
+            _answer(runtime, body, respond, builders.error("That deliverable is not open any more."))
             return
-        runtime.sender.call("views.open", trigger_id=body["trigger_id"], view=builders.block_modal(deliverable))
+        runtime.sender.call("views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable))
 
     @app.view(ViewId.BLOCK_REASON)
     def block_reason(ack: Ack, body: dict, view: dict) -> None:
@@ -55,7 +64,7 @@ def register(app: App, runtime: Runtime) -> None:
         if not reason:
             ack(response_action="errors", errors={REASON_BLOCK: "Say what is blocking it."})
             return
-        request = _request(runtime, body)
+        request = request_from(runtime, body)
         try:
             with session_scope(runtime.engine) as session:
                 deliverable = queries.get_deliverable(
@@ -71,25 +80,18 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         runtime.followup.submit([*outcome.effects, Post(room.release.channel_id, outcome.reply)])
 
-    @app.action(ActionId.SNOOZE)
-    def snooze(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        value = SnoozeValue.decode(action.get("value", "0:1"))
-        _on_deliverable(
-            runtime, body, value.deliverable_id, respond, lambda room, d: _snooze(runtime, room, d, value.days)
-        )
 
-
-def _request(runtime: Runtime, body: dict) -> Request:
+def request_from(runtime: Runtime, body: dict) -> Request:
+    """Who clicked or submitted, in which workspace and channel (none for views)."""
     user = body.get("user", {})
     team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    return Request(team_id=team, user_id=user.get("id", ""), channel_id=(body.get("channel") or {}).get("id", ""),
-                   now=runtime.clock())  # fmt: skip
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+    return Request(team_id=team, user_id=user.get("id", ""), channel_id=channel, now=runtime.clock())
 
 
 def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: Respond, change: Callable) -> None:
-    """Apply ``change`` to one deliverable as the clicking person; answer them privately."""
-    request = _request(runtime, body)
+    """Apply ``change`` to one deliverable as the clicking person, then answer them where they clicked."""
+    request = request_from(runtime, body)
     try:
         with session_scope(runtime.engine) as session:
             deliverable = queries.get_deliverable(
@@ -100,10 +102,9 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
             room, deliverable = working.room_for(session, request, deliverable)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
-        respond(replace_original=False, response_type="ephemeral", **builders.error(refusal.message).as_kwargs())
+        _answer(runtime, body, respond, builders.error(refusal.message))
         return
-    runtime.followup.submit(outcome.effects)
-    respond(replace_original=False, response_type="ephemeral", **outcome.reply.as_kwargs())
+    _answer(runtime, body, respond, outcome.reply, effects=outcome.effects)
 
 
 def _take(room: working.Room, deliverable) -> Outcome:
@@ -114,17 +115,38 @@ def _finish(room: working.Room, deliverable) -> Outcome:
     return working.finish(room, deliverable, via="button")
 
 
-def _snoozer(runtime: Runtime, days: int) -> Callable:
-    return lambda room, deliverable: _snooze(runtime, room, deliverable, days)
+def _snooze(room: working.Room, deliverable, until: SnoozeUntil) -> Outcome:
+    day = room.today + timedelta(days=1) if until == SnoozeUntil.TOMORROW else working.next_monday(room.today)
+    return working.snooze_until(room, deliverable, day, via="button")
 
 
-def _snooze(runtime: Runtime, room: working.Room, deliverable, days: int) -> Outcome:
-    """Quiet reminders from the clicker's today (in their own timezone) for ``days`` days."""
-    if deliverable.state != DeliverableState.OPEN:
-        raise UserError("That deliverable is no longer open, so there is nothing to snooze.")
-    person = runtime.directory.cached(room.session, room.request.team_id, room.request.user_id)
-    today = room.request.now.astimezone(ZoneInfo(person.tz if person and person.tz else "UTC")).date()
-    deliverable.snoozed_until = today + timedelta(days=days)
-    room.session.add(deliverable)
-    room.log("snoozed", deliverable, until=deliverable.snoozed_until.isoformat(), via="button")
-    return Outcome(reply=builders.reply("reminders", "snoozed", deliverable, deliverable.snoozed_until))
+def _answer(runtime: Runtime, body: dict, respond: Respond, reply: Message, *, effects: list[Effect] = ()) -> None:
+    container = body.get("container") or {}
+    request = request_from(runtime, body)
+    if container.get("type") == "view":
+        runtime.followup.submit(_home_notice(effects, request, reply.text))
+        return
+    runtime.followup.submit(effects)
+    if request.channel_id.startswith("D") and body.get("message"):
+        respond(replace_original=True, **_row_answered(body, reply).as_kwargs())
+    else:
+        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+
+
+def _home_notice(effects: list[Effect], request: Request, notice: str) -> list[Effect]:
+    """The clicker's Home is republished once, with the answer on top; other owners' without it."""
+    others = [
+        RefreshHome(e.team_id, tuple(u for u in e.user_ids if u != request.user_id))
+        for e in effects
+        if isinstance(e, RefreshHome)
+    ]
+    rest = [e for e in effects if not isinstance(e, RefreshHome)]
+    return [*rest, *(e for e in others if e.user_ids), RefreshHome(request.team_id, (request.user_id,), notice)]
+
+
+def _row_answered(body: dict, reply: Message) -> Message:
+    """The DM as it was, with the clicked row of buttons replaced by the answer."""
+    message = body["message"]
+    clicked = body["actions"][0].get("block_id")
+    blocks = [context(reply.text) if block.get("block_id") == clicked else block for block in message.get("blocks", [])]
+    return Message(text=message.get("text", reply.text), blocks=blocks)

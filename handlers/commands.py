@@ -7,9 +7,10 @@ import logging
 from slack_bolt import Ack, App
 
 from bot import dispatch
-from bot.commands import ParseError, parse
+from bot.commands import NewReleaseForm, ParseError, parse
 from bot.errors import UserError
 from bot.outcome import Request
+from handlers.forms import open_new_release
 from handlers.runtime import Runtime
 from messages import builders
 from storage.db import session_scope
@@ -33,6 +34,10 @@ def register(app: App, runtime: Runtime) -> None:
                 command = parse(body.get("text", ""), today=request.today(place.timezone))
                 if isinstance(command, ParseError):
                     raise UserError(command.message, command.usage)
+                if isinstance(command, NewReleaseForm):
+                    ack()
+                    open_new_release(runtime, request, body.get("trigger_id", ""))
+                    return
                 outcome = dispatch.run(
                     command, session=session, request=request, services=runtime.services, place=place
                 )

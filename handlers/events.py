@@ -10,7 +10,6 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.health import snapshot
-from bot.releasing import portfolio_lines
 from handlers.runtime import Runtime
 from messages import builders
 from storage import queries
@@ -54,16 +53,8 @@ def register(app: App, runtime: Runtime) -> None:
         """The Home tab: the viewer's open deliverables and the label's active releases."""
         if event.get("tab", "home") != "home":
             return
-        user = event.get("user", "")
         team_id = body.get("team_id") or context.team_id or ""
-        now = runtime.clock()
-        with session_scope(runtime.engine) as session:
-            workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
-            mine = queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user)
-            today = now.astimezone(ZoneInfo(workspace.timezone)).date()
-            lines, total = portfolio_lines(session=session, team_id=team_id, today=today)
-        view = builders.home(mine, lines, total=total, today=today)
-        runtime.sender.call("views.publish", user_id=user, view=view)
+        runtime.followup.refresh_home(team_id, [event.get("user", "")])
 
     @app.event(re.compile(".*"))
     def anything_else(event: dict) -> None:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.health import PortfolioLine, Snapshot, progress_bar
-from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeValue, ViewId
+from messages.ids import ActionId, SnoozeUntil, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
     Message,
+    actions,
     button,
-    clip,
     context,
     divider,
     escape_mrkdwn,
     header,
     line_list,
+    pack_lines,
     section,
     words,
 )
@@ -57,38 +59,13 @@ def checklist_item(
         buttons.append(button(str(w.done_button()), ActionId.DONE, str(deliverable.id)))
         if blocker is None:
             buttons.append(button(str(w.block_button()), ActionId.BLOCK, str(deliverable.id)))
-        blocks.append({"type": "actions", "elements": buttons})
+        snooze = str(words("reminders", lang).snooze_button())
+        buttons.append(button(snooze, ActionId.SNOOZE, SnoozeValue(deliverable.id).encode()))
+        blocks.append(actions(buttons))
     hint = str(w.hint(deliverable)).strip()
     if hint:
         blocks.append(context(hint))
     return Message(text=str(w.fallback(deliverable)), blocks=blocks)
-
-
-def block_modal(deliverable: Deliverable, *, lang: str = "en") -> dict:
-    """The "Block…" modal: why is this deliverable stuck?"""
-    w = words("checklist", lang)
-    return {
-        "type": "modal",
-        "callback_id": ViewId.BLOCK_REASON,
-        "private_metadata": str(deliverable.id),
-        "title": {"type": "plain_text", "text": clip(str(w.modal_title()), 24)},
-        "submit": {"type": "plain_text", "text": clip(str(w.modal_submit()), 24)},
-        "close": {"type": "plain_text", "text": clip(str(w.modal_close()), 24)},
-        "blocks": [
-            section(str(w.modal_intro(deliverable))),
-            {
-                "type": "input",
-                "block_id": REASON_BLOCK,
-                "label": {"type": "plain_text", "text": str(w.modal_label())},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": REASON_INPUT,
-                    "multiline": True,
-                    "max_length": 1000,
-                },
-            },
-        ],
-    }
 
 
 def overview(release: Release, *, playbook: str, total: int, lang: str = "en") -> Message:
@@ -180,13 +157,12 @@ def _listing(title: str, lines: list[str], w) -> str:
 
 def _chunks(lines: list[str], w, *, room: int) -> list[dict]:
     """Lines packed into as few sections as fit, at most ``room`` blocks, the last saying what was left out."""
-    blocks: list[dict] = []
-    for group in _group(lines, size=20):
-        blocks.append(section("\n".join(group)))
-    if len(blocks) > room:
-        left = len(lines) - 20 * (room - 1)
-        blocks = [*blocks[: room - 1], section(str(w.more(left)))]
-    return blocks
+    texts = pack_lines(lines)
+    if len(texts) > room:
+        kept = texts[: room - 1]
+        left = len(lines) - sum(text.count("\n") + 1 for text in kept)
+        texts = [*kept, str(w.more(left))]
+    return [section(text) for text in texts]
 
 
 def _group(items: list[str], *, size: int) -> list[list[str]]:
@@ -197,17 +173,96 @@ def _age_days(blocker: Blocker, today: date) -> int:
     return max(0, (today - blocker.raised_at.date()).days)
 
 
-def home(
-    items: Sequence[tuple[Deliverable, Release]],
-    lines: Sequence[PortfolioLine],
-    *,
-    total: int,
-    today: date,
-    lang: str = "en",
-) -> dict:
-    """The App Home view: my deliverables, then the portfolio, within the 100-block limit."""
-    blocks = [*mine(items, today=today, lang=lang).blocks, divider(), *portfolio(lines, total=total, lang=lang).blocks]
+@dataclass(frozen=True)
+class HomeContent:
+    """What the App Home shows one person, loaded by ``bot.home``."""
+
+    mine: Sequence[tuple[Deliverable, Release]]
+    grabs: Sequence[tuple[Deliverable, Release]]
+    running: Sequence[PortfolioLine]
+    running_total: int
+    portfolio: Sequence[PortfolioLine]
+    portfolio_total: int
+    today: date
+    notice: str | None = None
+
+
+# Blocks kept back from the deliverables for the header, notice, up-for-grabs and release sections.
+HOME_RESERVED_BLOCKS = 30
+HOME_GRABS = 5
+
+
+def home(content: HomeContent, *, lang: str = "en") -> dict:
+    """The App Home: my deliverables (overdue / this week / later) with buttons, up for grabs, releases.
+
+    Slack allows 100 blocks in a view: deliverables take two each (line and buttons) up to what
+    the other sections leave, then "…and N more".
+    """
+    w = words("home", lang)
+    st = words("status", lang)
+    blocks = [header(str(w.title())), section(str(w.intro()))]
+    blocks[-1]["accessory"] = button(str(w.new_release_button()), ActionId.NEW_RELEASE, "home")
+    if content.notice:
+        blocks.append(context(content.notice))
+    blocks += [divider(), header(str(w.mine_title(len(content.mine))))]
+    if not content.mine:
+        blocks.append(section(str(w.mine_empty())))
+    room = (MAX_VIEW_BLOCKS - HOME_RESERVED_BLOCKS) // 2
+    shown = 0
+    for name, group in _by_urgency(content.mine, content.today):
+        if not group or shown >= room:
+            continue
+        blocks.append(section(str(w.group_title(name, len(group)))))
+        for d, r in group[: room - shown]:
+            blocks.append(section(str(w.item(d, r, content.today))))
+            blocks.append(actions(_home_buttons(d, lang)))
+            shown += 1
+    if shown < len(content.mine):
+        blocks.append(context(str(w.more_mine(len(content.mine) - shown))))
+    if content.grabs:
+        blocks.append(section(str(w.grabs_title())))
+        for d, r in content.grabs[:HOME_GRABS]:
+            line = section(str(w.grab(d, r)))
+            line["accessory"] = button(str(words("checklist", lang).claim_button()), ActionId.CLAIM, str(d.id))
+            blocks.append(line)
+    if content.running:
+        blocks += [divider(), header(str(w.running_title(content.running_total)))]
+        blocks += _release_lines(content.running, content.running_total, w, st)
+    blocks += [divider(), header(str(st.portfolio_title(content.portfolio_total)))]
+    if content.portfolio:
+        blocks += _release_lines(content.portfolio, content.portfolio_total, w, st)
+    else:
+        blocks.append(section(str(st.no_releases())))
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def _by_urgency(items: Sequence[tuple[Deliverable, Release]], today: date) -> list[tuple[str, list]]:
+    week_end = today + timedelta(days=6 - today.weekday())
+    return [
+        ("overdue", [(d, r) for d, r in items if d.due_date < today]),
+        ("week", [(d, r) for d, r in items if today <= d.due_date <= week_end]),
+        ("later", [(d, r) for d, r in items if d.due_date > week_end]),
+    ]
+
+
+def _home_buttons(d: Deliverable, lang: str) -> list[dict]:
+    w = words("checklist", lang)
+    return [
+        button(str(w.done_button()), ActionId.DONE, str(d.id)),
+        button(str(w.block_button()), ActionId.BLOCK, str(d.id)),
+        button(str(words("reminders", lang).snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id).encode()),
+    ]
+
+
+def _release_lines(lines: Sequence[PortfolioLine], total: int, w, st) -> list[dict]:
+    """At most three sections of release lines, then "…and N more"."""
+    texts = [str(st.portfolio_line(s, progress_bar(s.percent))) for s in lines]
+    packed = pack_lines(texts)[:3]
+    shown = sum(text.count("\n") + 1 for text in packed)
+    blocks = [section(text) for text in packed]
+    if total > shown:
+        blocks.append(context(str(w.more_releases(total - shown))))
+    return blocks
 
 
 def standup(
@@ -248,15 +303,27 @@ def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:
 
 
 def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
-    """The owner's morning DM: soonest first, each with its release, channel and a Snooze button."""
+    """The owner's morning DM: soonest first, each with its release and Done / Snooze buttons."""
     w = words("reminders", lang)
+    done = str(words("checklist", lang).done_button())
     title = str(w.digest_title(len(items)))
-    room = MAX_MESSAGE_BLOCKS - 2
+    shown = (MAX_MESSAGE_BLOCKS - 2) // 2
     blocks = [header(title)]
-    for d, r in items[:room]:
-        line = section(str(w.digest_line(d, r, today)))
-        line["accessory"] = button(str(w.snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id, 1).encode())
-        blocks.append(line)
-    if len(items) > room:
-        blocks.append(context(str(words("status", lang).more(len(items) - room))))
+    for d, r in items[:shown]:
+        blocks.append(section(str(w.digest_line(d, r, today))))
+        blocks.append(
+            actions(
+                [
+                    button(done, ActionId.DONE, str(d.id)),
+                    button(str(w.snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id).encode()),
+                    button(
+                        str(w.snooze_week_button()),
+                        ActionId.SNOOZE_WEEK,
+                        SnoozeValue(d.id, SnoozeUntil.NEXT_WEEK).encode(),
+                    ),
+                ]
+            )
+        )
+    if len(items) > shown:
+        blocks.append(context(str(words("status", lang).more(len(items) - shown))))
     return Message(text=title, blocks=blocks)

@@ -1,4 +1,4 @@
-"""Every interactive element's action id, in one place, with the value formats they carry."""
+"""Every interactive element's action id, view callback id and shortcut id, with the value formats they carry."""
 
 from __future__ import annotations
 
@@ -7,14 +7,22 @@ from enum import StrEnum
 
 
 class ActionId(StrEnum):
-    SNOOZE = "snooze_deliverable"
+    SNOOZE = "snooze_deliverable"  # value: SnoozeValue (until tomorrow)
+    SNOOZE_WEEK = "snooze_deliverable_week"  # value: SnoozeValue (until next week); action ids differ per block
     CLAIM = "checklist_claim"  # value: the deliverable id
     DONE = "checklist_done"  # value: the deliverable id
     BLOCK = "checklist_block"  # value: the deliverable id; opens the reason modal
+    NEW_RELEASE = "home_new_release"  # opens the new-release modal from the App Home
 
 
 class ViewId(StrEnum):
     BLOCK_REASON = "block_reason"  # private_metadata: the deliverable id
+    NEW_RELEASE = "new_release"  # private_metadata: unused
+    ADD_DELIVERABLE = "add_deliverable"  # private_metadata: AddFromMessage
+
+
+class ShortcutId(StrEnum):
+    ADD_AS_DELIVERABLE = "add_as_deliverable"  # message shortcut
 
 
 # The reason field of the block modal.
@@ -22,17 +30,36 @@ REASON_BLOCK = "reason"
 REASON_INPUT = "reason_input"
 
 
+class Field(StrEnum):
+    """Input block ids in our modals; each block's element uses the same string as its action id."""
+
+    TITLE = "title"
+    ARTIST = "artist"
+    RELEASE_DATE = "release_date"
+    PLAYBOOK = "playbook"
+    PM = "pm"
+    TEAM = "team"
+    NAME = "name"
+    OWNER = "owner"
+    DUE = "due"
+
+
+class SnoozeUntil(StrEnum):
+    TOMORROW = "1"  # the value older buttons carried as "days"
+    NEXT_WEEK = "week"
+
+
 @dataclass(frozen=True)
 class SnoozeValue:
-    """A Snooze button's value: which deliverable, for how many days (``"42:1"``)."""
+    """A Snooze button's value: which deliverable, until when (``"42:1"`` tomorrow, ``"42:week"`` next Monday)."""
 
     deliverable_id: int
-    days: int
+    until: SnoozeUntil = SnoozeUntil.TOMORROW
 
     def encode(self) -> str:
-        return f"{self.deliverable_id}:{self.days}"
+        return f"{self.deliverable_id}:{self.until.value}"
 
     @classmethod
     def decode(cls, value: str) -> SnoozeValue:
-        deliverable, _, days = value.partition(":")
-        return cls(int(deliverable), int(days))
+        deliverable, _, until = value.partition(":")
+        return cls(int(deliverable), SnoozeUntil(until or SnoozeUntil.TOMORROW))

@@ -57,6 +57,15 @@ def environment() -> Environment:
     return env
 
 
+LANGUAGES = ("en", "de")
+
+
+def language_for(locale: str | None, default: str) -> str:
+    """A person's language from their Slack locale (``de-DE`` → ``de``) when we speak it, else ``default``."""
+    spoken = (locale or "").split("-")[0].lower()
+    return spoken if spoken in LANGUAGES else default
+
+
 def words(kind: str, lang: str = "en") -> Any:
     """The macros of one message kind, in the requested language (English when missing)."""
     env = environment()
@@ -120,6 +129,11 @@ def button(text: str, action_id: str, value: str) -> dict:
     }
 
 
+def actions(elements: list[dict]) -> dict:
+    """A row of buttons (Slack allows 25 elements per actions block)."""
+    return {"type": "actions", "elements": elements[:25]}
+
+
 def divider() -> dict:
     return {"type": "divider"}
 
@@ -135,6 +149,23 @@ def line_list(lines: list[str], *, more: str, limit: int = MAX_SECTION_TEXT) -> 
         kept.append(line)
         used += len(line) + 1
     return "\n".join(kept)
+
+
+def pack_lines(lines: list[str], *, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Lines joined into as few texts as fit ``limit`` each, never splitting a line (a cut mention breaks)."""
+    texts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in lines:
+        line = clip(line, limit)
+        if current and used + 1 + len(line) > limit:
+            texts.append("\n".join(current))
+            current, used = [], 0
+        used += len(line) + (1 if current else 0)
+        current.append(line)
+    if current:
+        texts.append("\n".join(current))
+    return texts
 
 
 def capped_lines(lines: list[str], *, cap: int, more: str) -> list[str]:

@@ -95,24 +95,25 @@ def get_release(*, session: Session, team_id: str, release_id: int) -> Release |
     return session.exec(select(Release).where(Release.team_id == team_id, Release.id == release_id)).first()
 
 
-def active_releases(*, session: Session, team_id: str, limit: int | None = None) -> list[Release]:
-    """Active releases, soonest first (the first ``limit`` of them when given)."""
-    return list(
-        session.exec(
-            select(Release)
-            .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
-            .order_by(Release.release_date, Release.id)
-            .limit(limit)
-        )
-    )
+def active_releases(
+    *, session: Session, team_id: str, limit: int | None = None, pm_id: str | None = None
+) -> list[Release]:
+    """Active releases, soonest first (the first ``limit`` of them when given; only ``pm_id``'s when given)."""
+    statement = select(Release).where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
+    if pm_id is not None:
+        statement = statement.where(Release.pm_id == pm_id)
+    return list(session.exec(statement.order_by(Release.release_date, Release.id).limit(limit)))
 
 
-def count_active_releases(*, session: Session, team_id: str) -> int:
-    return session.exec(
+def count_active_releases(*, session: Session, team_id: str, pm_id: str | None = None) -> int:
+    statement = (
         select(func.count())
         .select_from(Release)
         .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE)
-    ).one()
+    )
+    if pm_id is not None:
+        statement = statement.where(Release.pm_id == pm_id)
+    return session.exec(statement).one()
 
 
 def taken_channel_names(*, session: Session, team_id: str) -> set[str]:
@@ -190,6 +191,24 @@ def open_deliverables_of(*, session: Session, team_id: str, owner_id: str) -> li
             Release.state == ReleaseState.ACTIVE,
         )
         .order_by(Deliverable.due_date, Release.release_date)
+    ).all()
+    return [(d, r) for d, r in rows]
+
+
+def unclaimed_due_by(*, session: Session, team_id: str, due_by: date, limit: int) -> list[tuple[Deliverable, Release]]:
+    """Open deliverables nobody owns, due by ``due_by``, soonest first: up for grabs."""
+    rows = session.exec(
+        select(Deliverable, Release)
+        .join(Release, Release.id == Deliverable.release_id)
+        .where(
+            Deliverable.team_id == team_id,
+            col(Deliverable.owner_id).is_(None),
+            Deliverable.state == DeliverableState.OPEN,
+            Deliverable.due_date <= due_by,
+            Release.state == ReleaseState.ACTIVE,
+        )
+        .order_by(Deliverable.due_date, Release.release_date)
+        .limit(limit)
     ).all()
     return [(d, r) for d, r in rows]
 

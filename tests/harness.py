@@ -130,25 +130,35 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def button_click(message: dict, action_id: str, *, user: str, channel: str, response_url: str, index: int = 0) -> dict:
-    """A ``block_actions`` payload for a button in ``message``, shaped like Slack's (see payloads/interactivity)."""
-    buttons = [
-        (block.get("block_id", f"b{i}"), block["accessory"])
-        for i, block in enumerate(message.get("blocks", []))
-        if block.get("accessory", {}).get("action_id") == action_id
-    ]
-    block_id, element = buttons[index]
-    return {
+def buttons(blocks: list[dict]) -> list[tuple[str, dict]]:
+    """Every button in ``blocks`` (accessories and actions rows) with its block's id."""
+    found = []
+    for i, block in enumerate(blocks):
+        block_id = block.get("block_id", f"b{i}")
+        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        found += [(block_id, e) for e in elements if e.get("type") == "button"]
+    return found
+
+
+def button_click(
+    surface: dict,
+    action_id: str,
+    *,
+    user: str,
+    channel: str | None = None,
+    response_url: str | None = None,
+    index: int = 0,
+) -> dict:
+    """A ``block_actions`` payload for the ``index``-th ``action_id`` button on a message (with ``channel``
+    and ``response_url``) or on a published Home view (without), shaped like payloads/interactivity/."""
+    block_id, element = [(b, e) for b, e in buttons(surface.get("blocks", [])) if e["action_id"] == action_id][index]
+    payload = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
         "api_app_id": "A0RELEASE",
         "token": "verification-token",
-        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False},
         "trigger_id": "111.222.trigger",
         "team": {"id": TEAM, "domain": "label"},
-        "channel": {"id": channel, "name": "directmessage"},
-        "message": message,
-        "response_url": response_url,
         "actions": [
             {
                 "action_id": action_id,
@@ -160,3 +170,17 @@ def button_click(message: dict, action_id: str, *, user: str, channel: str, resp
             }
         ],
     }
+    if channel is None:  # the App Home: block_actions.home_tab_button.java_sdk.raw.json
+        payload["container"] = {"type": "view", "view_id": surface.get("id", "V0HOME")}
+        payload["view"] = surface
+        return payload
+    payload["container"] = {
+        "type": "message",
+        "message_ts": surface["ts"],
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    payload["channel"] = {"id": channel, "name": "directmessage" if channel.startswith("D") else "release"}
+    payload["message"] = surface
+    payload["response_url"] = response_url
+    return payload

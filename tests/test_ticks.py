@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime
 
@@ -135,22 +136,51 @@ def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):
     assert len([t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]) == 1
 
 
-def test_snooze_button_on_the_morning_dm(bot, standin, room):
-    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
-    tick(bot, utc(2027, 1, 25, 9, 0))
-    digest = next(m for m in standin.dms(DESIGNER) if "Good morning" in m["text"])
+def _digest_click(bot, standin, action_id: str, key: str) -> dict:
+    """Click ``action_id`` on the first row of the designer's newest morning DM; the DM as it reads after."""
+    digest = [m for m in standin.dms(DESIGNER) if "Good morning" in m["text"]][-1]
     dm_channel = standin._im_for(DESIGNER, create=False)["id"]
-    payload = button_click(digest, "snooze_deliverable", user=DESIGNER, channel=dm_channel,
-                           response_url=standin.response_url("snooze"))  # fmt: skip
+    payload = button_click(digest, action_id, user=DESIGNER, channel=dm_channel, response_url=standin.response_url(key))
     status, _, _ = bot.interact(payload)
     bot.settle()
     assert status == 200
-    assert "quiet until Tue 26 Jan 2027" in standin.responses("snooze")[0]["text"]
+    answer = standin.responses(key)[0]
+    assert answer["replace_original"] is True, "the DM is updated in place"
+    return answer
+
+
+def _master(bot) -> Deliverable:
     with session_scope(bot.engine) as session:
-        master = session.exec(select(Deliverable).where(Deliverable.key == "master")).one()
-    assert str(master.snoozed_until) == "2027-01-26"
+        return session.exec(select(Deliverable).where(Deliverable.key == "master")).one()
+
+
+def test_snooze_until_tomorrow_on_the_morning_dm(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 25, 9, 0))
+    answer = _digest_click(bot, standin, "snooze_deliverable", "snooze")
+    shown = json.dumps(answer["blocks"])
+    assert "quiet until Tue 26 Jan 2027" in shown and "snooze_deliverable" not in shown, "the row became the answer"
+    assert str(_master(bot).snoozed_until) == "2027-01-26"
     tick(bot, utc(2027, 1, 26, 9, 0))
     assert len([m for m in standin.dms(DESIGNER) if "Good morning" in m["text"]]) == 2, "reminders resume"
+
+
+def test_snooze_until_next_week_on_the_morning_dm(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 27, 9, 0))  # a Wednesday
+    answer = _digest_click(bot, standin, "snooze_deliverable_week", "week")
+    assert "quiet until Mon 1 Feb 2027" in json.dumps(answer["blocks"])
+    assert str(_master(bot).snoozed_until) == "2027-02-01"
+
+
+def test_done_on_the_morning_dm_finishes_the_deliverable_and_updates_its_checklist_message(bot, standin, room):
+    bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 25, 9, 0))
+    _digest_click(bot, standin, "checklist_done", "done")
+    master = _master(bot)
+    assert master.state == "done" and master.done_by == DESIGNER
+    checklist_message = next(m for m in standin.messages(room) if m["ts"] == master.message_ts)
+    assert "Done by" in json.dumps(checklist_message["blocks"]), "the checklist message was updated in place"
 
 
 def test_flaky_slack_loses_nothing_and_doubles_nothing(bot, standin, room):

@@ -184,8 +184,14 @@ def _context(block: dict, at: str) -> None:
 
 
 def _actions(block: dict, at: str) -> None:
+    """Its elements, whose action_ids must differ from one another ("unique among ... the containing block")."""
+    seen: set[str] = set()
     for i, element in enumerate(_items(block, "elements", at, ACTIONS_ELEMENTS)):
         _element(element, f"{at}/elements/{i}", ACTION_ELEMENTS)
+        action_id = element.get("action_id")
+        if action_id is not None and action_id in seen:
+            raise Invalid(f"duplicate action_id {action_id!r}", f"{at}/elements/{i}/action_id")
+        seen.add(action_id)
 
 
 def _input(block: dict, at: str) -> None:

@@ -13,7 +13,7 @@ import time
 
 from tests.standin.blockkit import Invalid, check_view
 from tests.standin.state import APP_ID, BOT_ID, BOT_USER, SlackError, World
-from tests.standin.webapi import invalid_arguments, method
+from tests.standin.webapi import invalid_arguments, method, with_block_id
 
 TRIGGER_SECONDS = 3.0
 VIEW_BYTES = 250_000  # view_too_large: "greater than 250kb"
@@ -64,7 +64,7 @@ def _store(world: World, view: dict, *, replacing: dict | None = None) -> dict:
         "title": view.get("title"),
         "submit": view.get("submit"),
         "close": view.get("close"),
-        "blocks": view["blocks"],
+        "blocks": [with_block_id(block) for block in view["blocks"]],
         "private_metadata": view.get("private_metadata", ""),
         "callback_id": view.get("callback_id", ""),
         "external_id": external_id,

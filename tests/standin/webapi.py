@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -76,7 +77,12 @@ def _blocks(args: dict) -> list | None:
     except Invalid as problem:
         messages = [f"[ERROR] {problem}"]
         raise SlackError("invalid_blocks", errors=[str(problem)], response_metadata={"messages": messages}) from None
-    return blocks
+    return [with_block_id(block) for block in blocks]
+
+
+def with_block_id(block: dict) -> dict:
+    """Slack gives every block without a ``block_id`` a random one; interactivity payloads name it."""
+    return block if "block_id" in block else {**block, "block_id": secrets.token_urlsafe(3)}
 
 
 def _content(args: dict, *, text_limit: int) -> tuple[str | None, list | None]:

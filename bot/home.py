@@ -1,0 +1,40 @@
+"""The App Home tab: what one person sees, loaded in a handful of queries and published with views.publish."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.releasing import portfolio_lines
+from messages import builders
+from messages.render import language_for
+from storage import queries
+
+GRABS_WITHIN_DAYS = 14
+
+
+def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, notice: str | None = None) -> dict:
+    """The Home view for ``user_id``, in the workspace's language, with ``notice`` on top (a button's answer)."""
+    workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+    today = now.astimezone(ZoneInfo(workspace.timezone)).date()
+    running, running_total = portfolio_lines(session=session, team_id=team_id, today=today, pm_id=user_id)
+    portfolio, portfolio_total = portfolio_lines(session=session, team_id=team_id, today=today)
+    content = builders.HomeContent(
+        mine=queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user_id),
+        grabs=queries.unclaimed_due_by(
+            session=session,
+            team_id=team_id,
+            due_by=today + timedelta(days=GRABS_WITHIN_DAYS),
+            limit=builders.HOME_GRABS,
+        ),
+        running=running,
+        running_total=running_total,
+        portfolio=portfolio,
+        portfolio_total=portfolio_total,
+        today=today,
+        notice=notice,
+    )
+    person = queries.get_person(session=session, team_id=team_id, user_id=user_id)
+    return builders.home(content, lang=language_for(person.locale if person else None, workspace.language))

@@ -1,0 +1,144 @@
+"""Modals that start things: a new release (``/release new`` alone, or the Home button) and
+"Add as deliverable" (a message shortcut in a release channel).
+
+Submissions go through the same code as the typed commands; what the command would refuse
+shows under the field at fault (``response_action: errors``), and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, Respond
+
+from bot import dispatch, working
+from bot.commands import Add, NewRelease
+from bot.errors import UserError
+from bot.outcome import Post, Request
+from handlers.actions import request_from
+from handlers.runtime import Runtime
+from messages import builders, modals
+from messages.ids import ActionId, Field, ShortcutId, ViewId
+from messages.modals import AddFromMessage, Submitted
+from messages.render import words
+from storage import queries
+from storage.db import session_scope
+from storage.models import ReleaseState
+
+# Slack's limit on an inline error; the field's own message is short anyway.
+MAX_FIELD_ERROR = 150
+LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <@U123|name>
+BARE = re.compile(r"<[@#!]?([^<>]+)>")  # <https://…>, <@U123>
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)")
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.action(ActionId.NEW_RELEASE)
+    def new_release_button(ack: Ack, body: dict) -> None:
+        ack()
+        open_new_release(runtime, request_from(runtime, body), body["trigger_id"])
+
+    @app.view(ViewId.NEW_RELEASE)
+    def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
+        form = Submitted(view)
+        w = words("forms")
+        title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
+        missing = {f.value: str(w.missing(what)) for f, what in ((Field.TITLE, "title"), (Field.RELEASE_DATE, "date"))
+                   if not (title if f == Field.TITLE else day)}  # fmt: skip
+        if missing:
+            ack(response_action="errors", errors=missing)
+            return
+        command = NewRelease(
+            title=title,
+            artist=form.text(Field.ARTIST) or None,
+            release_date=day,
+            playbook=form.option(Field.PLAYBOOK),
+            pm=form.user(Field.PM),
+            team=form.users(Field.TEAM),
+        )
+        request = request_from(runtime, body)
+        try:
+            with session_scope(runtime.engine) as session:
+                place = dispatch.locate(session=session, request=request)
+                outcome = dispatch.run(
+                    command, session=session, request=request, services=runtime.services, place=place
+                )
+        except UserError as refusal:
+            ack(response_action="errors", errors={_field(refusal, Field.TITLE): refusal.message[:MAX_FIELD_ERROR]})
+            return
+        ack()
+        runtime.followup.submit([Post(request.user_id, outcome.reply), *outcome.effects])
+
+    @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
+    def add_as_deliverable(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        request = request_from(runtime, body)
+        message = body.get("message") or {}
+        with session_scope(runtime.engine) as session:
+            release = queries.release_in_channel(
+                session=session, team_id=request.team_id, channel_id=request.channel_id
+            )
+        if release is None or release.state != ReleaseState.ACTIVE:
+            respond(
+                response_type="ephemeral", **builders.error(str(words("forms").not_a_release_channel())).as_kwargs()
+            )
+            return
+        origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
+        view = modals.add_deliverable(
+            release, name=name_from(message.get("text", "")), owner=_first_mention(message), origin=origin
+        )
+        runtime.sender.call("views.open", trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ViewId.ADD_DELIVERABLE)
+    def add_submitted(ack: Ack, body: dict, view: dict) -> None:
+        form = Submitted(view)
+        name = form.text(Field.NAME)
+        if not name:
+            ack(response_action="errors", errors={Field.NAME.value: str(words("forms").missing("name"))})
+            return
+        origin = AddFromMessage.decode(view["private_metadata"])
+        request = request_from(runtime, body)
+        request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
+        try:
+            with session_scope(runtime.engine) as session:
+                room = _room(session, request, origin.release_id)
+                command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
+                outcome = working.add(room, command)
+        except UserError as refusal:
+            ack(response_action="errors", errors={_field(refusal, Field.NAME): refusal.message[:MAX_FIELD_ERROR]})
+            return
+        ack()
+        runtime.followup.submit([*outcome.effects, Post(origin.channel_id, outcome.reply)])
+
+
+def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
+    """Open the new-release modal (the trigger id lives three seconds, so at once)."""
+    playbooks = list(runtime.services.catalogue.playbooks.values())
+    view = modals.new_release(playbooks, creator=request.user_id)
+    runtime.sender.call("views.open", trigger_id=trigger_id, view=view)
+
+
+def name_from(text: str) -> str:
+    """A deliverable name from a message: its first line, Slack markup turned back into plain words."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    plain = BARE.sub(r"\1", LINK.sub(r"\2", first))
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip("*_~ ")
+    return plain[:150]
+
+
+def _first_mention(message: dict) -> str | None:
+    found = MENTIONED.search(message.get("text", ""))
+    return found.group(1) if found else None
+
+
+def _room(session, request: Request, release_id: int) -> working.Room:
+    release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
+    if release is None or release.state != ReleaseState.ACTIVE:
+        raise UserError("That release is archived or gone; nothing can be added to it.")
+    return working.Room(session, request, release, queries.load_bundle(session=session, release=release))
+
+
+def _field(refusal: UserError, default: Field) -> str:
+    """The modal field a refusal is about, or ``default``."""
+    fields = {f.value for f in Field}
+    return refusal.about if refusal.about in fields else default.value
