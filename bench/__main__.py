@@ -30,8 +30,9 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bot import demo
+from bot.installs import SingleWorkspace
 from bot.playbooks import load_playbooks
-from bot.sender import Sender, make_client
+from bot.sender import Sender
 from bot.ticker import Ticker, TickReport
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Deliverable, Outbox, OutboxState
@@ -248,7 +249,7 @@ def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
         standin.set_rate_limits(
             per_channel_per_sec=1.0, burst=1, workspace_per_minute=per_minute, workspace_burst=burst
         )
-        ticker = Ticker(engine, Sender(make_client(TOKEN, standin.base_url)))
+        ticker = Ticker(engine, Sender(SingleWorkspace(TOKEN), standin.base_url))
         started = time.perf_counter()
         report = TickReport()
         now = _tick_instant(today)

@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import event, func
 from sqlmodel import select
 
+from bot.installs import SingleWorkspace
 from bot.people import Directory
-from bot.sender import Sender, make_client
+from bot.sender import Sender
 from bot.ticker import claim, plan
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, Release
@@ -27,7 +28,7 @@ def measure(url: str, now: datetime) -> dict:
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
     # Demo people are cached far into the future, so the directory never needs Slack here.
-    directory = Directory(Sender(make_client("xoxb-unused", "http://127.0.0.1:9/api/")))
+    directory = Directory(Sender(SingleWorkspace("xoxb-unused"), "http://127.0.0.1:9/api/"))
     started = time.perf_counter()
     with session_scope(engine) as session:
         planned = plan(session, now=now, directory=directory)

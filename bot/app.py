@@ -7,9 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.engine import Engine
 
+from bot import installs
 from bot.background import Background
 from bot.creating import Catalogue
 from bot.dispatch import Services
@@ -39,8 +41,29 @@ def build_app(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     post_interval: float | None = None,
 ) -> tuple[App, Runtime]:
-    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    sender = Sender(client) if post_interval is None else Sender(client, post_interval=post_interval)
+    """The app in single-workspace mode (a bot token) or multi-workspace mode (OAuth installs in the database)."""
+    if settings.multi_workspace:
+        store = installs.installation_store(engine, settings.slack_client_id)
+        tokens: installs.Tokens = installs.Installations(store)
+        client = WebClient(base_url=settings.slack_api_url, timeout=10)  # OAuth and auth.test; tokens per call
+        speaking = {
+            "oauth_settings": installs.oauth_settings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                state_secret=settings.slack_state_secret.get_secret_value(),
+                store=store,
+                engine=engine,
+            ),
+            "authorize": installs.authorize(store, client),
+        }
+    else:
+        store = None
+        tokens = installs.SingleWorkspace(settings.slack_bot_token.get_secret_value())
+        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        speaking = {}
+    sender = Sender(
+        tokens, settings.slack_api_url, **({} if post_interval is None else {"post_interval": post_interval})
+    )
     directory = Directory(sender, clock=clock)
     services = Services(
         catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)),
@@ -58,6 +81,7 @@ def build_app(
         background=background,
         ticker=Ticker(engine, sender, directory=directory),
         clock=clock,
+        installation_store=store,
     )
     app = App(
         client=client,
@@ -67,6 +91,7 @@ def build_app(
         process_before_response=True,
         listener_executor=background,
         logger=logging.getLogger("slack_bolt"),
+        **speaking,
     )
     register_all(app, runtime)
     return app, runtime

@@ -63,8 +63,11 @@ class Place:
 
 
 def locate(*, session: Session, request: Request) -> Place:
+    workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+    if workspace.uninstalled_at is not None:  # Slack only sends requests from where the app is installed
+        queries.mark_installed(session=session, team_id=request.team_id)
     return Place(
-        workspace=queries.get_or_create_workspace(session=session, team_id=request.team_id),
+        workspace=workspace,
         release=queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id),
     )
 

@@ -75,8 +75,8 @@ class FollowUp:
                         self.set_up_channel(release_id)
                     case SyncChecklist(release_id, overview):
                         self.sync_checklist(release_id, overview=overview)
-                    case Post(channel, message):
-                        self._sender.post(channel, message)
+                    case Post(team_id, channel, message):
+                        self._sender.post(team_id, channel, message)
                     case RetitleChannel(release_id):
                         self.retitle_channel(release_id)
                     case ArchiveChannel(release_id):
@@ -113,7 +113,9 @@ class FollowUp:
                     .values(channel_id=channel["id"])
                 )
         self._invite(release, channel["id"])
-        self._try("conversations.setTopic", channel=channel["id"], topic=builders.channel_topic(release))
+        self._try(
+            release.team_id, "conversations.setTopic", channel=channel["id"], topic=builders.channel_topic(release)
+        )
         self.sync_checklist(release_id, overview=True)
         self._tell_creator(release_id, "channel_ready")
 
@@ -124,7 +126,9 @@ class FollowUp:
             if name in taken:
                 continue
             try:
-                return self._sender.call("conversations.create", name=name, is_private=False)["channel"]
+                return self._sender.call(release.team_id, "conversations.create", name=name, is_private=False)[
+                    "channel"
+                ]
             except SlackApiError as error:
                 if error_code(error) != "name_taken":
                     raise
@@ -133,11 +137,13 @@ class FollowUp:
     def _invite(self, release: Release, channel_id: str) -> None:
         people = [u for u in dict.fromkeys([release.created_by, release.pm_id, *release.team_members]) if u]
         try:
-            self._sender.call("conversations.invite", channel=channel_id, users=",".join(people), force=True)
+            self._sender.call(
+                release.team_id, "conversations.invite", channel=channel_id, users=",".join(people), force=True
+            )
         except SlackApiError:
             # One bad user fails the whole call; invite one by one so everyone else still gets in.
             for user in people:
-                self._try("conversations.invite", channel=channel_id, users=user)
+                self._try(release.team_id, "conversations.invite", channel=channel_id, users=user)
 
     def _setup_failed(self, release_id: int, problem: str) -> None:
         with session_scope(self._engine) as session:
@@ -157,7 +163,7 @@ class FollowUp:
                 return
             except Exception:  # noqa: BLE001 - any failure of the one-shot URL falls back to a DM
                 log.info("response_url expired for release %s; sending a DM", release_id)
-        self._try_post(release.created_by, message)
+        self._try_post(release.team_id, release.created_by, message)
 
     def sync_checklist(self, release_id: int, *, overview: bool = False) -> None:
         """Post or update every checklist message that lags its deliverable, until none does."""
@@ -182,31 +188,31 @@ class FollowUp:
                         waiting_on=[names[u] for u in bundle.upstream.get(item.id, []) if u in names],
                         today=today,
                     )
-                    ts = self._render(release.channel_id, item.message_ts, message)
+                    ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
                     with session_scope(self._engine) as session:
                         row = session.get(Deliverable, item.id)
                         row.message_ts, row.channel_id = ts, release.channel_id
                         row.rendered_version = max(row.rendered_version, item.version)
                         session.add(row)
 
-    def _render(self, channel: str, ts: str | None, message) -> str:
+    def _render(self, team_id: str, channel: str, ts: str | None, message) -> str:
         if ts is not None:
             try:
-                self._sender.update(channel, ts, message)
+                self._sender.update(team_id, channel, ts, message)
                 return ts
             except SlackApiError as error:
                 if error_code(error) != "message_not_found":
                     raise
-        return self._sender.post(channel, message)["ts"]
+        return self._sender.post(team_id, channel, message)["ts"]
 
     def _sync_overview(self, release_id: int) -> None:
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
             total = len(queries.load_bundle(session=session, release=release).live)
         message = builders.overview(release, playbook=release.playbook, total=total)
-        ts = self._render(release.channel_id, release.overview_ts, message)
+        ts = self._render(release.team_id, release.channel_id, release.overview_ts, message)
         if ts != release.overview_ts:
-            self._try("pins.add", channel=release.channel_id, timestamp=ts)
+            self._try(release.team_id, "pins.add", channel=release.channel_id, timestamp=ts)
             with session_scope(self._engine) as session:
                 row = session.get(Release, release_id)
                 row.overview_ts = ts
@@ -226,7 +232,7 @@ class FollowUp:
             if name in taken:
                 continue
             try:
-                self._sender.call("conversations.rename", channel=release.channel_id, name=name)
+                self._sender.call(release.team_id, "conversations.rename", channel=release.channel_id, name=name)
             except SlackApiError as error:
                 if error_code(error) == "name_taken":
                     continue
@@ -236,31 +242,33 @@ class FollowUp:
                 row.channel_name = name
                 session.add(row)
             break
-        self._try("conversations.setTopic", channel=release.channel_id, topic=builders.channel_topic(release))
+        self._try(
+            release.team_id, "conversations.setTopic", channel=release.channel_id, topic=builders.channel_topic(release)
+        )
 
     def archive_channel(self, release_id: int) -> None:
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
         if release.channel_id:
-            self._try("conversations.archive", channel=release.channel_id)
+            self._try(release.team_id, "conversations.archive", channel=release.channel_id)
 
     def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
         """Republish each person's App Home, so it never shows work that has changed."""
         for user_id in user_ids:
             with session_scope(self._engine) as session:
                 view = home_view(session, team_id=team_id, user_id=user_id, now=self._clock(), notice=notice)
-            self._try("views.publish", user_id=user_id, view=view)
+            self._try(team_id, "views.publish", user_id=user_id, view=view)
 
-    def _try(self, method: str, **params) -> None:
+    def _try(self, team_id: str, method: str, **params) -> None:
         """A call whose failure should not stop the rest (the sender has logged it)."""
         try:
-            self._sender.call(method, **params)
+            self._sender.call(team_id, method, **params)
         except SlackApiError:
             pass
 
-    def _try_post(self, channel: str, message) -> None:
+    def _try_post(self, team_id: str, channel: str, message) -> None:
         try:
-            self._sender.post(channel, message)
+            self._sender.post(team_id, channel, message)
         except SlackApiError as error:
             if error_code(error) not in PERMANENT_ERRORS:
                 raise

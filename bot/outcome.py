@@ -45,6 +45,7 @@ class SyncChecklist:
 class Post:
     """A message to a channel, or to a person's DM when ``channel`` is a user id."""
 
+    team_id: str
     channel: str
     message: Message
 

@@ -36,7 +36,7 @@ class Directory:
         if known is not None and self.is_fresh(known):
             return known
         try:
-            user = self._sender.call("users.info", user=user_id, include_locale=True)["user"]
+            user = self._sender.call(team_id, "users.info", user=user_id, include_locale=True)["user"]
         except SlackApiError:
             return known
         person = Person(

@@ -101,7 +101,7 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
         if ch.owner_id:
             per_owner[ch.owner_id].append(ch)
     dms = [
-        Post(owner, builders.reply("replies", "owner_dates_dm", release, old, items))
+        Post(release.team_id, owner, builders.reply("replies", "owner_dates_dm", release, old, items))
         for owner, items in per_owner.items()
     ]
     effects = [SyncChecklist(release.id, overview=True), RetitleChannel(release.id), *dms]

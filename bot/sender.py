@@ -1,9 +1,10 @@
 """The one way out to Slack.
 
-Every Web API call goes through :class:`Sender`: slack_sdk's retry handlers wait out
-429s for ``Retry-After`` and retry 5xx and connection errors with backoff; posts to one
-channel are paced to Slack's ~1 message per second per channel; failures are logged
-with the method and channel.
+Every Web API call goes through :class:`Sender`, naming the workspace it is for: the token
+comes from :mod:`bot.installs` (none for a workspace that uninstalled the app, and then nothing
+is sent); slack_sdk's retry handlers wait out 429s for ``Retry-After`` and retry 5xx and
+connection errors with backoff; posts to one channel are paced to Slack's ~1 message per second
+per channel; failures are logged with the method and channel.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from bot.installs import Tokens
 from messages.render import Message
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,11 @@ PERMANENT_ERRORS = frozenset(
         "user_disabled",
         "missing_scope",
         "token_revoked",
+        "app_uninstalled",
     }
 )
+# Our own error code for a workspace without a bot token: the app was uninstalled there.
+NOT_INSTALLED = "app_uninstalled"
 
 
 # Slack reads a JSON body only on these methods (``json_input_supported`` in its method reference);
@@ -91,31 +96,48 @@ def error_code(error: SlackApiError) -> str:
 class Sender:
     def __init__(
         self,
-        client: WebClient,
+        tokens: Tokens,
+        base_url: str,
         *,
         post_interval: float = POST_INTERVAL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.client = client
+        self.tokens = tokens
+        self._base_url = base_url
+        self._clients: dict[str, WebClient] = {}
         self._interval = post_interval
         self._clock = clock
         self._sleep = sleep
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def call(self, method: str, **params) -> SlackResponse:
-        """Any Web API method (JSON body where Slack reads one); raises SlackApiError with Slack's error code."""
+    def client_for(self, team_id: str) -> WebClient:
+        """The workspace's client (one per token, reused); SlackApiError ``app_uninstalled`` when it has none."""
+        token = self.tokens.bot_token(team_id)
+        if token is None:
+            raise SlackApiError(f"not installed in {team_id}", {"ok": False, "error": NOT_INSTALLED})
+        with self._lock:
+            client = self._clients.get(token)
+            if client is None:
+                client = self._clients[token] = make_client(token, self._base_url)
+        return client
+
+    def call(self, team_id: str, method: str, **params) -> SlackResponse:
+        """Any Web API method in ``team_id`` (JSON body where Slack reads one); raises SlackApiError with Slack's
+        error code."""
         try:
+            client = self.client_for(team_id)
             if method in JSON_METHODS:
-                return self.client.api_call(method, json=params)
-            return self.client.api_call(method, data=params)
+                return client.api_call(method, json=params)
+            return client.api_call(method, data=params)
         except SlackApiError as error:
             log.warning(
                 "slack %s failed: %s",
                 method,
                 error_code(error),
                 extra={
+                    "slack_team": team_id,
                     "slack_method": method,
                     "slack_channel": params.get("channel"),
                     "slack_error": error_code(error),
@@ -123,16 +145,16 @@ class Sender:
             )
             raise
 
-    def post(self, channel: str, message: Message, **extra) -> SlackResponse:
+    def post(self, team_id: str, channel: str, message: Message, **extra) -> SlackResponse:
         """chat.postMessage, waiting for the channel's next free slot (a user id posts to their DM)."""
         self._wait_for_slot(channel)
-        return self.call("chat.postMessage", channel=channel, **message.as_kwargs(), **extra)
+        return self.call(team_id, "chat.postMessage", channel=channel, **message.as_kwargs(), **extra)
 
-    def update(self, channel: str, ts: str, message: Message) -> SlackResponse:
-        return self.call("chat.update", channel=channel, ts=ts, **message.as_kwargs())
+    def update(self, team_id: str, channel: str, ts: str, message: Message) -> SlackResponse:
+        return self.call(team_id, "chat.update", channel=channel, ts=ts, **message.as_kwargs())
 
-    def ephemeral(self, channel: str, user: str, message: Message) -> SlackResponse:
-        return self.call("chat.postEphemeral", channel=channel, user=user, **message.as_kwargs())
+    def ephemeral(self, team_id: str, channel: str, user: str, message: Message) -> SlackResponse:
+        return self.call(team_id, "chat.postEphemeral", channel=channel, user=user, **message.as_kwargs())
 
     def wait_before(self, channel: str) -> float:
         """Seconds until ``channel`` may take another post (0 when it may now)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -21,8 +21,12 @@ class SettingsError(RuntimeError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    slack_bot_token: SecretStr
     slack_signing_secret: SecretStr
+    # One workspace: its bot token. Several: the three OAuth settings instead (see multi_workspace).
+    slack_bot_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     database_url: str = "sqlite:///releasebot.db"
     slack_api_url: str = SLACK_API_DEFAULT
@@ -35,10 +39,34 @@ class Settings(BaseSettings):
 
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().startswith("xoxb-"):
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value() and not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
-        return value
+        return value or None
+
+    @model_validator(mode="after")
+    def _one_way_to_speak(self) -> Settings:
+        """A bot token (one workspace) or all three OAuth settings (any number of workspaces)."""
+        oauth = {
+            "slack_client_id": self.slack_client_id,
+            "slack_client_secret": self.slack_client_secret,
+            "slack_state_secret": self.slack_state_secret,
+        }
+        missing = [name.upper() for name, value in oauth.items() if not value]
+        if len(missing) < len(oauth) and missing:
+            raise ValueError(
+                f"{missing[0]} is not set (installing in several workspaces needs all three OAuth settings)"
+            )
+        if missing and self.slack_bot_token is None:
+            raise ValueError(
+                "SLACK_BOT_TOKEN is not set (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
+            )
+        return self
+
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed through OAuth in any number of workspaces (the three OAuth settings are set)."""
+        return self.slack_client_id is not None
 
     @field_validator("slack_app_token")
     @classmethod
@@ -82,6 +110,7 @@ def load_settings(**overrides) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
         problem = "is not set" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name} {problem}") from None
+        if not first["loc"]:  # a rule across settings names them itself
+            raise SettingsError(problem) from None
+        raise SettingsError(f"{str(first['loc'][0]).upper()} {problem}") from None

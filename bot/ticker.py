@@ -144,7 +144,7 @@ class Ticker:
         values: dict = {"lease_until": None, "attempts": row.attempts + 1}
         follow_up: Planned | None = None
         try:
-            self._sender.post(row.channel, Message(text=row.text, blocks=row.blocks))
+            self._sender.post(row.team_id, row.channel, Message(text=row.text, blocks=row.blocks))
             values |= {"state": OutboxState.SENT, "sent_at": now, "error": None}
             report.sent += 1
         except SlackApiError as error:
@@ -257,7 +257,7 @@ def _lease(session: Session, *, now: datetime) -> list[Outbox]:
 def plan(session: Session, *, now: datetime, directory: Directory) -> list[Planned]:
     """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace."""
     planned: list[Planned] = []
-    for workspace in session.exec(select(Workspace)).all():
+    for workspace in session.exec(select(Workspace).where(col(Workspace.uninstalled_at).is_(None))).all():
         team = _Team(workspace, calendar_of(workspace))
         releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
         bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)

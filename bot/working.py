@@ -113,7 +113,11 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
         room.log("claimed", d)
         return room.changed(builders.reply("replies", "claimed", d))
     room.log("assigned", d, owner=user_id, previous=previous.user_id if previous else None)
-    effects = [] if user_id == me else [Post(user_id, builders.reply("replies", "assigned_dm", d, room.release, me))]
+    effects = (
+        []
+        if user_id == me
+        else [Post(d.team_id, user_id, builders.reply("replies", "assigned_dm", d, room.release, me))]
+    )
     return room.changed(builders.reply("replies", "assigned", d), public=True, extra=effects)
 
 
@@ -212,7 +216,9 @@ def _unblocked_dms(room: Room, upstream: Deliverable) -> list[Post]:
         if upstream.id not in ups or d.state != DeliverableState.OPEN or not d.owner_id:
             continue
         if all(by_id[u].state != DeliverableState.OPEN for u in ups if u in by_id):
-            posts.append(Post(d.owner_id, builders.reply("replies", "now_unblocked_dm", d, room.release, upstream)))
+            posts.append(
+                Post(d.team_id, d.owner_id, builders.reply("replies", "now_unblocked_dm", d, room.release, upstream))
+            )
     return posts
 
 
@@ -296,7 +302,9 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     reply = builders.reply("replies", "added", d, room.request.user_id, after, cmd.due is None)
     dm = []
     if cmd.owner and cmd.owner != room.request.user_id:
-        dm = [Post(cmd.owner, builders.reply("replies", "assigned_dm", d, room.release, room.request.user_id))]
+        dm = [
+            Post(d.team_id, cmd.owner, builders.reply("replies", "assigned_dm", d, room.release, room.request.user_id))
+        ]
     return room.changed(reply, public=True, extra=dm)
 
 

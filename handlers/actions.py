@@ -56,7 +56,9 @@ def register(app: App, runtime: Runtime) -> None:
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
             _answer(runtime, body, respond, builders.error("That deliverable is not open any more."))
             return
-        runtime.sender.call("views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable))
+        runtime.sender.call(
+            request.team_id, "views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable)
+        )
 
     @app.view(ViewId.BLOCK_REASON)
     def block_reason(ack: Ack, body: dict, view: dict) -> None:
@@ -78,7 +80,7 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={REASON_BLOCK: refusal.message[:150]})
             return
         ack()
-        runtime.followup.submit([*outcome.effects, Post(room.release.channel_id, outcome.reply)])
+        runtime.followup.submit([*outcome.effects, Post(room.release.team_id, room.release.channel_id, outcome.reply)])
 
 
 def request_from(runtime: Runtime, body: dict) -> Request:

@@ -1,4 +1,5 @@
-"""Other events: a welcome for people joining a release channel, the App Home, and the rest acknowledged."""
+"""Other events: a welcome for people joining a release channel, the App Home, uninstalls, and the rest
+acknowledged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from bot import installs
 from bot.health import snapshot
 from handlers.runtime import Runtime
 from messages import builders
@@ -36,7 +38,7 @@ def register(app: App, runtime: Runtime) -> None:
         today = now.astimezone(ZoneInfo(release.timezone)).date()
         message = builders.status(snapshot(bundle, today=today, now=now))
         try:
-            runtime.sender.ephemeral(channel, user, message)
+            runtime.sender.ephemeral(team_id, channel, user, message)
         except SlackApiError:
             pass  # a welcome is a courtesy; the sender has logged why it failed
 
@@ -56,7 +58,25 @@ def register(app: App, runtime: Runtime) -> None:
         team_id = body.get("team_id") or context.team_id or ""
         runtime.followup.refresh_home(team_id, [event.get("user", "")])
 
+    @app.event("app_uninstalled")
+    def app_uninstalled(body: dict, context: BoltContext) -> None:
+        """The workspace removed the app: forget its token and stop its standups, reminders and DMs."""
+        _stop_workspace(runtime, body.get("team_id") or context.team_id or "")
+
+    @app.event("tokens_revoked")
+    def tokens_revoked(body: dict, event: dict, context: BoltContext) -> None:
+        """A revoked bot token silences the app there as surely as an uninstall (user tokens we never hold)."""
+        if (event.get("tokens") or {}).get("bot"):
+            _stop_workspace(runtime, body.get("team_id") or context.team_id or "")
+
     @app.event(re.compile(".*"))
     def anything_else(event: dict) -> None:
         """Events Releasebot does not act on are acknowledged, so Slack does not retry them."""
         log.debug("ignoring %s event", event.get("type"))
+
+
+def _stop_workspace(runtime: Runtime, team_id: str) -> None:
+    if team_id:
+        installs.uninstalled(
+            runtime.engine, runtime.sender.tokens, runtime.installation_store, team_id, at=runtime.clock()
+        )

@@ -67,7 +67,7 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): refusal.message[:MAX_FIELD_ERROR]})
             return
         ack()
-        runtime.followup.submit([Post(request.user_id, outcome.reply), *outcome.effects])
+        runtime.followup.submit([Post(request.team_id, request.user_id, outcome.reply), *outcome.effects])
 
     @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
     def add_as_deliverable(ack: Ack, body: dict, respond: Respond) -> None:
@@ -87,7 +87,7 @@ def register(app: App, runtime: Runtime) -> None:
         view = modals.add_deliverable(
             release, name=name_from(message.get("text", "")), owner=_first_mention(message), origin=origin
         )
-        runtime.sender.call("views.open", trigger_id=body["trigger_id"], view=view)
+        runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.ADD_DELIVERABLE)
     def add_submitted(ack: Ack, body: dict, view: dict) -> None:
@@ -108,14 +108,14 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={_field(refusal, Field.NAME): refusal.message[:MAX_FIELD_ERROR]})
             return
         ack()
-        runtime.followup.submit([*outcome.effects, Post(origin.channel_id, outcome.reply)])
+        runtime.followup.submit([*outcome.effects, Post(request.team_id, origin.channel_id, outcome.reply)])
 
 
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
     """Open the new-release modal (the trigger id lives three seconds, so at once)."""
     playbooks = list(runtime.services.catalogue.playbooks.values())
     view = modals.new_release(playbooks, creator=request.user_id)
-    runtime.sender.call("views.open", trigger_id=trigger_id, view=view)
+    runtime.sender.call(request.team_id, "views.open", trigger_id=trigger_id, view=view)
 
 
 def name_from(text: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy.engine import Engine
 
 from bot.background import Background
@@ -26,3 +27,5 @@ class Runtime:
     background: Background
     ticker: Ticker
     clock: Callable[[], datetime]
+    # Multi-workspace mode only: where OAuth installs are kept (None with a single bot token).
+    installation_store: SQLAlchemyInstallationStore | None = None

@@ -53,6 +53,9 @@ class Workspace(SQLModel, table=True):
     # Post the one-line standup on days with nothing new and nothing due.
     standup_when_quiet: bool = True
     created_at: datetime | None = _ts_column()
+    # Set when the app is uninstalled (or its bot token revoked): ticks plan nothing for the workspace
+    # until it installs again or a request from it shows the app is back.
+    uninstalled_at: datetime | None = _ts_column()
 
 
 class Person(SQLModel, table=True):

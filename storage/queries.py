@@ -60,6 +60,20 @@ def get_or_create_workspace(*, session: Session, team_id: str, default_timezone:
     return workspace
 
 
+def mark_uninstalled(*, session: Session, team_id: str, at: datetime) -> None:
+    workspace = get_or_create_workspace(session=session, team_id=team_id)
+    workspace.uninstalled_at = at
+    session.add(workspace)
+
+
+def mark_installed(*, session: Session, team_id: str, name: str = "") -> None:
+    """The app is (back) in the workspace: its schedule resumes."""
+    workspace = get_or_create_workspace(session=session, team_id=team_id)
+    workspace.uninstalled_at = None
+    workspace.name = name or workspace.name
+    session.add(workspace)
+
+
 def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None:
     return session.exec(select(Person).where(Person.team_id == team_id, Person.user_id == user_id)).first()
 

@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
-from bot.sender import Sender, make_client
+from bot.installs import SingleWorkspace
+from bot.sender import Sender
 from bot.ticker import Ticker
 from storage.db import session_scope
 from storage.models import Deliverable, Outbox, OutboxState
@@ -222,7 +223,7 @@ def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, roo
     from storage.db import make_engine
 
     tickers = [
-        Ticker(make_engine(POSTGRES_URL), Sender(make_client(BOT_TOKEN, standin.base_url), post_interval=0))
+        Ticker(make_engine(POSTGRES_URL), Sender(SingleWorkspace(BOT_TOKEN), standin.base_url, post_interval=0))
         for _ in range(4)
     ]
     barrier = threading.Barrier(len(tickers))
