@@ -42,7 +42,8 @@ def database(request, tmp_path):
     """A migrated, empty database and its URL."""
     if POSTGRES_URL:
         engine = request.getfixturevalue("_postgres_engine")
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        names = [t.name for t in SQLModel.metadata.sorted_tables] + ["slack_bots", "slack_installations"]
+        tables = ", ".join(f'"{name}"' for name in names)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         yield engine, POSTGRES_URL

@@ -63,15 +63,20 @@ class BotUnderTest:
     server: object = None
     runtime: object = None
     url: str = ""
+    # Settings on top of the single-workspace defaults (the OAuth tests replace the bot token).
+    settings: dict = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def start(self) -> BotUnderTest:
         settings = load_settings(
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=self.standin.base_url,
-            database_url=self.database_url,
-            releasebot_admins="",
+            **{
+                "slack_bot_token": BOT_TOKEN,
+                "slack_signing_secret": SIGNING_SECRET,
+                "slack_api_url": self.standin.base_url,
+                "database_url": self.database_url,
+                "releasebot_admins": "",
+            }
+            | self.settings
         )
         app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
         self.server = make_server(app, self.engine, host="127.0.0.1", port=0, threads=8)
@@ -94,14 +99,16 @@ class BotUnderTest:
         sent["Content-Type"] = content_type
         return slackreq.post(self.url + SLACK_PATH, body, sent)
 
-    def command(self, text: str, *, user: str, channel: str = "CGENERAL", channel_name: str = "general") -> Reply:
+    def command(
+        self, text: str, *, user: str, channel: str = "CGENERAL", channel_name: str = "general", team: str = TEAM
+    ) -> Reply:
         key = f"cmd{next(self._ids)}"
         body = slackreq.slash_command_body(
             text,
             user_id=user,
             channel_id=channel,
             channel_name=channel_name,
-            team_id=TEAM,
+            team_id=team,
             response_url=self.standin.response_url(key),
             trigger_id=f"trigger-{key}",
         )
@@ -110,8 +117,8 @@ class BotUnderTest:
         elapsed = time.perf_counter() - started
         return Reply(status, json.loads(raw) if raw else {}, elapsed, key)
 
-    def event(self, inner: dict, *, event_id: str | None = None, retry: int | None = None) -> tuple:
-        body = slackreq.event_body(inner, team_id=TEAM, event_id=event_id or f"Ev{next(self._ids):08d}")
+    def event(self, inner: dict, *, event_id: str | None = None, retry: int | None = None, team: str = TEAM) -> tuple:
+        body = slackreq.event_body(inner, team_id=team, event_id=event_id or f"Ev{next(self._ids):08d}")
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return self.post(body, content_type="application/json", headers=headers)
 
@@ -120,6 +127,10 @@ class BotUnderTest:
 
     def interact(self, payload: dict) -> tuple:
         return self.post(slackreq.interactivity_body(payload), content_type="application/x-www-form-urlencoded")
+
+    def get(self, path: str, *, headers: dict | None = None) -> tuple:
+        """A browser's GET (the install page and OAuth redirect): status, headers, body."""
+        return slackreq.get(self.url + path, headers or {})
 
     def settle(self) -> None:
         """Wait for the work done after acks (channel set-up, checklist updates, DMs)."""

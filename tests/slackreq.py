@@ -128,9 +128,25 @@ def reaction_event(name: str, *, user: str, channel: str, ts: str, added: bool =
 def post(url: str, body: str | bytes, headers: dict[str, str]) -> tuple[int, dict, str]:
     """POST and return (status, headers, body text), also for non-2xx answers."""
     data = body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    return _send(urllib.request.urlopen, urllib.request.Request(url, data=data, headers=headers, method="POST"))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None
+
+
+_BROWSER = urllib.request.build_opener(_NoRedirects)
+
+
+def get(url: str, headers: dict[str, str]) -> tuple[int, dict, str]:
+    """GET as a browser would, without following redirects: (status, headers, body text)."""
+    return _send(_BROWSER.open, urllib.request.Request(url, headers=headers, method="GET"))
+
+
+def _send(open_url, request: urllib.request.Request) -> tuple[int, dict, str]:
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with open_url(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()

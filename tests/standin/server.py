@@ -256,6 +256,13 @@ class SlackStandIn:
             time.sleep(0.02)
 
     # -- answering --------------------------------------------------------------------------------
+    def answer(self, verb: str, path: str, query: str, body: bytes, headers) -> _Answer:
+        if path.startswith("/api/"):
+            return self._api(path.removeprefix("/api/"), query, body, headers)
+        if path.startswith("/response/") and verb == "POST":
+            return self._respond(path.removeprefix("/response/"), body)
+        return _Answer(404, "not found")
+
     def _api(self, method: str, query: str, body: bytes, headers) -> _Answer:
         spec = METHODS.get(method, {})
         try:
@@ -372,7 +379,9 @@ def _refused(refusal: Refusal) -> _Answer:
     return _Answer(refusal.status, OUTAGE_PAGE.format(status=refusal.status))
 
 
-def _handler_for(standin: SlackStandIn):
+def _handler_for(answerer):
+    """An http.server handler that asks ``answerer.answer(method, path, query, body, headers)`` for every request."""
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *_args) -> None:  # keep test output clean
             pass
@@ -385,12 +394,7 @@ def _handler_for(standin: SlackStandIn):
 
         def _serve(self, body: bytes) -> None:
             url = urllib.parse.urlsplit(self.path)
-            if url.path.startswith("/api/"):
-                answer = standin._api(url.path.removeprefix("/api/"), url.query, body, self.headers)
-            elif url.path.startswith("/response/") and self.command == "POST":
-                answer = standin._respond(url.path.removeprefix("/response/"), body)
-            else:
-                answer = _Answer(404, "not found")
+            answer = answerer.answer(self.command, url.path, url.query, body, self.headers)
             is_json = isinstance(answer.body, dict)
             data = (json.dumps(answer.body) if is_json else answer.body).encode()
             self.send_response(answer.status)
