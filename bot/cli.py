@@ -1,4 +1,4 @@
-"""The ``releasebot`` command: serve, run, migrate, tick, demo-data.
+"""The ``releasebot`` command: serve, run, migrate, tick, demo-data, manifest.
 
 Settings and logging are set up here, once, and passed down; nothing reads the
 environment at import time.
@@ -7,6 +7,7 @@ environment at import time.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo-data", help="fill the configured database with realistic demo releases")
     demo.add_argument("--releases", type=int, default=20, help="how many active releases (default 20)")
     demo.add_argument("--team", default="T0RELEASE", help="the Slack team id to file them under")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON) to create or update the app")
+    manifest.add_argument("--url", type=_public_url, help="where the bot is served (HTTP mode); omit for Socket Mode")
     args = parser.parse_args(argv)
+    if args.command == "manifest":
+        return _manifest(args.url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         if args.command == "migrate":
@@ -67,6 +72,14 @@ def _demo_data(releases: int, team_id: str) -> int:
     counts = demo.fill(engine, load_playbooks(), releases=releases, team_id=team_id, today=datetime.now(UTC).date())
     print(", ".join(f"{n} {name}" for name, n in counts.items()))
     return 0
+
+
+def _public_url(text: str) -> str:
+    if not text.startswith("https://"):
+        raise argparse.ArgumentTypeError(
+            f"Slack only calls https:// addresses: {text} (e.g. https://releasebot.example.com)"
+        )
+    return text
 
 
 def _instant(text: str) -> datetime:
@@ -116,14 +129,25 @@ def _serve(settings: Settings) -> int:
 
 
 def _socket_mode(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.server import socket_mode_handler
 
+    if settings.multi_workspace:
+        print("releasebot: installing in several workspaces needs HTTP (`releasebot serve`); unset SLACK_APP_TOKEN",
+              file=sys.stderr)  # fmt: skip
+        return 2
     app, runtime, _engine = _start(settings)
     log.info("releasebot connecting in Socket Mode")
     try:
-        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        socket_mode_handler(app, settings.slack_app_token.get_secret_value()).start()
     finally:
         runtime.background.shutdown()
+    return 0
+
+
+def _manifest(url: str | None) -> int:
+    from bot.manifest import manifest
+
+    print(json.dumps(manifest(url), indent=2))
     return 0
 
 

@@ -35,7 +35,6 @@ BOT_SCOPES = (
     "channels:read",
     "chat:write",
     "commands",
-    "im:write",
     "pins:write",
     "reactions:read",
     "users:read",

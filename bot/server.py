@@ -1,6 +1,8 @@
-"""HTTP serving with waitress (a production WSGI server, not Bolt's development server).
+"""Taking Slack's requests: over HTTP with waitress (a production WSGI server, not Bolt's development
+server), or over a Socket Mode connection the bot opens itself.
 
 ``POST /slack/events`` takes every Slack request (commands, events, interactivity);
+``GET /slack/install`` and ``/slack/oauth_redirect`` run the install flow in multi-workspace mode;
 ``GET /healthz`` answers for load balancers and uptime checks.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -43,3 +46,8 @@ def _health(engine: Engine, start_response):
 def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 16):
     """A waitress server (call ``.run()``; ``port=0`` picks a free port, read ``.effective_port``)."""
     return create_server(wsgi_app(app, engine), host=host, port=port, threads=threads, ident="releasebot")
+
+
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """Socket Mode: the same app, its requests arriving over a WebSocket (``.start()`` blocks, ``.connect()`` not)."""
+    return SocketModeHandler(app, app_token)

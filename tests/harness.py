@@ -62,6 +62,7 @@ class BotUnderTest:
     database_url: str
     server: object = None
     runtime: object = None
+    app: object = None
     url: str = ""
     # Settings on top of the single-workspace defaults (the OAuth tests replace the bot token).
     settings: dict = field(default_factory=dict)
@@ -78,8 +79,8 @@ class BotUnderTest:
             }
             | self.settings
         )
-        app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
-        self.server = make_server(app, self.engine, host="127.0.0.1", port=0, threads=8)
+        self.app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
+        self.server = make_server(self.app, self.engine, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=self.server.run, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         return self

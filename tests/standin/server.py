@@ -277,6 +277,9 @@ class SlackStandIn:
                 self._limiter.admit(method, spec["tier"], self._post_key(args.get("channel")))
                 if spec.get("auth") == "client":
                     args = _client_credentials(headers) | args
+                elif spec.get("auth") == "app":  # an app-level token (xapp-), never a bot token
+                    if token not in self.world.app_tokens:
+                        raise SlackError("invalid_auth" if token else "not_authed")
                 elif not token:
                     raise SlackError("not_authed")
                 elif token not in self.world.tokens:

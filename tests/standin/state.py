@@ -54,6 +54,9 @@ class World:
         self.home_views: dict[str, dict] = {}
         self.triggers: dict[str, float | None] = {}  # trigger_id -> issued at (clock), None once exchanged
         self.oauth: dict = {"client_id": None, "client_secret": None, "redirect_uri": None, "grants": {}}
+        # Socket Mode: app-level tokens, and where apps.connections.open sends the app (tests/standin/socket.py).
+        self.app_tokens: set[str] = set()
+        self.socket_url: str | None = None
         self._ids = itertools.count(1001)
         self._last_ts = 0
         self.add_user(BOT_USER, name="releasebot", is_bot=True)

@@ -1,4 +1,4 @@
-"""Modals, Home tabs and app installation: the Web API methods that are not about messages.
+"""Modals, Home tabs, app installation and Socket Mode: the Web API methods that are not about messages.
 
 Registered into webapi's method table. Trigger ids work once and for 3 seconds, as Slack's do;
 tests get valid ones from ``SlackStandIn.issue_trigger_id`` and OAuth codes from
@@ -153,3 +153,11 @@ def oauth_v2_access(world: World, args: dict) -> dict:
         "is_enterprise_install": False,
         "authed_user": {"id": grant["installer"]},
     }
+
+
+@method("apps.connections.open")
+def apps_connections_open(world: World, args: dict) -> dict:
+    """Socket Mode: the WebSocket address to connect to (one per call, as Slack's carry a ticket)."""
+    if world.socket_url is None:
+        raise SlackError("invalid_auth")
+    return {"url": f"{world.socket_url}?ticket={secrets.token_hex(8)}"}
