@@ -39,7 +39,7 @@ class Catalogue:
 
 
 def create_release(
-    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str
+    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str, lang: str = "en"
 ) -> Outcome:
     """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
     today = request.today(timezone)
@@ -58,7 +58,7 @@ def create_release(
         )
     existing = _same_release(session, request.team_id, cmd)
     if existing is not None:
-        return Outcome(reply=builders.reply("replies", "duplicate", existing))
+        return Outcome(reply=builders.reply("replies", "duplicate", existing, lang=lang))
 
     release = Release(
         team_id=request.team_id,
@@ -122,6 +122,7 @@ def create_release(
         not is_friday(cmd.release_date),
         (cmd.release_date - today).days,
         short_lead,
+        lang=lang,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])
 

@@ -79,23 +79,33 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.NewRelease):
         creator = services.directory.cached(session, request.team_id, request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
-        return create_release(cmd, session=session, request=request, catalogue=services.catalogue, timezone=timezone)
+        return create_release(
+            cmd,
+            session=session,
+            request=request,
+            catalogue=services.catalogue,
+            timezone=timezone,
+            lang=workspace.language,
+        )
     if isinstance(cmd, c.Settings):
         lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
-        return releasing.mine(session=session, request=request, timezone=workspace.timezone)
+        return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=workspace.language)
     if release is not None and release.state != ReleaseState.ACTIVE:
         raise UserError("This release is archived; nothing here changes any more.")
     if release is None:
         if isinstance(cmd, c.Status):
-            return releasing.portfolio(session=session, request=request, timezone=workspace.timezone)
-        raise UserError(str(_elsewhere(session, request)))
+            return releasing.portfolio(
+                session=session, request=request, timezone=workspace.timezone, lang=workspace.language
+            )
+        raise UserError(str(_elsewhere(session, request, workspace.language)))
     room = working.Room(
         session=session,
         request=request,
         release=release,
         bundle=queries.load_bundle(session=session, release=release),
+        lang=workspace.language,
     )
     if isinstance(cmd, c.Status):
         return releasing.release_status(room)
@@ -107,6 +117,6 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     raise UserError(f"`{type(cmd).__name__.lower()}` cannot be used here. `/release help` lists what can.")
 
 
-def _elsewhere(session: Session, request: Request):
+def _elsewhere(session: Session, request: Request, lang: str):
     releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
-    return words("replies").use_release_channel(releases[:5])
+    return words("replies", lang).use_release_channel(releases[:5])

@@ -23,6 +23,7 @@ from bot.outcome import ArchiveChannel, Effect, Post, RefreshHome, RetitleChanne
 from bot.people import Directory
 from bot.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
+from messages.render import language_for
 from storage import queries
 from storage.db import session_scope
 from storage.locks import exclusive
@@ -113,9 +114,8 @@ class FollowUp:
                     .values(channel_id=channel["id"])
                 )
         self._invite(release, channel["id"])
-        self._try(
-            release.team_id, "conversations.setTopic", channel=channel["id"], topic=builders.channel_topic(release)
-        )
+        topic = builders.channel_topic(release, lang=self._language(release.team_id))
+        self._try(release.team_id, "conversations.setTopic", channel=channel["id"], topic=topic)
         self.sync_checklist(release_id, overview=True)
         self._tell_creator(release_id, "channel_ready")
 
@@ -156,7 +156,8 @@ class FollowUp:
         """Answer on the slash command's response_url, or by DM when that has expired."""
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
-        message = builders.reply("replies", macro, release, *args)
+            lang = self._language(release.team_id, release.created_by, session=session)
+        message = builders.reply("replies", macro, release, *args, lang=lang)
         if release.setup_response_url:
             try:
                 self._respond(release.setup_response_url, {"response_type": "ephemeral", **message.as_kwargs()})
@@ -179,6 +180,7 @@ class FollowUp:
                     if not lagging:
                         return
                     bundle = queries.load_bundle(session=session, release=release)
+                    lang = self._language(release.team_id, session=session)
                 today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
                 names = {d.id: d.name for d in bundle.deliverables}
                 for item in lagging:
@@ -187,6 +189,7 @@ class FollowUp:
                         blocker=bundle.open_blockers.get(item.id),
                         waiting_on=[names[u] for u in bundle.upstream.get(item.id, []) if u in names],
                         today=today,
+                        lang=lang,
                     )
                     ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
                     with session_scope(self._engine) as session:
@@ -209,7 +212,8 @@ class FollowUp:
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
             total = len(queries.load_bundle(session=session, release=release).live)
-        message = builders.overview(release, playbook=release.playbook, total=total)
+            lang = self._language(release.team_id, session=session)
+        message = builders.overview(release, playbook=release.playbook, total=total, lang=lang)
         ts = self._render(release.team_id, release.channel_id, release.overview_ts, message)
         if ts != release.overview_ts:
             self._try(release.team_id, "pins.add", channel=release.channel_id, timestamp=ts)
@@ -242,9 +246,8 @@ class FollowUp:
                 row.channel_name = name
                 session.add(row)
             break
-        self._try(
-            release.team_id, "conversations.setTopic", channel=release.channel_id, topic=builders.channel_topic(release)
-        )
+        topic = builders.channel_topic(release, lang=self._language(release.team_id))
+        self._try(release.team_id, "conversations.setTopic", channel=release.channel_id, topic=topic)
 
     def archive_channel(self, release_id: int) -> None:
         with session_scope(self._engine) as session:
@@ -258,6 +261,15 @@ class FollowUp:
             with session_scope(self._engine) as session:
                 view = home_view(session, team_id=team_id, user_id=user_id, now=self._clock(), notice=notice)
             self._try(team_id, "views.publish", user_id=user_id, view=view)
+
+    def _language(self, team_id: str, user_id: str | None = None, *, session=None) -> str:
+        """The workspace's language, or ``user_id``'s own (their Slack locale) for a message to them alone."""
+        if session is None:
+            with session_scope(self._engine) as session:
+                return self._language(team_id, user_id, session=session)
+        workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+        person = queries.get_person(session=session, team_id=team_id, user_id=user_id) if user_id else None
+        return language_for(person.locale if person else None, workspace.language)
 
     def _try(self, team_id: str, method: str, **params) -> None:
         """A call whose failure should not stop the rest (the sender has logged it)."""

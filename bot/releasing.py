@@ -12,7 +12,7 @@ from bot import commands as c
 from bot.dates import shift_off_weekend
 from bot.errors import UserError
 from bot.health import PortfolioLine, health_of, snapshot
-from bot.outcome import ArchiveChannel, Outcome, Post, Request, RetitleChannel, SyncChecklist
+from bot.outcome import ArchiveChannel, Outcome, Request, RetitleChannel, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.working import Room
 from messages import builders
@@ -36,13 +36,13 @@ class DateChange:
 
 
 def release_status(room: Room) -> Outcome:
-    return Outcome(reply=builders.status(snapshot(room.bundle, today=room.today, now=room.request.now)))
+    return Outcome(reply=builders.status(snapshot(room.bundle, today=room.today, now=room.request.now), lang=room.lang))
 
 
-def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
+def portfolio(*, session: Session, request: Request, timezone: str, lang: str) -> Outcome:
     """Every active release, soonest first, one line each (the soonest ones, then "…and N more")."""
     lines, total = portfolio_lines(session=session, team_id=request.team_id, today=request.today(timezone))
-    return Outcome(reply=builders.portfolio(lines, total=total))
+    return Outcome(reply=builders.portfolio(lines, total=total, lang=lang))
 
 
 def portfolio_lines(
@@ -66,9 +66,9 @@ def portfolio_lines(
     return lines, total
 
 
-def mine(*, session: Session, request: Request, timezone: str) -> Outcome:
+def mine(*, session: Session, request: Request, timezone: str, lang: str) -> Outcome:
     items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
-    return Outcome(reply=builders.mine(items, today=request.today(timezone)))
+    return Outcome(reply=builders.mine(items, today=request.today(timezone), lang=lang))
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
@@ -78,7 +78,7 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     if cmd.new_date < room.today:
         raise UserError(f"{cmd.new_date.isoformat()} is in the past. Pick a date from today on.", MOVE_USAGE)
     if cmd.new_date == release.release_date:
-        return Outcome(reply=builders.reply("replies", "date_unchanged", release))
+        return Outcome(reply=room.reply("date_unchanged", release))
     old = release.release_date
     changes: list[DateChange] = []
     for d in room.live:
@@ -95,15 +95,12 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     room.log("release_moved", before=old.isoformat(), after=cmd.new_date.isoformat(), moved=len(changes))
     past = [ch for ch in changes if ch.after < room.today]
     hard_broken = [ch for ch in past if ch.hard]
-    summary = builders.reply("replies", "date_moved", release, old, room.request.user_id, changes, past, hard_broken)
+    summary = room.reply("date_moved", release, old, room.request.user_id, changes, past, hard_broken)
     per_owner: dict[str, list[DateChange]] = defaultdict(list)
     for ch in changes:
         if ch.owner_id:
             per_owner[ch.owner_id].append(ch)
-    dms = [
-        Post(release.team_id, owner, builders.reply("replies", "owner_dates_dm", release, old, items))
-        for owner, items in per_owner.items()
-    ]
+    dms = [room.dm(owner, "owner_dates_dm", release, old, items) for owner, items in per_owner.items()]
     effects = [SyncChecklist(release.id, overview=True), RetitleChannel(release.id), *dms]
     return Outcome(reply=summary, public=True, effects=effects)
 
@@ -115,5 +112,5 @@ def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outc
     release.updated_at = room.request.now
     room.session.add(release)
     room.log("archived")
-    reply = builders.reply("replies", "archived", release, room.request.user_id)
+    reply = room.reply("archived", release, room.request.user_id)
     return Outcome(reply=reply, public=True, effects=[ArchiveChannel(release.id)])

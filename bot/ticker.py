@@ -34,9 +34,9 @@ from bot.schedule import (
     parse_workdays,
     standup_day,
 )
-from bot.sender import PERMANENT_ERRORS, Sender, error_code
+from bot.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
 from messages import builders
-from messages.render import Message, words
+from messages.render import Message, language_for, words
 from storage import queries
 from storage.db import session_scope
 from storage.models import Activity, DeliverableState, Outbox, OutboxState, Person, Release, Workspace
@@ -84,6 +84,15 @@ class _Team:
     def tz_of(self, user_id: str | None, fallback: str) -> str:
         person = self.people.get(user_id or "")
         return person.tz if person is not None and person.tz else fallback
+
+    def lang_of(self, user_id: str | None = None) -> str:
+        """A person's language (their Slack locale) for their DMs; the workspace's for channels."""
+        person = self.people.get(user_id or "")
+        return language_for(person.locale if person is not None else None, self.workspace.language)
+
+    def reminders(self, to: str | None = None):
+        """The reminder words for a message to ``to`` (a user id), or to a channel."""
+        return words("reminders", self.lang_of(to))
 
 
 def calendar_of(workspace: Workspace) -> Calendar:
@@ -152,7 +161,8 @@ class Ticker:
             if code in PERMANENT_ERRORS:
                 values |= {"state": OutboxState.FAILED, "error": code}
                 report.failed += 1
-                follow_up = self._failure_report(row, code, now)
+                # Nobody to tell in a workspace that removed the app.
+                follow_up = None if code == NOT_INSTALLED else self._failure_report(row, code, now)
             else:
                 values |= self._retry_later(row, code, now, report)
         except OSError as error:  # network trouble the client's own retries did not get past
@@ -176,10 +186,13 @@ class Ticker:
             return None
         with session_scope(self._engine) as session:
             release = session.get(Release, row.release_id)
-        if release is None or not release.pm_id or release.pm_id == row.channel:
-            return None
+            if release is None or not release.pm_id or release.pm_id == row.channel:
+                return None
+            pm = queries.get_person(session=session, team_id=row.team_id, user_id=release.pm_id)
+            workspace = queries.get_or_create_workspace(session=session, team_id=row.team_id)
+        lang = language_for(pm.locale if pm is not None else None, workspace.language)
         target = f"<@{row.channel}>" if row.channel.startswith(("U", "W")) else f"<#{row.channel}>"
-        text = str(words("reminders").delivery_failed(row.kind, target, code))
+        text = str(words("reminders", lang).delivery_failed(row.kind, target, code))
         return Planned(
             team_id=row.team_id,
             key=f"failure:{row.id}",
@@ -354,7 +367,6 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
 def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Planned]:
     release = bundle.release
     today = local(now, release.timezone).date()
-    w = words("reminders", team.workspace.language)
     planned: list[Planned] = []
     horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
     for d in bundle.live:
@@ -364,7 +376,7 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
         facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
         owner_today = local(now, owner_tz).date()
         for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
-            for channel, text, tz in _recipients(team, release, d, step, w, today=today):
+            for channel, text, tz in _recipients(team, release, d, step, today=today):
                 if not office_hours(now, tz, team.calendar):
                     continue
                 key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
@@ -386,29 +398,31 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
     return planned
 
 
-def _recipients(team: _Team, release: Release, d, step: DueStep, w, *, today: date):
-    """(channel or user, text, the timezone whose office hours apply) for one ladder step."""
+def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date):
+    """(channel or user, text in their language, the timezone whose office hours apply) for one ladder step."""
     late_by = (today - d.due_date).days
     pm = release.pm_id
     pm_tz = team.tz_of(pm, release.timezone)
     if step.step == Step.UNCLAIMED:
-        yield release.channel_id, str(w.unclaimed_channel(d, release)), release.timezone
+        yield release.channel_id, str(team.reminders().unclaimed_channel(d, release)), release.timezone
         if pm:
-            yield pm, str(w.unclaimed_pm(d, release)), pm_tz
+            yield pm, str(team.reminders(pm).unclaimed_pm(d, release)), pm_tz
     elif step.step in (Step.HEADS_UP, Step.DUE_TODAY):
+        w = team.reminders(d.owner_id)
         macro = w.heads_up if step.step == Step.HEADS_UP else w.due_today
         yield d.owner_id, str(macro(d, release)), team.tz_of(d.owner_id, release.timezone)
     elif step.step == Step.OVERDUE:
-        yield release.channel_id, str(w.overdue_channel(d, release, late_by)), release.timezone
+        yield release.channel_id, str(team.reminders().overdue_channel(d, release, late_by)), release.timezone
         if pm and pm != d.owner_id:
-            yield pm, str(w.overdue_pm(d, release, late_by)), pm_tz
+            yield pm, str(team.reminders(pm).overdue_pm(d, release, late_by)), pm_tz
     else:
-        text = str(w.escalation(d, release, late_by, (release.release_date - today).days))
+        days_left = (release.release_date - today).days
         ws = team.workspace
         if ws.escalation_channel:
-            yield ws.escalation_channel, text, ws.timezone
+            yield ws.escalation_channel, str(team.reminders().escalation(d, release, late_by, days_left)), ws.timezone
         else:
             for head in ws.label_heads or ([pm] if pm else []):
+                text = str(team.reminders(head).escalation(d, release, late_by, days_left))
                 yield head, text, team.tz_of(head, ws.timezone)
 
 
@@ -432,7 +446,7 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
         )
         if not due:
             continue
-        message = builders.digest(due, today=today, lang=team.workspace.language)
+        message = builders.digest(due, today=today, lang=team.lang_of(owner))
         planned.append(
             Planned(
                 team.workspace.team_id,

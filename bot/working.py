@@ -20,6 +20,7 @@ from bot.outcome import Outcome, Post, RefreshHome, Request, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.resolve import resolve_leading, resolve_ref
 from messages import builders
+from messages.render import Message, language_for
 from storage import queries
 from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release
 
@@ -34,8 +35,19 @@ class Room:
     request: Request
     release: Release
     bundle: queries.ReleaseBundle
+    # The workspace's language: replies and channel messages speak it.
+    lang: str = "en"
     # Owners whose App Home shows a deliverable this request changed (before and after the change).
     homes: set[str] = field(default_factory=set)
+
+    def reply(self, macro: str, *args) -> Message:
+        return builders.reply("replies", macro, *args, lang=self.lang)
+
+    def dm(self, user_id: str, macro: str, *args) -> Post:
+        """A DM in the recipient's language (their Slack locale when we know it), else the workspace's."""
+        person = queries.get_person(session=self.session, team_id=self.release.team_id, user_id=user_id)
+        lang = language_for(person.locale if person else None, self.lang)
+        return Post(self.release.team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
 
     @property
     def live(self) -> list[Deliverable]:
@@ -89,7 +101,7 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
     me = room.request.user_id
     if d.owner_id == user_id:
         macro = "already_yours" if user_id == me else "assigned"
-        return Outcome(reply=builders.reply("replies", macro, d))
+        return Outcome(reply=room.reply(macro, d))
     if d.owner_id and assigned_by is None:
         raise UserError(
             f"*{d.name}* is owned by <@{d.owner_id}>. Ask them, or reassign it: `/release assign {d.key} @you`."
@@ -111,14 +123,10 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
     room.touch(d, previous_owner=owner_before)
     if assigned_by is None:
         room.log("claimed", d)
-        return room.changed(builders.reply("replies", "claimed", d))
+        return room.changed(room.reply("claimed", d))
     room.log("assigned", d, owner=user_id, previous=previous.user_id if previous else None)
-    effects = (
-        []
-        if user_id == me
-        else [Post(d.team_id, user_id, builders.reply("replies", "assigned_dm", d, room.release, me))]
-    )
-    return room.changed(builders.reply("replies", "assigned", d), public=True, extra=effects)
+    effects = [] if user_id == me else [room.dm(user_id, "assigned_dm", d, room.release, me)]
+    return room.changed(room.reply("assigned", d), public=True, extra=effects)
 
 
 def assign(room: Room, cmd: c.Assign) -> Outcome:
@@ -141,7 +149,7 @@ def release_claim(room: Room, d: Deliverable) -> Outcome:
     d.owner_id = None
     room.touch(d, previous_owner=owner)
     room.log("unclaimed", d, previous=owner)
-    return room.changed(builders.reply("replies", "unclaimed", d, owner))
+    return room.changed(room.reply("unclaimed", d, owner))
 
 
 def block(room: Room, cmd: c.Block) -> Outcome:
@@ -167,7 +175,7 @@ def block(room: Room, cmd: c.Block) -> Outcome:
     )
     room.touch(d)
     room.log("blocked", d, reason=reason)
-    return room.changed(builders.reply("replies", "blocked", d, reason, room.request.user_id), public=True)
+    return room.changed(room.reply("blocked", d, reason, room.request.user_id), public=True)
 
 
 def unblock(room: Room, cmd: c.Unblock) -> Outcome:
@@ -178,7 +186,7 @@ def unblock(room: Room, cmd: c.Unblock) -> Outcome:
     _resolve_blocker(room, current)
     room.touch(d)
     room.log("unblocked", d, reason=current.reason)
-    return room.changed(builders.reply("replies", "unblocked", d, room.request.user_id), public=True)
+    return room.changed(room.reply("unblocked", d, room.request.user_id), public=True)
 
 
 def _resolve_blocker(room: Room, blocker: Blocker) -> None:
@@ -194,7 +202,7 @@ def done(room: Room, cmd: c.Done) -> Outcome:
 def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
     """Mark ``d`` done by the requester; owners waiting on it hear they can go ahead."""
     if d.state == DeliverableState.DONE:
-        return Outcome(reply=builders.reply("replies", "done", d))
+        return Outcome(reply=room.reply("done", d))
     if d.state == DeliverableState.REMOVED:
         raise UserError(f"*{d.name}* was removed from this release.")
     d.state = DeliverableState.DONE
@@ -205,7 +213,7 @@ def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
         _resolve_blocker(room, blocker)
     room.touch(d)
     room.log("done", d, via=via)
-    return room.changed(builders.reply("replies", "done", d), extra=_unblocked_dms(room, d))
+    return room.changed(room.reply("done", d), extra=_unblocked_dms(room, d))
 
 
 def _unblocked_dms(room: Room, upstream: Deliverable) -> list[Post]:
@@ -216,9 +224,7 @@ def _unblocked_dms(room: Room, upstream: Deliverable) -> list[Post]:
         if upstream.id not in ups or d.state != DeliverableState.OPEN or not d.owner_id:
             continue
         if all(by_id[u].state != DeliverableState.OPEN for u in ups if u in by_id):
-            posts.append(
-                Post(d.team_id, d.owner_id, builders.reply("replies", "now_unblocked_dm", d, room.release, upstream))
-            )
+            posts.append(room.dm(d.owner_id, "now_unblocked_dm", d, room.release, upstream))
     return posts
 
 
@@ -234,7 +240,7 @@ def reopen_item(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
     d.done_at = None
     room.touch(d)
     room.log("reopened", d, via=via)
-    return room.changed(builders.reply("replies", "reopened", d))
+    return room.changed(room.reply("reopened", d))
 
 
 def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
@@ -256,7 +262,7 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
         warnings.append("That is after release day.")
     room.touch(d)
     room.log("due_changed", d, before=old.isoformat(), after=d.due_date.isoformat(), pinned=d.due_pinned)
-    reply = builders.reply("replies", "due_set", d, old, room.request.user_id, warnings)
+    reply = room.reply("due_set", d, old, room.request.user_id, warnings)
     return room.changed(reply, public=True)
 
 
@@ -299,12 +305,10 @@ def add(room: Room, cmd: c.Add) -> Outcome:
             )
         )
     room.log("added", d, name=cmd.name, due=due.isoformat())
-    reply = builders.reply("replies", "added", d, room.request.user_id, after, cmd.due is None)
+    reply = room.reply("added", d, room.request.user_id, after, cmd.due is None)
     dm = []
     if cmd.owner and cmd.owner != room.request.user_id:
-        dm = [
-            Post(d.team_id, cmd.owner, builders.reply("replies", "assigned_dm", d, room.release, room.request.user_id))
-        ]
+        dm = [room.dm(cmd.owner, "assigned_dm", d, room.release, room.request.user_id)]
     return room.changed(reply, public=True, extra=dm)
 
 
@@ -326,7 +330,7 @@ def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset
         _resolve_blocker(room, blocker)
     room.touch(d)
     room.log("removed", d)
-    return room.changed(builders.reply("replies", "removed", d, room.request.user_id), public=True)
+    return room.changed(room.reply("removed", d, room.request.user_id), public=True)
 
 
 def snooze(room: Room, cmd: c.Snooze) -> Outcome:
@@ -346,7 +350,7 @@ def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command
     d.snoozed_until = until
     room.session.add(d)
     room.log("snoozed", d, until=until.isoformat(), via=via)
-    return Outcome(reply=builders.reply("replies", "snoozed", d))
+    return Outcome(reply=room.reply("snoozed", d))
 
 
 def next_monday(day: date) -> date:
@@ -356,5 +360,6 @@ def next_monday(day: date) -> date:
 def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:
     """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room."""
     release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
-    room = Room(session, request, release, queries.load_bundle(session=session, release=release))
+    lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language
+    room = Room(session, request, release, queries.load_bundle(session=session, release=release), lang=lang)
     return room, room.bundle.by_id()[deliverable.id]

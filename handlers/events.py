@@ -35,8 +35,9 @@ def register(app: App, runtime: Runtime) -> None:
             if release is None or release.state != ReleaseState.ACTIVE:
                 return
             bundle = queries.load_bundle(session=session, release=release)
+            lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
         today = now.astimezone(ZoneInfo(release.timezone)).date()
-        message = builders.status(snapshot(bundle, today=today, now=now))
+        message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
         try:
             runtime.sender.ephemeral(team_id, channel, user, message)
         except SlackApiError:
