@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.dates import DateError, ReleaseOffset, parse_date, parse_due
@@ -97,8 +97,11 @@ USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
 
 @dataclass(frozen=True)
 class ParseError:
-    message: str
+    """Why the text is not a command: an errors.j2 key and its facts, and the subcommand's syntax."""
+
+    key: str
     usage: str = ""
+    facts: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -242,14 +245,14 @@ Command = (
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, usage: str = ""):
-        self.error = ParseError(message, usage)
+    def __init__(self, key: str, usage: str = "", **facts):
+        self.error = ParseError(key, usage, facts)
 
 
 def parse(text: str, *, today: date) -> Command | ParseError:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        return ParseError(f"That is {len(text)} characters; keep a command under {MAX_TEXT}.")
+        return ParseError("command_too_long", facts={"length": len(text), "limit": MAX_TEXT})
     if not text:
         return Help()
     name, _, rest = text.partition(" ")
@@ -257,14 +260,14 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     reader = _READERS.get(name)
     if reader is None:
         close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
-        hint = f" Did you mean `{close[0]}`?" if close else ""
-        return ParseError(f"I don't know the subcommand “{_plain(name)}”.{hint} `/release help` lists them all.")
+        facts = {"name": _plain(name), "suggestion": close[0] if close else None}
+        return ParseError("unknown_subcommand", facts=facts)
     try:
         return reader(rest.strip(), today)
     except _Refused as refused:
         return refused.error
     except DateError as error:
-        return ParseError(str(error), USAGE.get(name, ""))
+        return ParseError(error.key, USAGE.get(name, ""), error.facts)
 
 
 def _plain(text: str) -> str:
@@ -282,7 +285,7 @@ def _unquote(text: str) -> tuple[str, bool]:
 def _ref(text: str, usage: str) -> Ref:
     value, quoted = _unquote(text)
     if not value:
-        raise _Refused("Say which deliverable: its key (shown on its checklist message) or its name.", usage)
+        raise _Refused("which_deliverable", usage)
     return Ref(tuple(_plain(value).split()), quoted)
 
 
@@ -298,7 +301,7 @@ def _split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
         lexer.commenters = ""
         tokens = list(lexer)
     except ValueError:
-        raise _Refused("A quote is not closed.") from None
+        raise _Refused("unclosed_quote") from None
     parts: dict[str, list[str]] = {"": []}
     current = ""
     for token in tokens:
@@ -338,30 +341,30 @@ def _new(rest: str, today: date) -> Command:
             break
     if on_at is None:
         if any(t.lower() == "on" for t in tokens[:options_at]):
-            raise _Refused(str(last_error), usage)
-        raise _Refused("Say when it comes out: `on <date>`.", usage)
+            raise _Refused(last_error.key, usage, **last_error.facts)
+        raise _Refused("need_release_date", usage)
     by_at = next((i for i in reversed(range(on_at)) if tokens[i].lower() == "by" and i > 0), None)
     title = _plain(_unquote(" ".join(tokens[: by_at if by_at is not None else on_at]))[0]).strip()
     artist = _plain(_unquote(" ".join(tokens[by_at + 1 : on_at]))[0]).strip() if by_at is not None else None
     if not title:
-        raise _Refused("Give the release a title.", usage)
-    for label, value in (("title", title), ("artist name", artist or "")):
+        raise _Refused("need_title", usage)
+    for label, value in (("title", title), ("artist", artist or "")):
         if len(value) > MAX_TITLE:
-            raise _Refused(f"The {label} is {len(value)} characters; keep it under {MAX_TITLE}.", usage)
+            raise _Refused("too_long", usage, field=label, length=len(value), limit=MAX_TITLE)
     if artist == "":
-        raise _Refused("Say who the artist is after `by`, or leave `by` out.", usage)
+        raise _Refused("need_artist", usage)
     options = _split_keywords(" ".join(tokens[options_at:]), NEW_OPTIONS)
     if options.get("", "").strip():
-        raise _Refused(f"I don't understand “{_plain(options['']).strip()}” after the date.", usage)
+        raise _Refused("extra_after_date", usage, text=_plain(options[""]).strip())
     pm = None
     if "pm" in options:
         found = _mentions(options["pm"])
         if len(found) != 1:
-            raise _Refused("Mention exactly one PM, e.g. `pm @paula`.", usage)
+            raise _Refused("one_pm", usage)
         pm = found[0]
     team = tuple(dict.fromkeys(_mentions(options.get("team", ""))))
     if "team" in options and not team:
-        raise _Refused("Mention the team with @, e.g. `team @dee @dara`.", usage)
+        raise _Refused("team_mentions", usage)
     playbook = options.get("playbook", "").strip().lower() or None
     return NewRelease(title, artist, release_date, playbook, pm, team)
 
@@ -377,7 +380,7 @@ def _assign(rest: str, _today: date) -> Command:
     usage = USAGE["assign"]
     match = re.search(r"\s*" + MENTION.pattern + r"\s*$", rest)
     if not match:
-        raise _Refused("Mention who gets it, e.g. `assign artwork @dee`.", usage)
+        raise _Refused("assign_who", usage)
     return Assign(_ref(rest[: match.start()], usage), match[1])
 
 
@@ -387,7 +390,7 @@ def _block(rest: str, _today: date) -> Command:
     if text.startswith(("'", '"')):
         end = text.find(text[0], 1)
         if end < 0:
-            raise _Refused("A quote is not closed.", usage)
+            raise _Refused("unclosed_quote", usage)
         ref, reason = Ref(tuple(_plain(text[1:end]).split()), True), text[end + 1 :].lstrip(" :")
     elif ":" in text.split(" ", 1)[0] or re.match(r"^[^:]{1,60}:\s", text):
         head, _, reason = text.partition(":")
@@ -396,12 +399,12 @@ def _block(rest: str, _today: date) -> Command:
         head, _, reason = text.partition(" ")
         ref = Ref(tuple(_plain(head).split()), False)
     if not ref.words:
-        raise _Refused("Say which deliverable is blocked.", usage)
+        raise _Refused("block_which", usage)
     reason = _plain(reason).strip()
     if not reason:
-        raise _Refused("Say what is blocking it.", usage)
+        raise _Refused("block_reason", usage)
     if len(reason) > MAX_REASON:
-        raise _Refused(f"The reason is {len(reason)} characters; keep it under {MAX_REASON}.", usage)
+        raise _Refused("too_long", usage, field="reason", length=len(reason), limit=MAX_REASON)
     return Block(ref, reason)
 
 
@@ -416,8 +419,8 @@ def _trailing_date(rest: str, today: date, usage: str, *, due: bool):
         except DateError as error:
             last_error = error
     if len(words) < 2:
-        raise _Refused("Say which deliverable and the date.", usage)
-    raise _Refused(str(last_error), usage)
+        raise _Refused("due_which", usage)
+    raise _Refused(last_error.key, usage, **last_error.facts)
 
 
 def _due(rest: str, today: date) -> Command:
@@ -435,14 +438,14 @@ def _add(rest: str, today: date) -> Command:
     parts = _split_keywords(rest, ("due", "owner", "after"))
     name = _plain(parts.get("", "")).strip()
     if not name:
-        raise _Refused("Name the new deliverable.", usage)
+        raise _Refused("add_name", usage)
     if len(name) > MAX_NAME:
-        raise _Refused(f"The name is {len(name)} characters; keep it under {MAX_NAME}.", usage)
+        raise _Refused("too_long", usage, field="name", length=len(name), limit=MAX_NAME)
     owner = None
     if "owner" in parts:
         found = _mentions(parts["owner"])
         if len(found) != 1:
-            raise _Refused("Mention one owner, e.g. `owner @dara`.", usage)
+            raise _Refused("one_owner", usage)
         owner = found[0]
     due = parse_due(parts["due"], today=today) if parts.get("due") else None
     after = _ref(parts["after"], usage) if "after" in parts else None
@@ -451,14 +454,14 @@ def _add(rest: str, today: date) -> Command:
 
 def _date(rest: str, today: date) -> Command:
     if not rest:
-        raise _Refused("Give the new release date.", USAGE["date"])
+        raise _Refused("new_release_date", USAGE["date"])
     return MoveRelease(parse_date(rest, today=today))
 
 
 def _settings(rest: str, _today: date) -> Command:
     name, _, value = rest.partition(" ")
     if name and not value.strip():
-        raise _Refused(f"Give a value for {name}.", USAGE["settings"])
+        raise _Refused("setting_value", USAGE["settings"], name=name)
     return Settings(name or None, value.strip() or None)
 
 
@@ -469,7 +472,7 @@ def _help(rest: str, _today: date) -> Command:
 def _bare(cls, name: str):
     def reader(rest: str, _today: date) -> Command:
         if rest:
-            raise _Refused(f"`{name}` takes nothing after it.", USAGE[name])
+            raise _Refused("takes_nothing", USAGE[name], name=name)
         return cls()
 
     return reader

@@ -31,10 +31,8 @@ class Catalogue:
     def pick(self, name: str | None) -> Playbook:
         key = (name or DEFAULT_PLAYBOOK).casefold()
         if key not in self.playbooks:
-            known = ", ".join(f"`{n}`" for n in sorted(self.playbooks))
-            raise UserError(
-                f"There is no playbook called “{name}”. Choose one of {known}.", NEW_USAGE, about="playbook"
-            )
+            known = sorted(self.playbooks)
+            raise UserError("unknown_playbook", usage=NEW_USAGE, about="playbook", name=name, known=known)
         return self.playbooks[key]
 
 
@@ -45,16 +43,10 @@ def create_release(
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
     if cmd.release_date < today:
-        raise UserError(
-            f"{cmd.release_date.isoformat()} is in the past. Give a release date from today on.",
-            NEW_USAGE,
-            about="release_date",
-        )
+        raise UserError("release_date_past", usage=NEW_USAGE, about="release_date", day=cmd.release_date)
     if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
         raise UserError(
-            f"{cmd.release_date.isoformat()} is more than {MAX_YEARS_AHEAD} years away; check the year.",
-            NEW_USAGE,
-            about="release_date",
+            "release_date_far", usage=NEW_USAGE, about="release_date", day=cmd.release_date, years=MAX_YEARS_AHEAD
         )
     existing = _same_release(session, request.team_id, cmd)
     if existing is not None:

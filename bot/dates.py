@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
-FORMS = "2027-03-12, 12.03.2027, March 12 2027, next friday or in 3 weeks"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january",
@@ -40,7 +39,12 @@ NAMED_DAY = re.compile(r"^(?:(next|this)\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*
 
 
 class DateError(ValueError):
-    """A user-facing explanation of why a date could not be read."""
+    """Why a date could not be read: an errors.j2 key and its facts, worded in the reader's language later."""
+
+    def __init__(self, key: str, **facts):
+        super().__init__(key)
+        self.key = key
+        self.facts = facts
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,18 @@ def parse_date(text: str, *, today: date) -> date:
     """An absolute date from what a person typed (see the module docstring for the forms)."""
     value = " ".join(text.strip().lower().replace(",", " ").split())
     if not value:
-        raise DateError(f"Give a date, e.g. {FORMS}.")
+        raise DateError("date_missing")
     if value == "today":
         return today
     if value == "tomorrow":
         return today + timedelta(days=1)
     if SLASHED.match(value):
-        raise DateError(f"“{text.strip()}” could be read two ways. Write it as 2027-03-12 or 12.03.2027.")
+        raise DateError("date_ambiguous", text=text.strip())
     for reader in (_iso, _dotted, _relative, _weekday, _written):
         found = reader(value, today)
         if found is not None:
             return found
-    raise DateError(f"I couldn't read “{text.strip()}” as a date. Try {FORMS}.")
+    raise DateError("date_unreadable", text=text.strip())
 
 
 def parse_due(text: str, *, today: date) -> date | ReleaseOffset:
@@ -83,8 +87,8 @@ def _checked(year: int, month: int, day: int, text: str) -> date:
         return date(year, month, day)
     except ValueError:
         if 1 <= month <= 12:
-            raise DateError(f"There is no {day} {MONTHS[month - 1].title()} {year}.") from None
-        raise DateError(f"“{text}” has no month {month}. Try {FORMS}.") from None
+            raise DateError("no_such_date", day=day, month=month, year=year) from None
+        raise DateError("no_such_month", text=text, month=month) from None
 
 
 def _iso(value: str, _today: date) -> date | None:
@@ -133,7 +137,7 @@ def _written(value: str, today: date) -> date | None:
         parsed = dateutil_parser.parse(value, default=datetime(2000, 1, 1), fuzzy=False)
     except (ValueError, OverflowError) as error:
         if "day is out of range" in str(error) or "must be in" in str(error):
-            raise DateError(f"There is no such day as “{value}”.") from None
+            raise DateError("no_such_day", text=value) from None
         return None
     has_year = any(len(word) == 4 and word.isdigit() for word in words)
     if has_year:

@@ -14,7 +14,6 @@ from bot.errors import UserError
 from bot.outcome import Outcome, Request
 from bot.people import Directory
 from messages import builders
-from messages.render import words
 from storage import queries
 from storage.models import Release, ReleaseState, Workspace
 
@@ -93,13 +92,14 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=workspace.language)
     if release is not None and release.state != ReleaseState.ACTIVE:
-        raise UserError("This release is archived; nothing here changes any more.")
+        raise UserError("archived")
     if release is None:
         if isinstance(cmd, c.Status):
             return releasing.portfolio(
                 session=session, request=request, timezone=workspace.timezone, lang=workspace.language
             )
-        raise UserError(str(_elsewhere(session, request, workspace.language)))
+        releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
+        raise UserError("use_release_channel", releases=releases[:5])
     room = working.Room(
         session=session,
         request=request,
@@ -114,9 +114,4 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if type(cmd) in MANAGED_ACTIONS:
         lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return MANAGED_ACTIONS[type(cmd)](room, cmd, lookup=lookup, admins=services.admins)
-    raise UserError(f"`{type(cmd).__name__.lower()}` cannot be used here. `/release help` lists what can.")
-
-
-def _elsewhere(session: Session, request: Request, lang: str):
-    releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
-    return words("replies", lang).use_release_channel(releases[:5])
+    raise UserError("not_here", name=type(cmd).__name__.lower())

@@ -20,10 +20,9 @@ from bot.background import Background
 from bot.channels import channel_name, with_suffix
 from bot.home import home_view
 from bot.outcome import ArchiveChannel, Effect, Post, RefreshHome, RetitleChannel, SetUpChannel, SyncChecklist
-from bot.people import Directory
+from bot.people import Directory, language_of
 from bot.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
-from messages.render import language_for
 from storage import queries
 from storage.db import session_scope
 from storage.locks import exclusive
@@ -263,13 +262,10 @@ class FollowUp:
             self._try(team_id, "views.publish", user_id=user_id, view=view)
 
     def _language(self, team_id: str, user_id: str | None = None, *, session=None) -> str:
-        """The workspace's language, or ``user_id``'s own (their Slack locale) for a message to them alone."""
         if session is None:
             with session_scope(self._engine) as session:
-                return self._language(team_id, user_id, session=session)
-        workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
-        person = queries.get_person(session=session, team_id=team_id, user_id=user_id) if user_id else None
-        return language_for(person.locale if person else None, workspace.language)
+                return language_of(session, team_id, user_id)
+        return language_of(session, team_id, user_id)
 
     def _try(self, team_id: str, method: str, **params) -> None:
         """A call whose failure should not stop the rest (the sender has logged it)."""

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.outcome import utc
 from bot.sender import Sender
+from messages.render import language_for
 from storage import queries
 from storage.models import Person
 
@@ -50,3 +51,11 @@ class Directory:
             fetched_at=self._clock(),
         )
         return queries.save_person(session=session, person=person)
+
+
+def language_of(session: Session, team_id: str, user_id: str | None = None) -> str:
+    """The language to write in: ``user_id``'s own (their Slack locale, when we know it and speak it)
+    for what only they read, else the workspace's setting."""
+    workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+    person = queries.get_person(session=session, team_id=team_id, user_id=user_id) if user_id else None
+    return language_for(person.locale if person is not None else None, workspace.language)

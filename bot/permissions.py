@@ -21,13 +21,16 @@ def may_manage(release: Release, user_id: str, *, lookup: PersonLookup, admins: 
 def require_manager(
     release: Release, user_id: str, *, lookup: PersonLookup, admins: frozenset[str], doing: str
 ) -> None:
-    """Refuse with a message that names who can, when ``user_id`` may not manage ``release``."""
+    """Refuse with a message that names who can, when ``user_id`` may not manage ``release``.
+
+    ``doing`` names the action for the message ("move_date", "archive", "set_due", "remove").
+    """
     if may_manage(release, user_id, lookup=lookup, admins=admins):
         return
-    who = [f"the PM <@{release.pm_id}>"] if release.pm_id else []
-    if release.created_by != release.pm_id:
-        who.append(f"its creator <@{release.created_by}>")
-    who.append("a workspace admin or owner")
-    if admins:
-        who.append("a Releasebot admin (" + ", ".join(f"<@{a}>" for a in sorted(admins)) + ")")
-    raise UserError(f"Only {', '.join(who[:-1])} or {who[-1]} can {doing} for this release.")
+    raise UserError(
+        "managers_only",
+        pm=release.pm_id,
+        creator=release.created_by if release.created_by != release.pm_id else None,
+        admins=sorted(admins),
+        doing=doing,
+    )

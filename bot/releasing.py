@@ -74,9 +74,9 @@ def mine(*, session: Session, request: Request, timezone: str, lang: str) -> Out
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
     """Move release day; unpinned deadlines follow, owners get their new dates by DM."""
     release = room.release
-    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move the release date")
+    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move_date")
     if cmd.new_date < room.today:
-        raise UserError(f"{cmd.new_date.isoformat()} is in the past. Pick a date from today on.", MOVE_USAGE)
+        raise UserError("move_date_past", usage=MOVE_USAGE, day=cmd.new_date)
     if cmd.new_date == release.release_date:
         return Outcome(reply=room.reply("date_unchanged", release))
     old = release.release_date
@@ -107,7 +107,7 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
 
 def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
     release = room.release
-    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="archive the release")
+    require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="archive")
     release.state = ReleaseState.ARCHIVED
     release.updated_at = room.request.now
     room.session.add(release)

@@ -27,20 +27,18 @@ def _candidates(text: str, deliverables: list[Deliverable]) -> list[Deliverable]
     return [d for d in deliverables if wanted in _norm(d.name)]
 
 
-def resolve(text: str, deliverables: list[Deliverable], *, channel_hint: str = "") -> Deliverable:
+def resolve(text: str, deliverables: list[Deliverable]) -> Deliverable:
     """The single deliverable ``text`` names, or a UserError that suggests or lists candidates."""
     if not text.strip():
-        raise UserError("Say which deliverable: its key (shown on its checklist message) or its name.")
+        raise UserError("which_deliverable")
     found = _candidates(text, deliverables)
     if len(found) == 1:
         return found[0]
     if found:
-        listed = ", ".join(f"`{d.key}` ({d.name})" for d in found[:10])
-        raise UserError(f"“{text}” matches {len(found)} deliverables: {listed}. Use the key to pick one.")
+        raise UserError("ambiguous", text=text, matches=found)
     names = {d.key: d for d in deliverables} | {_norm(d.name): d for d in deliverables}
     close = difflib.get_close_matches(_norm(text), list(names), n=1, cutoff=0.5)
-    hint = f" Did you mean `{names[close[0]].key}` ({names[close[0]].name})?" if close else ""
-    raise UserError(f"No deliverable called “{text}”{channel_hint}.{hint} `/release status` lists them all.")
+    raise UserError("no_such_deliverable", text=text, suggestion=names[close[0]] if close else None)
 
 
 def resolve_ref(ref: Ref, deliverables: list[Deliverable]) -> Deliverable:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot.health import snapshot
 from bot.outcome import utc
-from bot.people import Directory
+from bot.people import Directory, language_of
 from bot.schedule import (
     Calendar,
     DueStep,
@@ -188,9 +188,7 @@ class Ticker:
             release = session.get(Release, row.release_id)
             if release is None or not release.pm_id or release.pm_id == row.channel:
                 return None
-            pm = queries.get_person(session=session, team_id=row.team_id, user_id=release.pm_id)
-            workspace = queries.get_or_create_workspace(session=session, team_id=row.team_id)
-        lang = language_for(pm.locale if pm is not None else None, workspace.language)
+            lang = language_of(session, row.team_id, release.pm_id)
         target = f"<@{row.channel}>" if row.channel.startswith(("U", "W")) else f"<#{row.channel}>"
         text = str(words("reminders", lang).delivery_failed(row.kind, target, code))
         return Planned(

@@ -17,10 +17,11 @@ from bot.channels import slug
 from bot.dates import ReleaseOffset, shift_off_weekend
 from bot.errors import UserError
 from bot.outcome import Outcome, Post, RefreshHome, Request, SyncChecklist
+from bot.people import language_of
 from bot.permissions import PersonLookup, require_manager
 from bot.resolve import resolve_leading, resolve_ref
 from messages import builders
-from messages.render import Message, language_for
+from messages.render import Message
 from storage import queries
 from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release
 
@@ -45,8 +46,7 @@ class Room:
 
     def dm(self, user_id: str, macro: str, *args) -> Post:
         """A DM in the recipient's language (their Slack locale when we know it), else the workspace's."""
-        person = queries.get_person(session=self.session, team_id=self.release.team_id, user_id=user_id)
-        lang = language_for(person.locale if person else None, self.lang)
+        lang = language_of(self.session, self.release.team_id, user_id)
         return Post(self.release.team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
 
     @property
@@ -86,8 +86,9 @@ class Room:
 
 
 def _require_open(d: Deliverable, doing: str) -> None:
+    """``doing``: "claim", "block" or "snooze", for the message."""
     if d.state == DeliverableState.DONE:
-        raise UserError(f"*{d.name}* is already done. Reopen it first: `/release reopen {d.key}`, then {doing}.")
+        raise UserError("already_done", d=d, doing=doing)
 
 
 def claim(room: Room, cmd: c.Claim) -> Outcome:
@@ -97,15 +98,13 @@ def claim(room: Room, cmd: c.Claim) -> Outcome:
 
 def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = None) -> Outcome:
     """Give ``d`` to ``user_id`` (a claim when they ask for it themselves, an assignment otherwise)."""
-    _require_open(d, "claim it")
+    _require_open(d, "claim")
     me = room.request.user_id
     if d.owner_id == user_id:
         macro = "already_yours" if user_id == me else "assigned"
         return Outcome(reply=room.reply(macro, d))
     if d.owner_id and assigned_by is None:
-        raise UserError(
-            f"*{d.name}* is owned by <@{d.owner_id}>. Ask them, or reassign it: `/release assign {d.key} @you`."
-        )
+        raise UserError("owned_by", d=d)
     previous = queries.open_claim(session=room.session, deliverable_id=d.id)
     if previous is not None:
         previous.released_at = room.request.now
@@ -136,7 +135,7 @@ def assign(room: Room, cmd: c.Assign) -> Outcome:
 def unclaim(room: Room, cmd: c.Unclaim) -> Outcome:
     d = room.find(cmd.ref)
     if d.owner_id is None:
-        raise UserError(f"*{d.name}* has no owner; nothing to unclaim.")
+        raise UserError("no_owner", d=d)
     return release_claim(room, d)
 
 
@@ -156,14 +155,11 @@ def block(room: Room, cmd: c.Block) -> Outcome:
     d, reason = resolve_leading(cmd.ref, cmd.reason, room.live)
     reason = reason.strip()
     if not reason:
-        raise UserError("Say what is blocking it.", "block <deliverable> <reason>")
-    _require_open(d, "block it")
+        raise UserError("block_reason", usage=c.USAGE["block"])
+    _require_open(d, "block")
     current = room.bundle.open_blockers.get(d.id)
     if current is not None:
-        raise UserError(
-            f"*{d.name}* is already blocked by <@{current.raised_by}>: {current.reason}. "
-            f"Unblock it first with `/release unblock {d.key}` to give a new reason."
-        )
+        raise UserError("already_blocked", d=d, blocker=current)
     room.session.add(
         Blocker(
             team_id=d.team_id,
@@ -182,7 +178,7 @@ def unblock(room: Room, cmd: c.Unblock) -> Outcome:
     d = room.find(cmd.ref)
     current = room.bundle.open_blockers.get(d.id)
     if current is None:
-        raise UserError(f"*{d.name}* is not blocked.")
+        raise UserError("not_blocked", d=d)
     _resolve_blocker(room, current)
     room.touch(d)
     room.log("unblocked", d, reason=current.reason)
@@ -204,7 +200,7 @@ def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
     if d.state == DeliverableState.DONE:
         return Outcome(reply=room.reply("done", d))
     if d.state == DeliverableState.REMOVED:
-        raise UserError(f"*{d.name}* was removed from this release.")
+        raise UserError("removed", d=d)
     d.state = DeliverableState.DONE
     d.done_by = room.request.user_id
     d.done_at = room.request.now
@@ -234,7 +230,7 @@ def reopen(room: Room, cmd: c.Reopen) -> Outcome:
 
 def reopen_item(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
     if d.state != DeliverableState.DONE:
-        raise UserError(f"*{d.name}* is not done, so there is nothing to reopen.")
+        raise UserError("not_done", d=d)
     d.state = DeliverableState.OPEN
     d.done_by = None
     d.done_at = None
@@ -244,7 +240,7 @@ def reopen_item(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
 
 
 def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
-    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="change due dates")
+    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="set_due")
     d = room.find(cmd.ref)
     old = d.due_date
     if isinstance(cmd.due, ReleaseOffset):
@@ -274,9 +270,7 @@ def add(room: Room, cmd: c.Add) -> Outcome:
         pinned = False
     else:
         if cmd.due < room.today:
-            raise UserError(
-                f"{cmd.due.isoformat()} is in the past. Give a due date from today on.", c.USAGE["add"], about="due"
-            )
+            raise UserError("due_past", usage=c.USAGE["add"], about="due", day=cmd.due)
         due, offset, pinned = cmd.due, (cmd.due - room.release.release_date).days, True
     d = Deliverable(
         team_id=room.release.team_id,
@@ -322,7 +316,7 @@ def _free_key(name: str, existing: list[Deliverable]) -> str:
 
 
 def remove(room: Room, cmd: c.Remove, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
-    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="remove deliverables")
+    require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="remove")
     d = room.find(cmd.ref)
     d.state = DeliverableState.REMOVED
     blocker = room.bundle.open_blockers.pop(d.id, None)
@@ -339,14 +333,11 @@ def snooze(room: Room, cmd: c.Snooze) -> Outcome:
 
 def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command") -> Outcome:
     """Quiet reminders for one deliverable until a day; escalations still run."""
-    _require_open(d, "snooze it")
+    _require_open(d, "snooze")
     if d.state == DeliverableState.REMOVED:
-        raise UserError(f"*{d.name}* was removed from this release, so there is nothing to snooze.")
+        raise UserError("removed_snooze", d=d)
     if until <= room.today:
-        raise UserError(
-            "Snooze until a day after today, e.g. `tomorrow`, `next monday` or `2027-02-01`.",
-            "snooze <deliverable> <until>",
-        )
+        raise UserError("snooze_future", usage=c.USAGE["snooze"])
     d.snoozed_until = until
     room.session.add(d)
     room.log("snoozed", d, until=until.isoformat(), via=via)

@@ -18,8 +18,9 @@ from bot.commands import Block, Ref
 from bot.errors import UserError
 from bot.outcome import Effect, Outcome, Post, RefreshHome, Request
 from handlers.runtime import Runtime
-from messages import builders, modals
+from messages import modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
+from messages.modals import MAX_FIELD_ERROR
 from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
@@ -54,30 +55,30 @@ def register(app: App, runtime: Runtime) -> None:
                 session=session, team_id=request.team_id, deliverable_id=int(action["value"])
             )
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
-            _answer(runtime, body, respond, builders.error("That deliverable is not open any more."))
+            refused = runtime.refusal(UserError("not_open_any_more"), request.team_id, request.user_id)
+            _answer(runtime, body, respond, refused)
             return
-        runtime.sender.call(
-            request.team_id, "views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable)
-        )
+        view = modals.block_reason(deliverable, lang=runtime.language(request.team_id, request.user_id))
+        runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.BLOCK_REASON)
     def block_reason(ack: Ack, body: dict, view: dict) -> None:
         reason = (view["state"]["values"][REASON_BLOCK][REASON_INPUT].get("value") or "").strip()
-        if not reason:
-            ack(response_action="errors", errors={REASON_BLOCK: "Say what is blocking it."})
-            return
         request = request_from(runtime, body)
         try:
+            if not reason:
+                raise UserError("block_reason")
             with session_scope(runtime.engine) as session:
                 deliverable = queries.get_deliverable(
                     session=session, team_id=request.team_id, deliverable_id=int(view["private_metadata"])
                 )
                 if deliverable is None:
-                    raise UserError("That deliverable no longer exists.")
+                    raise UserError("deliverable_gone")
                 room, deliverable = working.room_for(session, request, deliverable)
                 outcome = working.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
         except UserError as refusal:
-            ack(response_action="errors", errors={REASON_BLOCK: refusal.message[:150]})
+            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            ack(response_action="errors", errors={REASON_BLOCK: problem[:MAX_FIELD_ERROR]})
             return
         ack()
         runtime.followup.submit([*outcome.effects, Post(room.release.team_id, room.release.channel_id, outcome.reply)])
@@ -100,11 +101,11 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
                 session=session, team_id=request.team_id, deliverable_id=deliverable_id
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
-                raise UserError("That deliverable is no longer part of the release.")
+                raise UserError("not_in_release")
             room, deliverable = working.room_for(session, request, deliverable)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
-        _answer(runtime, body, respond, builders.error(refusal.message))
+        _answer(runtime, body, respond, runtime.refusal(refusal, request.team_id, request.user_id))
         return
     _answer(runtime, body, respond, outcome.reply, effects=outcome.effects)
 

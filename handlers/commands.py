@@ -12,7 +12,6 @@ from bot.errors import UserError
 from bot.outcome import Request
 from handlers.forms import open_new_release
 from handlers.runtime import Runtime
-from messages import builders
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ def register(app: App, runtime: Runtime) -> None:
                 place = dispatch.locate(session=session, request=request)
                 command = parse(body.get("text", ""), today=request.today(place.timezone))
                 if isinstance(command, ParseError):
-                    raise UserError(command.message, command.usage)
+                    raise UserError(command.key, usage=command.usage, **command.facts)
                 if isinstance(command, NewReleaseForm):
                     ack()
                     open_new_release(runtime, request, body.get("trigger_id", ""))
@@ -42,7 +41,8 @@ def register(app: App, runtime: Runtime) -> None:
                     command, session=session, request=request, services=runtime.services, place=place
                 )
         except UserError as refusal:
-            ack(response_type="ephemeral", **builders.error(refusal.message, refusal.usage).as_kwargs())
+            reply = runtime.refusal(refusal, request.team_id, request.user_id)
+            ack(response_type="ephemeral", **reply.as_kwargs())
             return
         ack(response_type="in_channel" if outcome.public else "ephemeral", **outcome.reply.as_kwargs())
         runtime.followup.submit(outcome.effects)

@@ -13,6 +13,7 @@ import uuid
 
 from slack_bolt import App, BoltResponse
 
+from bot.errors import UserError
 from handlers.runtime import Runtime
 from messages import builders
 
@@ -31,7 +32,17 @@ def register(app: App, runtime: Runtime) -> None:
         )
         if response is None or body.get("type") == "event_callback":
             return
-        message = builders.error(f"Something went wrong on our side (reference `{reference}`). Nothing was changed.")
+        message = builders.error(UserError("our_fault", reference=reference).text(_language(runtime, body)))
         response.status = 200
         response.body = json.dumps({"response_type": "ephemeral", **message.as_kwargs()})
         response.headers["content-type"] = ["application/json;charset=utf-8"]
+
+
+def _language(runtime: Runtime, body: dict) -> str:
+    """The asker's language, unless the trouble is the database itself (then English)."""
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    try:
+        return runtime.language(team, user)
+    except Exception:  # noqa: BLE001 - an error page must not fail in turn
+        return "en"

@@ -19,14 +19,12 @@ from handlers.actions import request_from
 from handlers.runtime import Runtime
 from messages import builders, modals
 from messages.ids import ActionId, Field, ShortcutId, ViewId
-from messages.modals import AddFromMessage, Submitted
+from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
 from messages.render import words
 from storage import queries
 from storage.db import session_scope
 from storage.models import ReleaseState
 
-# Slack's limit on an inline error; the field's own message is short anyway.
-MAX_FIELD_ERROR = 150
 LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <@U123|name>
 BARE = re.compile(r"<[@#!]?([^<>]+)>")  # <https://…>, <@U123>
 MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)")
@@ -41,7 +39,8 @@ def register(app: App, runtime: Runtime) -> None:
     @app.view(ViewId.NEW_RELEASE)
     def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
         form = Submitted(view)
-        w = words("forms")
+        request = request_from(runtime, body)
+        w = words("forms", runtime.language(request.team_id, request.user_id))
         title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
         missing = {f.value: str(w.missing(what)) for f, what in ((Field.TITLE, "title"), (Field.RELEASE_DATE, "date"))
                    if not (title if f == Field.TITLE else day)}  # fmt: skip
@@ -56,7 +55,6 @@ def register(app: App, runtime: Runtime) -> None:
             pm=form.user(Field.PM),
             team=form.users(Field.TEAM),
         )
-        request = request_from(runtime, body)
         try:
             with session_scope(runtime.engine) as session:
                 place = dispatch.locate(session=session, request=request)
@@ -64,7 +62,8 @@ def register(app: App, runtime: Runtime) -> None:
                     command, session=session, request=request, services=runtime.services, place=place
                 )
         except UserError as refusal:
-            ack(response_action="errors", errors={_field(refusal, Field.TITLE): refusal.message[:MAX_FIELD_ERROR]})
+            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
             return
         ack()
         runtime.followup.submit([Post(request.team_id, request.user_id, outcome.reply), *outcome.effects])
@@ -78,14 +77,14 @@ def register(app: App, runtime: Runtime) -> None:
             release = queries.release_in_channel(
                 session=session, team_id=request.team_id, channel_id=request.channel_id
             )
+        lang = runtime.language(request.team_id, request.user_id)
         if release is None or release.state != ReleaseState.ACTIVE:
-            respond(
-                response_type="ephemeral", **builders.error(str(words("forms").not_a_release_channel())).as_kwargs()
-            )
+            refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
+            respond(response_type="ephemeral", **refusal.as_kwargs())
             return
         origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
         view = modals.add_deliverable(
-            release, name=name_from(message.get("text", "")), owner=_first_mention(message), origin=origin
+            release, name=name_from(message.get("text", "")), owner=_first_mention(message), origin=origin, lang=lang
         )
         runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
@@ -93,11 +92,12 @@ def register(app: App, runtime: Runtime) -> None:
     def add_submitted(ack: Ack, body: dict, view: dict) -> None:
         form = Submitted(view)
         name = form.text(Field.NAME)
+        request = request_from(runtime, body)
         if not name:
-            ack(response_action="errors", errors={Field.NAME.value: str(words("forms").missing("name"))})
+            missing = words("forms", runtime.language(request.team_id, request.user_id)).missing("name")
+            ack(response_action="errors", errors={Field.NAME.value: str(missing)})
             return
         origin = AddFromMessage.decode(view["private_metadata"])
-        request = request_from(runtime, body)
         request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
         try:
             with session_scope(runtime.engine) as session:
@@ -105,7 +105,8 @@ def register(app: App, runtime: Runtime) -> None:
                 command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
                 outcome = working.add(room, command)
         except UserError as refusal:
-            ack(response_action="errors", errors={_field(refusal, Field.NAME): refusal.message[:MAX_FIELD_ERROR]})
+            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
             return
         ack()
         runtime.followup.submit([*outcome.effects, Post(request.team_id, origin.channel_id, outcome.reply)])
@@ -114,7 +115,9 @@ def register(app: App, runtime: Runtime) -> None:
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
     """Open the new-release modal (the trigger id lives three seconds, so at once)."""
     playbooks = list(runtime.services.catalogue.playbooks.values())
-    view = modals.new_release(playbooks, creator=request.user_id)
+    view = modals.new_release(
+        playbooks, creator=request.user_id, lang=runtime.language(request.team_id, request.user_id)
+    )
     runtime.sender.call(request.team_id, "views.open", trigger_id=trigger_id, view=view)
 
 
@@ -134,7 +137,7 @@ def _first_mention(message: dict) -> str | None:
 def _room(session, request: Request, release_id: int) -> working.Room:
     release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
     if release is None or release.state != ReleaseState.ACTIVE:
-        raise UserError("That release is archived or gone; nothing can be added to it.")
+        raise UserError("release_closed")
     return working.Room(session, request, release, queries.load_bundle(session=session, release=release))
 
 

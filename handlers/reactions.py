@@ -13,7 +13,6 @@ from bot import working
 from bot.errors import UserError
 from bot.outcome import Request
 from handlers.runtime import Runtime
-from messages import builders
 from storage import queries
 from storage.db import session_scope
 from storage.models import DeliverableState
@@ -52,7 +51,7 @@ def handle_reaction(runtime: Runtime, body: dict, event: dict, context: BoltCont
             room, deliverable = working.room_for(session, request, deliverable)
             outcome = _apply(room, deliverable, name, user, added=added)
     except UserError as refusal:
-        runtime.sender.ephemeral(team_id, request.channel_id, user, builders.error(refusal.message))
+        runtime.sender.ephemeral(team_id, request.channel_id, user, runtime.refusal(refusal, team_id, user))
         return
     if outcome is not None:
         runtime.followup.submit(outcome.effects)

@@ -11,10 +11,14 @@ from sqlalchemy.engine import Engine
 
 from bot.background import Background
 from bot.dispatch import Services
+from bot.errors import UserError
 from bot.followup import FollowUp
-from bot.people import Directory
+from bot.people import Directory, language_of
 from bot.sender import Sender
 from bot.ticker import Ticker
+from messages import builders
+from messages.render import Message
+from storage.db import session_scope
 
 
 @dataclass
@@ -29,3 +33,13 @@ class Runtime:
     clock: Callable[[], datetime]
     # Multi-workspace mode only: where OAuth installs are kept (None with a single bot token).
     installation_store: SQLAlchemyInstallationStore | None = None
+
+    def language(self, team_id: str, user_id: str | None = None) -> str:
+        """The language to answer ``user_id`` in: their Slack locale when known, else the workspace's."""
+        with session_scope(self.engine) as session:
+            return language_of(session, team_id, user_id)
+
+    def refusal(self, refusal: UserError, team_id: str, user_id: str) -> Message:
+        """A refusal worded for the person who asked, with the command's syntax when it helps."""
+        lang = self.language(team_id, user_id)
+        return builders.error(refusal.text(lang), refusal.usage, lang=lang)

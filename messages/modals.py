@@ -19,6 +19,8 @@ from storage.models import Deliverable, Release
 MAX_VIEW_TITLE = 24
 MAX_LABEL = 2000
 MAX_INITIAL_TEXT = 3000
+# Slack's limit on an inline error (response_action: errors); our messages are short anyway.
+MAX_FIELD_ERROR = 150
 
 
 def _plain(text: str, limit: int = MAX_LABEL) -> dict:

@@ -40,14 +40,14 @@ def test_finds_by_key_name_or_unique_prefix(text, key):
 def test_ambiguous_prefix_lists_candidates():
     with pytest.raises(UserError) as refused:
         resolve("art", ITEMS)
-    assert "`artwork`" in refused.value.message and "`artwork-alt`" in refused.value.message
+    assert "`artwork`" in refused.value.text() and "`artwork-alt`" in refused.value.text()
 
 
 def test_unknown_suggests_the_closest():
     with pytest.raises(UserError) as refused:
         resolve("metdata", ITEMS)
-    assert "No deliverable called “metdata”" in refused.value.message
-    assert "Did you mean `metadata`" in refused.value.message
+    assert "No deliverable called “metdata”" in refused.value.text()
+    assert "Did you mean `metadata`" in refused.value.text()
 
 
 def test_leading_words_take_the_longest_exact_name():
