@@ -26,10 +26,11 @@ QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "
 
 @dataclass(frozen=True)
 class Usage:
+    """A subcommand's syntax and an example that parses; what it does is worded in templates/<lang>/help.j2."""
+
     name: str
     syntax: str
     example: str
-    summary: str
 
 
 SUBCOMMANDS: list[Usage] = [
@@ -37,60 +38,28 @@ SUBCOMMANDS: list[Usage] = [
         "new",
         'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]',
         'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm @paula team @dee @dara',
-        "Create a release, its channel and its checklist.",
     ),
-    Usage(
-        "status",
-        "status",
-        "status",
-        "Where this release stands; outside a release channel, every active release.",
-    ),
-    Usage("claim", "claim <deliverable>", "claim artwork", "Take a deliverable on."),
-    Usage("assign", "assign <deliverable> @user", "assign artwork @dee", "Give a deliverable to someone."),
-    Usage("unclaim", "unclaim <deliverable>", "unclaim artwork", "Leave a deliverable without an owner."),
-    Usage(
-        "block",
-        "block <deliverable> <reason>",
-        "block artwork waiting on the photographer",
-        "Raise a blocker.",
-    ),
-    Usage("unblock", "unblock <deliverable>", "unblock artwork", "Clear a blocker."),
-    Usage("done", "done <deliverable>", "done master", "Mark a deliverable done (or react ✅ on it)."),
-    Usage("reopen", "reopen <deliverable>", "reopen master", "Open a done deliverable again."),
-    Usage(
-        "due",
-        "due <deliverable> <date|T-n>",
-        "due artwork 2027-02-05",
-        "Pin a due date (or set it relative to release day with T-n).",
-    ),
+    Usage("status", "status", "status"),
+    Usage("claim", "claim <deliverable>", "claim artwork"),
+    Usage("assign", "assign <deliverable> @user", "assign artwork @dee"),
+    Usage("unclaim", "unclaim <deliverable>", "unclaim artwork"),
+    Usage("block", "block <deliverable> <reason>", "block artwork waiting on the photographer"),
+    Usage("unblock", "unblock <deliverable>", "unblock artwork"),
+    Usage("done", "done <deliverable>", "done master"),
+    Usage("reopen", "reopen <deliverable>", "reopen master"),
+    Usage("due", "due <deliverable> <date|T-n>", "due artwork 2027-02-05"),
     Usage(
         "add",
         'add "<name>" [due <date>|T-n] [owner @user] [after <deliverable>]',
         'add "Vinyl test pressing" due T-30 owner @dara after master',
-        "Add a deliverable.",
     ),
-    Usage("remove", "remove <deliverable>", "remove ad-creative", "Take a deliverable off the checklist."),
-    Usage(
-        "date",
-        "date <new date>",
-        "date 2027-03-19",
-        "Move release day; unpinned deadlines move with it and owners are told.",
-    ),
-    Usage(
-        "snooze",
-        "snooze <deliverable> <until>",
-        "snooze press-release next monday",
-        "Quiet reminders for a deliverable until a day (escalations still run).",
-    ),
-    Usage("mine", "mine", "mine", "Your open deliverables across releases."),
-    Usage("archive", "archive", "archive", "Archive the release and its channel."),
-    Usage(
-        "settings",
-        "settings [<name> <value>]",
-        "settings standup_time 10:00",
-        "Show the workspace's settings, or change one.",
-    ),
-    Usage("help", "help [<subcommand>]", "help block", "Every subcommand with an example."),
+    Usage("remove", "remove <deliverable>", "remove ad-creative"),
+    Usage("date", "date <new date>", "date 2027-03-19"),
+    Usage("snooze", "snooze <deliverable> <until>", "snooze press-release next monday"),
+    Usage("mine", "mine", "mine"),
+    Usage("archive", "archive", "archive"),
+    Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00"),
+    Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
 

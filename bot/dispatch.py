@@ -74,7 +74,7 @@ def locate(*, session: Session, request: Request) -> Place:
 def run(cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place) -> Outcome:
     workspace, release = place.workspace, place.release
     if isinstance(cmd, c.Help):
-        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic))
+        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic, lang=workspace.language))
     if isinstance(cmd, c.NewRelease):
         creator = services.directory.cached(session, request.team_id, request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone

@@ -17,6 +17,7 @@ from bot.outcome import Outcome, Request
 from bot.permissions import PersonLookup
 from bot.schedule import WEEKDAYS, parse_workdays
 from messages import builders
+from messages.render import words
 from storage import queries
 from storage.models import Release, ReleaseState, Workspace
 
@@ -26,13 +27,19 @@ CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 NONE_WORDS = {"none", "off", "-", "unset"}
 
 
+def _shown(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
 @dataclass(frozen=True)
 class Setting:
+    """A workspace setting: how a typed value is read and how it is shown (None when unset).
+    What it means is worded in templates/<lang>/settings.j2."""
+
     name: str
     example: str
-    meaning: str
     parse: Callable[[str], object]
-    show: Callable[[object], str] = str
+    show: Callable[[object], str | None] = _shown
 
 
 def _time(value: str) -> str:
@@ -111,50 +118,15 @@ def _language(value: str) -> str:
 SETTINGS = {
     s.name: s
     for s in [
-        Setting("standup_time", "09:30", "when the morning standup is posted (release's timezone)", _time),
-        Setting(
-            "timezone",
-            "Europe/Berlin",
-            "the workspace's timezone (new releases use their creator's)",
-            _timezone,
-        ),
-        Setting("workdays", "mon-fri", "days with standups and reminders", _workdays),
-        Setting(
-            "holiday_country",
-            "DE",
-            "no standups or reminders on this country's public holidays",
-            _country,
-            lambda v: v or "none",
-        ),
-        Setting(
-            "escalation_channel",
-            "#label-ops",
-            "where escalations go",
-            _channel,
-            lambda v: f"<#{v}>" if v else "none (DM the label heads)",
-        ),
-        Setting(
-            "label_heads",
-            "@alex",
-            "who gets escalations when no channel is set",
-            _people,
-            lambda v: " ".join(f"<@{u}>" for u in v) or "none (the release's PM)",
-        ),
-        Setting(
-            "quiet_days",
-            "2027-12-24 2027-12-31",
-            "the label's own days off",
-            _days,
-            lambda v: ", ".join(v) or "none",
-        ),
-        Setting(
-            "standup_when_quiet",
-            "off",
-            "post the one-line standup on days with nothing new",
-            _switch,
-            lambda v: "on" if v else "off",
-        ),
-        Setting("language", "de", "language of the bot's messages (en, de)", _language),
+        Setting("standup_time", "09:30", _time),
+        Setting("timezone", "Europe/Berlin", _timezone),
+        Setting("workdays", "mon-fri", _workdays),
+        Setting("holiday_country", "DE", _country),
+        Setting("escalation_channel", "#label-ops", _channel, lambda v: f"<#{v}>" if v else None),
+        Setting("label_heads", "@alex", _people, lambda v: " ".join(f"<@{u}>" for u in v) or None),
+        Setting("quiet_days", "2027-12-24 2027-12-31", _days, lambda v: ", ".join(v) or None),
+        Setting("standup_when_quiet", "off", _switch, lambda v: "on" if v else "off"),
+        Setting("language", "de", _language),
     ]
 }
 
@@ -187,15 +159,13 @@ def handle(
         before=before,
         after=value,
     )
-    return Outcome(reply=builders.text_message(f":gear: *{setting.name}* is now {setting.show(value)}."))
+    changed = words("settings", workspace.language).changed(setting.name, setting.show(value))
+    return Outcome(reply=builders.text_message(str(changed)))
 
 
 def _listing(workspace: Workspace):
-    lines = [f"• *{s.name}*: {s.show(getattr(workspace, s.name))} · {s.meaning}" for s in SETTINGS.values()]
-    return builders.text_message(
-        "*Workspace settings*\n" + "\n".join(lines) + f"\nChange one with `/release {USAGE}`, "
-        "e.g. `/release settings standup_time 10:00`."
-    )
+    rows = [(s.name, s.show(getattr(workspace, s.name))) for s in SETTINGS.values()]
+    return builders.text_message(str(words("settings", workspace.language).listing(rows, USAGE)))
 
 
 def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:

@@ -126,25 +126,17 @@ def mine(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str
     return Message(text=title, blocks=[header(title), *_chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)])
 
 
-def help_message(usages: Sequence, *, topic: str | None = None) -> Message:
+def help_message(usages: Sequence, *, topic: str | None = None, lang: str = "en") -> Message:
     """Every subcommand with an example (or just the one asked about)."""
+    w = words("help", lang)
     chosen = [u for u in usages if topic is None or u.name == topic] or list(usages)
-    lines = [
-        f"*{u.name}* · `/release {escape_mrkdwn(u.syntax)}`\n{escape_mrkdwn(u.summary)}\n"
-        f"_e.g._ `/release {escape_mrkdwn(u.example)}`"
-        for u in chosen
-    ]
-    title = "Releasebot: /release commands"
+    lines = [str(w.entry(u)) for u in chosen]
+    title = str(w.title())
     blocks = [header(title)]
     for group in _group(lines, size=6):
         blocks.append(section("\n\n".join(group)))
     blocks.append(divider())
-    blocks.append(
-        context(
-            "Deliverables are named by key, name or a unique prefix. React :white_check_mark: on a checklist "
-            "message to mark it done, :raised_hand: to claim it."
-        )
-    )
+    blocks.append(context(str(w.footer())))
     return Message(text=title + "\n" + "\n".join(f"/release {escape_mrkdwn(u.syntax)}" for u in chosen), blocks=blocks)
 
 
