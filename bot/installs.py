@@ -34,6 +34,7 @@ BOT_SCOPES = (
     "channels:manage",
     "channels:read",
     "chat:write",
+    "chat:write.public",  # the escalation channel may be one the bot was never invited to
     "commands",
     "pins:write",
     "reactions:read",

@@ -38,7 +38,7 @@ def manifest(url: str | None = None) -> dict:
             "app_home": {
                 "home_tab_enabled": True,
                 "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": False,
+                "messages_tab_read_only_enabled": True,  # the bot writes DMs with buttons; it reads none
             },
             "bot_user": {"display_name": "releasebot", "always_online": True},
             "slash_commands": [
