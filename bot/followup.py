@@ -19,7 +19,16 @@ from sqlalchemy.engine import Engine
 from bot.background import Background
 from bot.channels import channel_name, with_suffix
 from bot.home import home_view
-from bot.outcome import ArchiveChannel, Effect, Post, RefreshHome, RetitleChannel, SetUpChannel, SyncChecklist
+from bot.outcome import (
+    ArchiveChannel,
+    DirectMessage,
+    Effect,
+    Post,
+    RefreshHome,
+    RetitleChannel,
+    SetUpChannel,
+    SyncChecklist,
+)
 from bot.people import Directory, language_of
 from bot.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
@@ -77,6 +86,8 @@ class FollowUp:
                         self.sync_checklist(release_id, overview=overview)
                     case Post(team_id, channel, message):
                         self._sender.post(team_id, channel, message)
+                    case DirectMessage(team_id, user_id, macro, args):
+                        self.direct_message(team_id, user_id, macro, args)
                     case RetitleChannel(release_id):
                         self.retitle_channel(release_id)
                     case ArchiveChannel(release_id):
@@ -254,10 +265,17 @@ class FollowUp:
         if release.channel_id:
             self._try(release.team_id, "conversations.archive", channel=release.channel_id)
 
+    def direct_message(self, team_id: str, user_id: str, macro: str, args: tuple) -> None:
+        with session_scope(self._engine) as session:
+            self._directory.person(session, team_id, user_id)  # their locale, fetched at most twice a day
+            lang = language_of(session, team_id, user_id)
+        self._sender.post(team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
+
     def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
-        """Republish each person's App Home, so it never shows work that has changed."""
+        """Republish each person's App Home, so it never shows work that has changed (in their language)."""
         for user_id in user_ids:
             with session_scope(self._engine) as session:
+                self._directory.person(session, team_id, user_id)
                 view = home_view(session, team_id=team_id, user_id=user_id, now=self._clock(), notice=notice)
             self._try(team_id, "views.publish", user_id=user_id, view=view)
 

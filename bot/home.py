@@ -7,16 +7,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.people import language_of
 from bot.releasing import portfolio_lines
 from messages import builders
-from messages.render import language_for
 from storage import queries
 
 GRABS_WITHIN_DAYS = 14
 
 
 def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, notice: str | None = None) -> dict:
-    """The Home view for ``user_id``, in the workspace's language, with ``notice`` on top (a button's answer)."""
+    """The Home view for ``user_id`` in their language, with ``notice`` on top (a button's answer)."""
     workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
     today = now.astimezone(ZoneInfo(workspace.timezone)).date()
     running, running_total = portfolio_lines(session=session, team_id=team_id, today=today, pm_id=user_id)
@@ -36,5 +36,4 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
         today=today,
         notice=notice,
     )
-    person = queries.get_person(session=session, team_id=team_id, user_id=user_id)
-    return builders.home(content, lang=language_for(person.locale if person else None, workspace.language))
+    return builders.home(content, lang=language_of(session, team_id, user_id))

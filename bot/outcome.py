@@ -51,6 +51,17 @@ class Post:
 
 
 @dataclass(frozen=True)
+class DirectMessage:
+    """A DM from ``replies.j2``'s ``macro``, worded when it is sent: in the recipient's language, which
+    may take a ``users.info`` lookup that has no place before the ack."""
+
+    team_id: str
+    user_id: str
+    macro: str
+    args: tuple
+
+
+@dataclass(frozen=True)
 class RetitleChannel:
     """After a date move: rename the channel to the new date and refresh its topic."""
 
@@ -71,7 +82,7 @@ class RefreshHome:
     notice: str | None = None
 
 
-Effect = SetUpChannel | SyncChecklist | Post | RetitleChannel | ArchiveChannel | RefreshHome
+Effect = SetUpChannel | SyncChecklist | Post | DirectMessage | RetitleChannel | ArchiveChannel | RefreshHome
 
 
 @dataclass

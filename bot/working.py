@@ -16,8 +16,7 @@ from bot import commands as c
 from bot.channels import slug
 from bot.dates import ReleaseOffset, shift_off_weekend
 from bot.errors import UserError
-from bot.outcome import Outcome, Post, RefreshHome, Request, SyncChecklist
-from bot.people import language_of
+from bot.outcome import DirectMessage, Outcome, RefreshHome, Request, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.resolve import resolve_leading, resolve_ref
 from messages import builders
@@ -44,10 +43,9 @@ class Room:
     def reply(self, macro: str, *args) -> Message:
         return builders.reply("replies", macro, *args, lang=self.lang)
 
-    def dm(self, user_id: str, macro: str, *args) -> Post:
-        """A DM in the recipient's language (their Slack locale when we know it), else the workspace's."""
-        lang = language_of(self.session, self.release.team_id, user_id)
-        return Post(self.release.team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
+    def dm(self, user_id: str, macro: str, *args) -> DirectMessage:
+        """A DM, worded after the ack in the recipient's language."""
+        return DirectMessage(self.release.team_id, user_id, macro, args)
 
     @property
     def live(self) -> list[Deliverable]:
@@ -212,7 +210,7 @@ def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
     return room.changed(room.reply("done", d), extra=_unblocked_dms(room, d))
 
 
-def _unblocked_dms(room: Room, upstream: Deliverable) -> list[Post]:
+def _unblocked_dms(room: Room, upstream: Deliverable) -> list[DirectMessage]:
     by_id = room.bundle.by_id()
     posts = []
     for d in room.live:
