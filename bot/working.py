@@ -249,14 +249,10 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
         d.due_date = cmd.due
         d.offset_days = (cmd.due - room.release.release_date).days
         d.due_pinned = True
-    warnings = []
-    if d.due_date < room.today:
-        warnings.append("That date is already in the past, so it shows as overdue.")
-    if d.due_date > room.release.release_date:
-        warnings.append("That is after release day.")
+    in_past, after_release = d.due_date < room.today, d.due_date > room.release.release_date
     room.touch(d)
     room.log("due_changed", d, before=old.isoformat(), after=d.due_date.isoformat(), pinned=d.due_pinned)
-    reply = room.reply("due_set", d, old, room.request.user_id, warnings)
+    reply = room.reply("due_set", d, old, room.request.user_id, in_past, after_release)
     return room.changed(reply, public=True)
 
 

@@ -17,6 +17,7 @@ from bot import working
 from bot.commands import Block, Ref
 from bot.errors import UserError
 from bot.outcome import Effect, Outcome, Post, RefreshHome, Request
+from bot.people import language_of
 from handlers.runtime import Runtime
 from messages import modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
@@ -55,10 +56,10 @@ def register(app: App, runtime: Runtime) -> None:
                 session=session, team_id=request.team_id, deliverable_id=int(action["value"])
             )
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
-            refused = runtime.refusal(UserError("not_open_any_more"), request.team_id, request.user_id)
+            refused = runtime.refusal(UserError("not_open_any_more"), request.team_id)
             _answer(runtime, body, respond, refused)
             return
-        view = modals.block_reason(deliverable, lang=runtime.language(request.team_id, request.user_id))
+        view = modals.block_reason(deliverable, lang=runtime.language(request.team_id))
         runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.BLOCK_REASON)
@@ -77,7 +78,7 @@ def register(app: App, runtime: Runtime) -> None:
                 room, deliverable = working.room_for(session, request, deliverable)
                 outcome = working.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
         except UserError as refusal:
-            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={REASON_BLOCK: problem[:MAX_FIELD_ERROR]})
             return
         ack()
@@ -103,11 +104,17 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 raise UserError("not_in_release")
             room, deliverable = working.room_for(session, request, deliverable)
+            if _personal(body, request):  # a DM or the Home tab: the answer lands where only they read it
+                room.lang = language_of(session, request.team_id, request.user_id)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
-        _answer(runtime, body, respond, runtime.refusal(refusal, request.team_id, request.user_id))
+        _answer(runtime, body, respond, runtime.refusal(refusal, request.team_id))
         return
     _answer(runtime, body, respond, outcome.reply, effects=outcome.effects)
+
+
+def _personal(body: dict, request: Request) -> bool:
+    return (body.get("container") or {}).get("type") == "view" or request.channel_id.startswith("D")
 
 
 def _take(room: working.Room, deliverable) -> Outcome:

@@ -41,7 +41,7 @@ def register(app: App, runtime: Runtime) -> None:
                     command, session=session, request=request, services=runtime.services, place=place
                 )
         except UserError as refusal:
-            reply = runtime.refusal(refusal, request.team_id, request.user_id)
+            reply = runtime.refusal(refusal, request.team_id)
             ack(response_type="ephemeral", **reply.as_kwargs())
             return
         ack(response_type="in_channel" if outcome.public else "ephemeral", **outcome.reply.as_kwargs())

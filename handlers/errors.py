@@ -39,10 +39,9 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def _language(runtime: Runtime, body: dict) -> str:
-    """The asker's language, unless the trouble is the database itself (then English)."""
-    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    """The workspace's language, unless the trouble is the database itself (then English)."""
     team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
     try:
-        return runtime.language(team, user)
+        return runtime.language(team)
     except Exception:  # noqa: BLE001 - an error page must not fail in turn
         return "en"

@@ -40,7 +40,7 @@ def register(app: App, runtime: Runtime) -> None:
     def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
         form = Submitted(view)
         request = request_from(runtime, body)
-        w = words("forms", runtime.language(request.team_id, request.user_id))
+        w = words("forms", runtime.language(request.team_id))
         title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
         missing = {f.value: str(w.missing(what)) for f, what in ((Field.TITLE, "title"), (Field.RELEASE_DATE, "date"))
                    if not (title if f == Field.TITLE else day)}  # fmt: skip
@@ -62,7 +62,7 @@ def register(app: App, runtime: Runtime) -> None:
                     command, session=session, request=request, services=runtime.services, place=place
                 )
         except UserError as refusal:
-            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
             return
         ack()
@@ -77,7 +77,7 @@ def register(app: App, runtime: Runtime) -> None:
             release = queries.release_in_channel(
                 session=session, team_id=request.team_id, channel_id=request.channel_id
             )
-        lang = runtime.language(request.team_id, request.user_id)
+        lang = runtime.language(request.team_id)
         if release is None or release.state != ReleaseState.ACTIVE:
             refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
             respond(response_type="ephemeral", **refusal.as_kwargs())
@@ -94,7 +94,7 @@ def register(app: App, runtime: Runtime) -> None:
         name = form.text(Field.NAME)
         request = request_from(runtime, body)
         if not name:
-            missing = words("forms", runtime.language(request.team_id, request.user_id)).missing("name")
+            missing = words("forms", runtime.language(request.team_id)).missing("name")
             ack(response_action="errors", errors={Field.NAME.value: str(missing)})
             return
         origin = AddFromMessage.decode(view["private_metadata"])
@@ -105,7 +105,7 @@ def register(app: App, runtime: Runtime) -> None:
                 command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
                 outcome = working.add(room, command)
         except UserError as refusal:
-            problem = refusal.text(runtime.language(request.team_id, request.user_id))
+            problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
             return
         ack()
@@ -115,9 +115,7 @@ def register(app: App, runtime: Runtime) -> None:
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
     """Open the new-release modal (the trigger id lives three seconds, so at once)."""
     playbooks = list(runtime.services.catalogue.playbooks.values())
-    view = modals.new_release(
-        playbooks, creator=request.user_id, lang=runtime.language(request.team_id, request.user_id)
-    )
+    view = modals.new_release(playbooks, creator=request.user_id, lang=runtime.language(request.team_id))
     runtime.sender.call(request.team_id, "views.open", trigger_id=trigger_id, view=view)
 
 

@@ -34,12 +34,13 @@ class Runtime:
     # Multi-workspace mode only: where OAuth installs are kept (None with a single bot token).
     installation_store: SQLAlchemyInstallationStore | None = None
 
-    def language(self, team_id: str, user_id: str | None = None) -> str:
-        """The language to answer ``user_id`` in: their Slack locale when known, else the workspace's."""
+    def language(self, team_id: str) -> str:
+        """The workspace's language, for answers to commands, clicks and forms (DMs and the Home tab
+        follow each person's own Slack locale instead)."""
         with session_scope(self.engine) as session:
-            return language_of(session, team_id, user_id)
+            return language_of(session, team_id)
 
-    def refusal(self, refusal: UserError, team_id: str, user_id: str) -> Message:
-        """A refusal worded for the person who asked, with the command's syntax when it helps."""
-        lang = self.language(team_id, user_id)
+    def refusal(self, refusal: UserError, team_id: str) -> Message:
+        """A refusal in the workspace's language, with the command's syntax when it helps."""
+        lang = self.language(team_id)
         return builders.error(refusal.text(lang), refusal.usage, lang=lang)

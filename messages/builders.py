@@ -72,7 +72,7 @@ def overview(release: Release, *, playbook: str, total: int, lang: str = "en") -
     w = words("overview", lang)
     title = str(w.title(release))
     return Message(
-        text=f"{escape_mrkdwn(title)}: release overview",
+        text=str(w.fallback(escape_mrkdwn(title))),
         blocks=[header(title), section(str(w.facts(release, playbook, total))), context(str(w.how()))],
     )
 
@@ -100,8 +100,7 @@ def status(snap: Snapshot, *, lang: str = "en") -> Message:
         blocks.append(section(str(w.nothing_pressing())))
     for name, lines in shown:
         blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, w)))
-    fallback = f"{escape_mrkdwn(title)}: {snap.days_to_release} days to release, {snap.percent}% done, {snap.health}"
-    return Message(text=fallback, blocks=blocks)
+    return Message(text=str(w.summary(escape_mrkdwn(title), snap)), blocks=blocks)
 
 
 def portfolio(shown: Sequence[PortfolioLine], *, total: int, lang: str = "en") -> Message:
@@ -287,7 +286,7 @@ def standup(
     blocks = [header(title), section(str(st.headline(snap, progress_bar(snap.percent))))]
     for name, lines in shown:
         blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, st)))
-    return Message(text=f"{escape_mrkdwn(title)}: {snap.percent}% done, {snap.health}", blocks=blocks)
+    return Message(text=str(st.short_summary(escape_mrkdwn(title), snap)), blocks=blocks)
 
 
 def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:

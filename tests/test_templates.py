@@ -1,0 +1,53 @@
+"""Every message kind exists in every language, with the same macros, and fits Slack's limits there too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from messages.modals import MAX_VIEW_TITLE
+from messages.render import LANGUAGES, MAX_BUTTON_TEXT, TEMPLATES, environment, words
+
+KINDS = sorted(path.stem for path in (TEMPLATES / "en").glob("*.j2"))
+# Macros that end up as a modal's title, submit or close label (Slack: 24 characters at most).
+VIEW_LABELS = {
+    "forms": ["new_title", "create", "cancel", "add_title", "add"],
+    "checklist": ["modal_title", "modal_submit", "modal_close"],
+}
+BUTTONS = {
+    "checklist": ["claim_button", "done_button", "block_button"],
+    "reminders": ["snooze_button", "snooze_week_button"],
+    "home": ["new_release_button"],
+}
+
+
+def macros(kind: str, lang: str) -> dict[str, tuple[str, ...]]:
+    module = environment().get_template(f"{lang}/{kind}.j2").module
+    return {
+        name: tuple(macro.arguments)
+        for name in dir(module)
+        if not name.startswith("_") and hasattr(macro := getattr(module, name), "arguments")
+    }
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_language_has_every_macro_with_the_same_arguments(kind, lang):
+    assert (TEMPLATES / lang / f"{kind}.j2").exists(), f"{lang}/{kind}.j2 is missing"
+    assert macros(kind, lang) == macros(kind, "en")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_modal_labels_and_buttons_fit_slacks_limits(lang):
+    for kind, names in VIEW_LABELS.items():
+        for name in names:
+            assert 0 < len(str(getattr(words(kind, lang), name)())) <= MAX_VIEW_TITLE, (lang, kind, name)
+    for kind, names in BUTTONS.items():
+        for name in names:
+            assert 0 < len(str(getattr(words(kind, lang), name)())) <= MAX_BUTTON_TEXT, (lang, kind, name)
+
+
+def test_german_dates_read_day_month_year():
+    past = words("errors", "de").release_date_past(date(2027, 3, 12))
+    assert "12.03.2027" in str(past) and "2027-03-12" not in str(past)
