@@ -33,16 +33,17 @@ def register(app: App, runtime: Runtime) -> None:
                 command = parse(body.get("text", ""), today=request.today(place.timezone))
                 if isinstance(command, ParseError):
                     raise UserError(command.key, usage=command.usage, **command.facts)
-                if isinstance(command, NewReleaseForm):
-                    ack()
-                    open_new_release(runtime, request, body.get("trigger_id", ""))
-                    return
-                outcome = dispatch.run(
-                    command, session=session, request=request, services=runtime.services, place=place
-                )
+                if not isinstance(command, NewReleaseForm):
+                    outcome = dispatch.run(
+                        command, session=session, request=request, services=runtime.services, place=place
+                    )
         except UserError as refusal:
             reply = runtime.refusal(refusal, request.team_id)
             ack(response_type="ephemeral", **reply.as_kwargs())
+            return
+        if isinstance(command, NewReleaseForm):
+            ack()
+            open_new_release(runtime, request, body.get("trigger_id", ""))
             return
         ack(response_type="in_channel" if outcome.public else "ephemeral", **outcome.reply.as_kwargs())
         runtime.followup.submit(outcome.effects)

@@ -25,8 +25,10 @@ from storage import queries
 from storage.db import session_scope
 from storage.models import ReleaseState
 
-LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <@U123|name>
-BARE = re.compile(r"<[@#!]?([^<>]+)>")  # <https://…>, <@U123>
+PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")  # <@U123>, <@U123|name>: the owner field takes them
+LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
+BARE = re.compile(r"<[#!]?([^<>]+)>")  # <https://…>, <#C123>
+EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")  # *bold*, _italic_, ~struck~, not snake_case
 MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)")
 
 
@@ -122,9 +124,9 @@ def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> Non
 def name_from(text: str) -> str:
     """A deliverable name from a message: its first line, Slack markup turned back into plain words."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    plain = BARE.sub(r"\1", LINK.sub(r"\2", first))
-    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip("*_~ ")
-    return plain[:150]
+    plain = EMPHASIS.sub("", BARE.sub(r"\1", LINK.sub(r"\2", PERSON.sub("", first))))
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(plain.split()).strip(" ,;:-")[:150]
 
 
 def _first_mention(message: dict) -> str | None:

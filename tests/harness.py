@@ -101,8 +101,16 @@ class BotUnderTest:
         return slackreq.post(self.url + SLACK_PATH, body, sent)
 
     def command(
-        self, text: str, *, user: str, channel: str = "CGENERAL", channel_name: str = "general", team: str = TEAM
+        self,
+        text: str,
+        *,
+        user: str,
+        channel: str = "CGENERAL",
+        channel_name: str = "general",
+        team: str = TEAM,
+        trigger_id: str | None = None,
     ) -> Reply:
+        """A signed slash command; ``trigger_id`` (from the stand-in) when the answer may open a form."""
         key = f"cmd{next(self._ids)}"
         body = slackreq.slash_command_body(
             text,
@@ -111,7 +119,7 @@ class BotUnderTest:
             channel_name=channel_name,
             team_id=team,
             response_url=self.standin.response_url(key),
-            trigger_id=f"trigger-{key}",
+            trigger_id=trigger_id or f"trigger-{key}",
         )
         started = time.perf_counter()
         status, _headers, raw = self.post(body, content_type="application/x-www-form-urlencoded")
