@@ -222,3 +222,17 @@ def test_snooze_button_on_a_checklist_message(bot, standin):
     press(bot, standin, channel_id, "artwork", "snooze_deliverable", DESIGNER)
     assert item(bot, "artwork").snoozed_until == date(2027, 1, 5)
     assert "quiet until" in standin.responses("artwork")[-1]["text"]
+
+
+def test_a_busy_owners_home_stays_within_slacks_100_blocks_and_says_how_to_see_the_rest(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    with session_scope(bot.engine) as session:
+        for d in session.exec(select(Deliverable)).all():
+            d.owner_id = DESIGNER
+            session.add(d)
+    for n in range(40):
+        bot.command(f'add "Remix stem {n}" owner <@{DESIGNER}|dee>', user=PM, channel=channel_id, channel_name=CHANNEL)
+    home = home_of(bot, standin, DESIGNER)
+    assert standin.calls_to("views.publish", ok=True)[-1].args["user_id"] == DESIGNER
+    assert len(home["blocks"]) <= 100
+    assert "`/release mine` lists them all" in json.dumps(home)
