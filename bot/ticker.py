@@ -36,7 +36,7 @@ from bot.schedule import (
 )
 from bot.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
 from messages import builders
-from messages.render import Message, language_for, words
+from messages.render import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT, Message, language_for, words
 from storage import queries
 from storage.db import session_scope
 from storage.models import Activity, DeliverableState, Outbox, OutboxState, Person, Release, Workspace
@@ -140,35 +140,40 @@ class Ticker:
     def _send_paced(self, batch: list[Outbox], now: datetime, report: TickReport) -> None:
         """Send a batch, always to a channel that may take a post now, so one busy channel's
         ~1 message/second pace never holds up the others; sleep only when every channel left is busy."""
-        waiting = _interleave(batch)
+        waiting = _interleave(posts_for(batch))
         while waiting:
-            ready = next((row for row in waiting if self._sender.wait_before(row.channel) == 0), None)
+            ready = next((post for post in waiting if self._sender.wait_before(post[0].channel) == 0), None)
             if ready is None:
-                clock.sleep(min(self._sender.wait_before(row.channel) for row in waiting))
+                clock.sleep(min(self._sender.wait_before(post[0].channel) for post in waiting))
                 continue
             waiting.remove(ready)
             self._send(ready, now, report)
 
-    def _send(self, row: Outbox, now: datetime, report: TickReport) -> None:
-        values: dict = {"lease_until": None, "attempts": row.attempts + 1}
+    def _send(self, rows: list[Outbox], now: datetime, report: TickReport) -> None:
+        """One Slack post for ``rows`` (one row, or several to one person as one DM); they share its fate."""
+        first = rows[0]
+        outcome: dict = {"error": None}
         follow_up: Planned | None = None
+        messages = [Message(text=row.text, blocks=row.blocks) for row in rows]
         try:
-            self._sender.post(row.team_id, row.channel, Message(text=row.text, blocks=row.blocks))
-            values |= {"state": OutboxState.SENT, "sent_at": now, "error": None}
-            report.sent += 1
+            self._sender.post(first.team_id, first.channel, builders.combined(messages))
+            outcome |= {"state": OutboxState.SENT, "sent_at": now}
+            report.sent += len(rows)
         except SlackApiError as error:
-            code = error_code(error)
+            code = outcome["error"] = error_code(error)
             if code in PERMANENT_ERRORS:
-                values |= {"state": OutboxState.FAILED, "error": code}
-                report.failed += 1
+                outcome["state"] = OutboxState.FAILED
+                report.failed += len(rows)
                 # Nobody to tell in a workspace that removed the app.
-                follow_up = None if code == NOT_INSTALLED else self._failure_report(row, code, now)
-            else:
-                values |= self._retry_later(row, code, now, report)
+                follow_up = None if code == NOT_INSTALLED else self._failure_report(first, code, now)
         except OSError as error:  # network trouble the client's own retries did not get past
-            values |= self._retry_later(row, type(error).__name__, now, report)
+            outcome["error"] = type(error).__name__
         with session_scope(self._engine) as session:
-            session.execute(update(Outbox).where(col(Outbox.id) == row.id).values(**values))
+            for row in rows:
+                values = {"lease_until": None, "attempts": row.attempts + 1, **outcome}
+                if "state" not in outcome:
+                    values |= self._retry_later(row, outcome["error"], now, report)
+                session.execute(update(Outbox).where(col(Outbox.id) == row.id).values(**values))
             if follow_up is not None:
                 claim(session, [follow_up], now=now)
 
@@ -202,11 +207,36 @@ class Ticker:
         )
 
 
-def _interleave(rows: list[Outbox]) -> list[Outbox]:
-    """Round-robin over channels, so one channel's ~1 message/second pace never holds up the others."""
-    per_channel: dict[str, list[Outbox]] = defaultdict(list)
+def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
+    """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
+    thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
+    of pings paced a second apart (a PM with forty late items gets one escalation DM, not forty)."""
+    posts: list[list[Outbox]] = []
+    open_dm: dict[str, list[Outbox]] = {}
     for row in rows:
-        per_channel[row.channel].append(row)
+        if not row.channel.startswith(("U", "W")):
+            posts.append([row])
+            continue
+        current = open_dm.get(row.channel)
+        if current is None or not _fits(current, row):
+            current = open_dm[row.channel] = []
+            posts.append(current)
+        current.append(row)
+    return posts
+
+
+def _fits(post: list[Outbox], row: Outbox) -> bool:
+    """Whether ``row`` can join ``post`` within one message's blocks (with dividers) and text."""
+    blocks = sum(len(r.blocks) + 1 for r in post) + len(row.blocks)
+    text = sum(len(r.text) + 2 for r in post) + len(row.text)
+    return blocks <= MAX_MESSAGE_BLOCKS and text <= MAX_MESSAGE_TEXT
+
+
+def _interleave(posts: list[list[Outbox]]) -> list[list[Outbox]]:
+    """Round-robin over channels, so one channel's ~1 message/second pace never holds up the others."""
+    per_channel: dict[str, list[list[Outbox]]] = defaultdict(list)
+    for post in posts:
+        per_channel[post[0].channel].append(post)
     queues = list(per_channel.values())
     ordered = []
     for depth in range(max((len(q) for q in queues), default=0)):

@@ -34,6 +34,14 @@ def text_message(text: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+def combined(messages: Sequence[Message]) -> Message:
+    """Several messages for one person as one: their blocks in order, divided; their texts joined."""
+    if len(messages) == 1:
+        return messages[0]
+    blocks = [block for m in messages for block in (divider(), *m.blocks)][1:]
+    return Message(text="\n\n".join(m.text for m in messages), blocks=blocks)
+
+
 def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
     """A one-section message from a template macro, e.g. ``reply("replies", "claimed", d)``."""
     return text_message(str(getattr(words(kind, lang), macro)(*args)))

@@ -36,4 +36,4 @@ def test_bench_runs_on_a_tiny_data_set(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     report = output.read_text()
-    assert "| 2 | claim |" in report and "Tick:" in report and "0 duplicates" in report
+    assert "| 2 | claim |" in report and "Tick:" in report and "0 lost, 0 duplicates" in report

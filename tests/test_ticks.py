@@ -278,3 +278,16 @@ def test_owners_waiting_on_a_deliverable_hear_when_it_is_done(bot, standin, room
     bot.command("done metadata", user=PM, **channel)
     bot.settle()
     assert sum("*Delivery to the distributor*" in t and "can go ahead" in t for t in dm_texts(standin, DESIGNER)) == 1
+
+
+def test_what_waits_for_one_person_arrives_as_one_dm_not_a_pile_of_pings(bot, standin, room):
+    # Mid-March, nothing was ever claimed: every item is late and the PM (no escalation channel, no
+    # label heads) is owed an overdue notice and an escalation for each, all in the same tick.
+    tick(bot, utc(2027, 3, 1, 9, 0))
+    dms = standin.dms(PM)
+    escalations = sum(text.count("*Escalation:*") for text in dm_texts(standin, PM))
+    assert escalations >= 5, "the PM hears about every late deliverable"
+    assert len(dms) < escalations, "but in a few DMs, each within Slack's limits"
+    assert all(len(m["blocks"]) <= 50 for m in dms)
+    tick(bot, utc(2027, 3, 1, 10, 0))
+    assert sum(text.count("*Escalation:*") for text in dm_texts(standin, PM)) == escalations, "each still once"
