@@ -272,7 +272,11 @@ class FollowUp:
         self._sender.post(team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
 
     def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
-        """Republish each person's App Home, so it never shows work that has changed (in their language)."""
+        """Republish the App Home of each of ``user_ids`` who looks at theirs, so it never shows work that has
+        changed (in their language); with a ``notice`` (a button's answer there), theirs at once."""
+        if notice is None:
+            with session_scope(self._engine) as session:
+                user_ids = queries.home_viewers(session=session, team_id=team_id, user_ids=user_ids)
         for user_id in user_ids:
             with session_scope(self._engine) as session:
                 self._directory.person(session, team_id, user_id)

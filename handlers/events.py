@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import installs
 from bot.health import snapshot
+from bot.outcome import RefreshHome
 from handlers.runtime import Runtime
 from messages import builders
 from storage import queries
@@ -56,8 +57,10 @@ def register(app: App, runtime: Runtime) -> None:
         """The Home tab: the viewer's open deliverables and the label's active releases."""
         if event.get("tab", "home") != "home":
             return
-        team_id = body.get("team_id") or context.team_id or ""
-        runtime.followup.refresh_home(team_id, [event.get("user", "")])
+        team_id, user_id = body.get("team_id") or context.team_id or "", event.get("user", "")
+        with session_scope(runtime.engine) as session:
+            queries.mark_home_opened(session=session, team_id=team_id, user_id=user_id, at=runtime.clock())
+        runtime.followup.submit([RefreshHome(team_id, (user_id,))])
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict, context: BoltContext) -> None:

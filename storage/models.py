@@ -72,6 +72,8 @@ class Person(SQLModel, table=True):
     is_admin: bool = False
     is_owner: bool = False
     fetched_at: datetime | None = _ts_column()
+    # When they last opened the bot's Home tab: only the Homes people look at are kept up to date.
+    home_opened_at: datetime | None = _ts_column()
 
 
 class Release(SQLModel, table=True):

@@ -74,6 +74,28 @@ def mark_installed(*, session: Session, team_id: str, name: str = "") -> None:
     session.add(workspace)
 
 
+def mark_home_opened(*, session: Session, team_id: str, user_id: str, at: datetime) -> None:
+    """Remember that ``user_id`` looks at their Home tab (a person row is made if Slack was never asked)."""
+    session.execute(
+        upsert(session, Person)
+        .values(team_id=team_id, user_id=user_id, name="", is_admin=False, is_owner=False, home_opened_at=at)
+        .on_conflict_do_update(index_elements=["team_id", "user_id"], set_={"home_opened_at": at})
+    )
+
+
+def home_viewers(*, session: Session, team_id: str, user_ids: Iterable[str]) -> set[str]:
+    """Those of ``user_ids`` who have opened their Home tab."""
+    wanted = list(user_ids)
+    if not wanted:
+        return set()
+    found = session.exec(
+        select(Person.user_id).where(
+            Person.team_id == team_id, col(Person.user_id).in_(wanted), col(Person.home_opened_at).is_not(None)
+        )
+    )
+    return set(found.all())
+
+
 def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None:
     return session.exec(select(Person).where(Person.team_id == team_id, Person.user_id == user_id)).first()
 

@@ -236,3 +236,16 @@ def test_a_busy_owners_home_stays_within_slacks_100_blocks_and_says_how_to_see_t
     assert standin.calls_to("views.publish", ok=True)[-1].args["user_id"] == DESIGNER
     assert len(home["blocks"]) <= 100
     assert "`/release mine` lists them all" in json.dumps(home)
+
+
+def test_only_homes_people_have_opened_are_republished_when_their_work_changes(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    room = dict(channel=channel_id, channel_name=CHANNEL)
+    bot.command("claim artwork", user=DESIGNER, **room)
+    bot.settle()
+    assert not [c for c in standin.calls_to("views.publish") if c.args["user_id"] == DESIGNER]
+    home_of(bot, standin, DESIGNER)
+    bot.command("claim master", user=DESIGNER, **room)
+    bot.settle()
+    published = [c for c in standin.calls_to("views.publish", ok=True) if c.args["user_id"] == DESIGNER]
+    assert len(published) == 2 and "*Final master audio*" in json.dumps(published[-1].args["view"])
