@@ -14,7 +14,6 @@ from functools import cached_property
 
 from sqlalchemy import case, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -339,23 +338,30 @@ def recent_activity(*, session: Session, team_id: str, release_id: int, since: d
 
 def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime) -> bool:
     """Record an event id; False when it was already processed (a retry or a duplicate)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(team_id=team_id, event_id=event_id, received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    return _insert_once(
+        session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=now
+    )
 
 
 def add_reaction(*, session: Session, deliverable: Deliverable, user_id: str, name: str) -> bool:
-    try:
-        with session.begin_nested():
-            session.add(
-                Reaction(team_id=deliverable.team_id, deliverable_id=deliverable.id, user_id=user_id, name=name)
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Record a done-reaction; False when this person's same reaction is already counted."""
+    return _insert_once(
+        session,
+        Reaction,
+        ["deliverable_id", "user_id", "name"],
+        team_id=deliverable.team_id,
+        deliverable_id=deliverable.id,
+        user_id=user_id,
+        name=name,
+    )
+
+
+def _insert_once(session: Session, model, unique: list[str], **values) -> bool:
+    """One ``INSERT … ON CONFLICT DO NOTHING RETURNING id``: True when the row is new (no savepoint, no
+    exception; drivers disagree on rowcount here, a returned row they agree on)."""
+    table = model.__table__
+    statement = upsert(session, table).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return session.execute(statement.returning(table.c.id)).first() is not None
 
 
 def remove_reaction(*, session: Session, deliverable: Deliverable, user_id: str, name: str) -> int:
