@@ -333,9 +333,9 @@ def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command
     if until <= room.today:
         raise UserError("snooze_future", usage=c.USAGE["snooze"])
     d.snoozed_until = until
-    room.session.add(d)
+    room.touch(d)  # its checklist message and Home say how long it is quiet
     room.log("snoozed", d, until=until.isoformat(), via=via)
-    return Outcome(reply=room.reply("snoozed", d))
+    return room.changed(room.reply("snoozed", d))
 
 
 def next_monday(day: date) -> date:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from slack_bolt import Ack, App, Respond
+from sqlmodel import Session
 
 from bot import working
 from bot.commands import Block, Ref
@@ -19,13 +20,13 @@ from bot.errors import UserError
 from bot.outcome import Effect, Outcome, Post, RefreshHome, Request
 from bot.people import language_of
 from handlers.runtime import Runtime
-from messages import modals
+from messages import builders, modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
 from messages.modals import MAX_FIELD_ERROR
 from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
-from storage.models import DeliverableState
+from storage.models import Deliverable, DeliverableState, ReleaseState
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -55,9 +56,16 @@ def register(app: App, runtime: Runtime) -> None:
             deliverable = queries.get_deliverable(
                 session=session, team_id=request.team_id, deliverable_id=int(action["value"])
             )
+            release = (
+                None
+                if deliverable is None
+                else queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
+            )
+        if release is not None and release.state != ReleaseState.ACTIVE:
+            _answer(runtime, body, respond, _refusal(runtime, body, request, UserError("archived")))
+            return
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
-            refused = runtime.refusal(UserError("not_open_any_more"), request.team_id)
-            _answer(runtime, body, respond, refused)
+            _answer(runtime, body, respond, _refusal(runtime, body, request, UserError("not_open_any_more")))
             return
         view = modals.block_reason(deliverable, lang=runtime.language(request.team_id))
         runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
@@ -75,7 +83,7 @@ def register(app: App, runtime: Runtime) -> None:
                 )
                 if deliverable is None:
                     raise UserError("deliverable_gone")
-                room, deliverable = working.room_for(session, request, deliverable)
+                room, deliverable = _active_room(session, request, deliverable)
                 outcome = working.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
@@ -103,18 +111,36 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 raise UserError("not_in_release")
-            room, deliverable = working.room_for(session, request, deliverable)
+            room, deliverable = _active_room(session, request, deliverable)
             if _personal(body, request):  # a DM or the Home tab: the answer lands where only they read it
                 room.lang = language_of(session, request.team_id, request.user_id)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
-        _answer(runtime, body, respond, runtime.refusal(refusal, request.team_id))
+        _answer(runtime, body, respond, _refusal(runtime, body, request, refusal))
         return
     _answer(runtime, body, respond, outcome.reply, effects=outcome.effects)
 
 
+def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[working.Room, Deliverable]:
+    """The deliverable's room, refused once its release is archived (old Home tabs and messages keep buttons)."""
+    room, deliverable = working.room_for(session, request, deliverable)
+    if room.release.state != ReleaseState.ACTIVE:
+        raise UserError("archived")
+    return room, deliverable
+
+
 def _personal(body: dict, request: Request) -> bool:
     return (body.get("container") or {}).get("type") == "view" or request.channel_id.startswith("D")
+
+
+def _refusal(runtime: Runtime, body: dict, request: Request, refusal: UserError) -> Message:
+    """A refusal in the clicker's own language where only they read it (a DM, the Home), as the answers
+    there are; in the workspace's on a channel's checklist."""
+    if not _personal(body, request):
+        return runtime.refusal(refusal, request.team_id)
+    with session_scope(runtime.engine) as session:
+        lang = language_of(session, request.team_id, request.user_id)
+    return builders.error(refusal.text(lang), refusal.usage, lang=lang)
 
 
 def _take(room: working.Room, deliverable) -> Outcome:

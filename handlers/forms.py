@@ -8,8 +8,9 @@ shows under the field at fault (``response_action: errors``), and nothing is sav
 from __future__ import annotations
 
 import re
+import zlib
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import dispatch, working
 from bot.commands import Add, NewRelease
@@ -23,6 +24,7 @@ from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
 from messages.render import words
 from storage import queries
 from storage.db import session_scope
+from storage.locks import exclusive
 from storage.models import ReleaseState
 
 PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")  # <@U123>, <@U123|name>: the owner field takes them
@@ -58,11 +60,14 @@ def register(app: App, runtime: Runtime) -> None:
             team=form.users(Field.TEAM),
         )
         try:
-            with session_scope(runtime.engine) as session:
-                place = dispatch.locate(session=session, request=request)
-                outcome = dispatch.run(
-                    command, session=session, request=request, services=runtime.services, place=place
-                )
+            # Slack can deliver a double click on Create as two submissions at once: one at a time per
+            # workspace, so the second finds the first's release (the duplicate check) and makes none.
+            with exclusive(runtime.engine, "new_release", zlib.crc32(request.team_id.encode())):
+                with session_scope(runtime.engine) as session:
+                    place = dispatch.locate(session=session, request=request)
+                    outcome = dispatch.run(
+                        command, session=session, request=request, services=runtime.services, place=place
+                    )
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
@@ -71,7 +76,7 @@ def register(app: App, runtime: Runtime) -> None:
         runtime.followup.submit([Post(request.team_id, request.user_id, outcome.reply), *outcome.effects])
 
     @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
-    def add_as_deliverable(ack: Ack, body: dict, respond: Respond) -> None:
+    def add_as_deliverable(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
         ack()
         request = request_from(runtime, body)
         message = body.get("message") or {}
@@ -86,7 +91,11 @@ def register(app: App, runtime: Runtime) -> None:
             return
         origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
         view = modals.add_deliverable(
-            release, name=name_from(message.get("text", "")), owner=_first_mention(message), origin=origin, lang=lang
+            release,
+            name=name_from(message.get("text", "")),
+            owner=_first_mention(message, but=context.bot_user_id),
+            origin=origin,
+            lang=lang,
         )
         runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
@@ -129,16 +138,17 @@ def name_from(text: str) -> str:
     return " ".join(plain.split()).strip(" ,;:-")[:150]
 
 
-def _first_mention(message: dict) -> str | None:
-    found = MENTIONED.search(message.get("text", ""))
-    return found.group(1) if found else None
+def _first_mention(message: dict, *, but: str | None) -> str | None:
+    """The first person the message mentions, other than ``but`` (Releasebot: it owns no work)."""
+    return next((u for u in MENTIONED.findall(message.get("text", "")) if u != but), None)
 
 
 def _room(session, request: Request, release_id: int) -> working.Room:
     release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
     if release is None or release.state != ReleaseState.ACTIVE:
         raise UserError("release_closed")
-    return working.Room(session, request, release, queries.load_bundle(session=session, release=release))
+    lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language  # the channel's
+    return working.Room(session, request, release, queries.load_bundle(session=session, release=release), lang=lang)
 
 
 def _field(refusal: UserError, default: Field) -> str:

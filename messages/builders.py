@@ -70,7 +70,8 @@ def checklist_item(
         snooze = str(words("reminders", lang).snooze_button())
         buttons.append(button(snooze, ActionId.SNOOZE, SnoozeValue(deliverable.id).encode()))
         blocks.append(actions(buttons))
-    hint = str(w.hint(deliverable)).strip()
+    quiet_until = deliverable.snoozed_until if (deliverable.snoozed_until or today) > today else None
+    hint = str(w.hint(deliverable, quiet_until)).strip()
     if hint:
         blocks.append(context(hint))
     return Message(text=str(w.fallback(deliverable)), blocks=blocks)
