@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from bot.errors import UserError
 from bot.outcome import Outcome, Request, SetUpChannel
 from bot.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
 from messages import builders
-from storage import queries
+from storage import locks, queries
 from storage.models import Deliverable, Release, ReleaseState
 
 DEFAULT_PLAYBOOK = "single"
@@ -48,6 +49,9 @@ def create_release(
         raise UserError(
             "release_date_far", usage=NEW_USAGE, about="release_date", day=cmd.release_date, years=MAX_YEARS_AHEAD
         )
+    # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
+    # so the second finds the first's release below instead of making another.
+    locks.until_commit(session, "new_release", zlib.crc32(request.team_id.encode()))
     existing = _same_release(session, request.team_id, cmd)
     if existing is not None:
         return Outcome(reply=builders.reply("replies", "duplicate", existing, lang=lang))

@@ -12,7 +12,7 @@ from bot import commands as c
 from bot.dates import shift_off_weekend
 from bot.errors import UserError
 from bot.health import PortfolioLine, health_of, snapshot
-from bot.outcome import ArchiveChannel, Outcome, Request, RetitleChannel, SyncChecklist
+from bot.outcome import ArchiveChannel, Outcome, RefreshHome, Request, RetitleChannel, SyncChecklist
 from bot.permissions import PersonLookup, require_manager
 from bot.working import Room
 from messages import builders
@@ -113,4 +113,6 @@ def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outc
     room.session.add(release)
     room.log("archived")
     reply = room.reply("archived", release, room.request.user_id)
-    return Outcome(reply=reply, public=True, effects=[ArchiveChannel(release.id)])
+    # Owners' and the PM's Home tabs drop the release (their buttons on it would be refused now).
+    homes = tuple(sorted({u for u in (release.pm_id, *(d.owner_id for d in room.live)) if u}))
+    return Outcome(reply=reply, public=True, effects=[ArchiveChannel(release.id), RefreshHome(release.team_id, homes)])

@@ -67,7 +67,7 @@ def register(app: App, runtime: Runtime) -> None:
         if deliverable is None or deliverable.state != DeliverableState.OPEN:
             _answer(runtime, body, respond, _refusal(runtime, body, request, UserError("not_open_any_more")))
             return
-        view = modals.block_reason(deliverable, lang=runtime.language(request.team_id))
+        view = modals.block_reason(deliverable, lang=_language(runtime, body, request))
         runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.BLOCK_REASON)
@@ -134,13 +134,17 @@ def _personal(body: dict, request: Request) -> bool:
 
 
 def _refusal(runtime: Runtime, body: dict, request: Request, refusal: UserError) -> Message:
-    """A refusal in the clicker's own language where only they read it (a DM, the Home), as the answers
-    there are; in the workspace's on a channel's checklist."""
-    if not _personal(body, request):
-        return runtime.refusal(refusal, request.team_id)
-    with session_scope(runtime.engine) as session:
-        lang = language_of(session, request.team_id, request.user_id)
+    """A refusal in the language of the answers where the click happened (see ``_language``)."""
+    lang = _language(runtime, body, request)
     return builders.error(refusal.text(lang), refusal.usage, lang=lang)
+
+
+def _language(runtime: Runtime, body: dict, request: Request) -> str:
+    """The clicker's own language where only they read it (a DM, the Home); the workspace's on a channel."""
+    if not _personal(body, request):
+        return runtime.language(request.team_id)
+    with session_scope(runtime.engine) as session:
+        return language_of(session, request.team_id, request.user_id)
 
 
 def _take(room: working.Room, deliverable) -> Outcome:

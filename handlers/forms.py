@@ -8,7 +8,6 @@ shows under the field at fault (``response_action: errors``), and nothing is sav
 from __future__ import annotations
 
 import re
-import zlib
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
@@ -24,7 +23,6 @@ from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
 from messages.render import words
 from storage import queries
 from storage.db import session_scope
-from storage.locks import exclusive
 from storage.models import ReleaseState
 
 PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")  # <@U123>, <@U123|name>: the owner field takes them
@@ -60,14 +58,11 @@ def register(app: App, runtime: Runtime) -> None:
             team=form.users(Field.TEAM),
         )
         try:
-            # Slack can deliver a double click on Create as two submissions at once: one at a time per
-            # workspace, so the second finds the first's release (the duplicate check) and makes none.
-            with exclusive(runtime.engine, "new_release", zlib.crc32(request.team_id.encode())):
-                with session_scope(runtime.engine) as session:
-                    place = dispatch.locate(session=session, request=request)
-                    outcome = dispatch.run(
-                        command, session=session, request=request, services=runtime.services, place=place
-                    )
+            with session_scope(runtime.engine) as session:
+                place = dispatch.locate(session=session, request=request)
+                outcome = dispatch.run(
+                    command, session=session, request=request, services=runtime.services, place=place
+                )
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})

@@ -1,4 +1,5 @@
-"""Mutual exclusion for work that must not run twice at once (syncing one release's checklist).
+"""Mutual exclusion for work that must not run twice at once (syncing one release's checklist, creating
+a release that a double click asks for twice).
 
 Within a process a threading lock; across processes on PostgreSQL an advisory lock as well.
 SQLite deployments are one process, so the threading lock is enough there.
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 _local_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 _guard = threading.Lock()
@@ -37,6 +39,14 @@ def exclusive(engine: Engine, name: str, number: int) -> Iterator[None]:
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:space, :number)"), keys)
                 connection.commit()
+
+
+def until_commit(session: Session, name: str, number: int) -> None:
+    """Hold ``name:number`` for the rest of ``session``'s transaction: concurrent transactions that ask for
+    it run one after another (PostgreSQL's transaction advisory lock; SQLite transactions already take turns)."""
+    if session.get_bind().dialect.name == "postgresql":
+        keys = {"space": _int32(zlib.crc32(name.encode()) ^ NAMESPACE), "number": _int32(number)}
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :number)"), keys)
 
 
 def _int32(value: int) -> int:

@@ -348,11 +348,13 @@ def test_a_stale_home_cannot_change_an_archived_release(bot, standin):
     channel_id, _ = open_release(bot, standin)
     room = dict(channel=channel_id, channel_name=CHANNEL)
     bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, **room)
-    home_of(bot, standin, DESIGNER)
+    stale = home_of(bot, standin, DESIGNER)
     assert bot.command("archive", user=PM, **room).public
     bot.settle()
-    home_click(bot, standin, DESIGNER, "checklist_done")
-    assert item(bot, "artwork").state == "open", "an archived release does not change"
+    assert "Cover artwork" not in json.dumps(standin.home_views[DESIGNER]), "archiving refreshes the owners' Homes"
+    status, _, _ = bot.interact(button_click(stale, "checklist_done", user=DESIGNER))  # a Home open since before
+    bot.settle()
+    assert status == 200 and item(bot, "artwork").state == "open", "an archived release does not change"
     assert "archived" in notice_of(standin.home_views[DESIGNER])
 
 
