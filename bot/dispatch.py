@@ -71,10 +71,14 @@ def locate(*, session: Session, request: Request) -> Place:
     )
 
 
-def run(cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place) -> Outcome:
+def run(
+    cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place, lang: str | None = None
+) -> Outcome:
+    """``lang``: the reply's language when it goes to the asker alone by DM (else the workspace's)."""
     workspace, release = place.workspace, place.release
+    lang = lang or workspace.language
     if isinstance(cmd, c.Help):
-        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic, lang=workspace.language))
+        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic, lang=lang))
     if isinstance(cmd, c.NewRelease):
         creator = services.directory.cached(session, request.team_id, request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
@@ -84,20 +88,18 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
             request=request,
             catalogue=services.catalogue,
             timezone=timezone,
-            lang=workspace.language,
+            lang=lang,
         )
     if isinstance(cmd, c.Settings):
         lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
-        return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=workspace.language)
+        return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=lang)
     if release is not None and release.state != ReleaseState.ACTIVE:
         raise UserError("archived")
     if release is None:
         if isinstance(cmd, c.Status):
-            return releasing.portfolio(
-                session=session, request=request, timezone=workspace.timezone, lang=workspace.language
-            )
+            return releasing.portfolio(session=session, request=request, timezone=workspace.timezone, lang=lang)
         releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
         raise UserError("use_release_channel", releases=releases[:5])
     room = working.Room(
@@ -105,7 +107,7 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         request=request,
         release=release,
         bundle=queries.load_bundle(session=session, release=release),
-        lang=workspace.language,
+        lang=lang,
     )
     if isinstance(cmd, c.Status):
         return releasing.release_status(room)

@@ -163,18 +163,19 @@ class FollowUp:
         self._tell_creator(release_id, "setup_failed", problem)
 
     def _tell_creator(self, release_id: int, macro: str, *args) -> None:
-        """Answer on the slash command's response_url, or by DM when that has expired."""
+        """Answer where the command was typed (its response_url, in the workspace's language, as its first
+        answer was), or by DM in the creator's own language (the form's way, or once the URL has expired)."""
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
-            lang = self._language(release.team_id, release.created_by, session=session)
-        message = builders.reply("replies", macro, release, *args, lang=lang)
         if release.setup_response_url:
+            message = builders.reply("replies", macro, release, *args, lang=self._language(release.team_id))
             try:
                 self._respond(release.setup_response_url, {"response_type": "ephemeral", **message.as_kwargs()})
                 return
             except Exception:  # noqa: BLE001 - any failure of the one-shot URL falls back to a DM
                 log.info("response_url expired for release %s; sending a DM", release_id)
-        self._try_post(release.team_id, release.created_by, message)
+        lang = self._language(release.team_id, release.created_by)
+        self._try_post(release.team_id, release.created_by, builders.reply("replies", macro, release, *args, lang=lang))
 
     def sync_checklist(self, release_id: int, *, overview: bool = False) -> None:
         """Post or update every checklist message that lags its deliverable, until none does."""

@@ -15,6 +15,7 @@ from bot import dispatch, working
 from bot.commands import Add, NewRelease
 from bot.errors import UserError
 from bot.outcome import Post, Request
+from bot.people import language_of
 from handlers.actions import request_from
 from handlers.runtime import Runtime
 from messages import builders, modals
@@ -60,8 +61,9 @@ def register(app: App, runtime: Runtime) -> None:
         try:
             with session_scope(runtime.engine) as session:
                 place = dispatch.locate(session=session, request=request)
+                dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
                 outcome = dispatch.run(
-                    command, session=session, request=request, services=runtime.services, place=place
+                    command, session=session, request=request, services=runtime.services, place=place, lang=dm_lang
                 )
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
