@@ -52,23 +52,19 @@ def register(app: App, runtime: Runtime) -> None:
         """Open the reason modal at once: a trigger id lives three seconds."""
         ack()
         request = request_from(runtime, body)
-        with session_scope(runtime.engine) as session:
-            deliverable = queries.get_deliverable(
-                session=session, team_id=request.team_id, deliverable_id=int(action["value"])
-            )
-            release = (
-                None
-                if deliverable is None
-                else queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
-            )
-        if release is not None and release.state != ReleaseState.ACTIVE:
-            _answer(runtime, body, respond, _refusal(runtime, body, request, UserError("archived")))
-            return
-        if deliverable is None or deliverable.state != DeliverableState.OPEN:
-            _answer(runtime, body, respond, _refusal(runtime, body, request, UserError("not_open_any_more")))
+        try:
+            with session_scope(runtime.engine) as session:
+                deliverable = queries.get_deliverable(
+                    session=session, team_id=request.team_id, deliverable_id=int(action["value"])
+                )
+                if deliverable is None or deliverable.state != DeliverableState.OPEN:
+                    raise UserError("not_open_any_more")
+                _require_active(session, request, deliverable)
+        except UserError as refusal:
+            _answer(runtime, body, respond, _refusal(runtime, body, request, refusal))
             return
         view = modals.block_reason(deliverable, lang=_language(runtime, body, request))
-        runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
+        runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.BLOCK_REASON)
     def block_reason(ack: Ack, body: dict, view: dict) -> None:
@@ -124,9 +120,16 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
 def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[working.Room, Deliverable]:
     """The deliverable's room, refused once its release is archived (old Home tabs and messages keep buttons)."""
     room, deliverable = working.room_for(session, request, deliverable)
-    if room.release.state != ReleaseState.ACTIVE:
-        raise UserError("archived")
+    _require_active(session, request, deliverable, release=room.release)
     return room, deliverable
+
+
+def _require_active(session: Session, request: Request, deliverable: Deliverable, *, release=None) -> None:
+    release = release or queries.get_release(
+        session=session, team_id=request.team_id, release_id=deliverable.release_id
+    )
+    if release is None or release.state != ReleaseState.ACTIVE:
+        raise UserError("archived")
 
 
 def _personal(body: dict, request: Request) -> bool:
@@ -168,9 +171,9 @@ def _answer(runtime: Runtime, body: dict, respond: Respond, reply: Message, *, e
         return
     runtime.followup.submit(effects)
     if request.channel_id.startswith("D") and body.get("message"):
-        respond(replace_original=True, **_row_answered(body, reply).as_kwargs())
+        runtime.after_ack(respond, replace_original=True, **_row_answered(body, reply).as_kwargs())
     else:
-        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+        runtime.after_ack(respond, replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 
 
 def _home_notice(effects: list[Effect], request: Request, notice: str) -> list[Effect]:

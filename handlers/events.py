@@ -38,11 +38,8 @@ def register(app: App, runtime: Runtime) -> None:
             bundle = queries.load_bundle(session=session, release=release)
             lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
         today = now.astimezone(ZoneInfo(release.timezone)).date()
-        message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
-        try:
-            runtime.sender.ephemeral(team_id, channel, user, message)
-        except SlackApiError:
-            pass  # a welcome is a courtesy; the sender has logged why it failed
+        welcome = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
+        runtime.after_ack(_welcome, runtime, team_id, channel, user, welcome)
 
     @app.middleware
     def rate_limit_notice(body: dict, next) -> BoltResponse | None:  # noqa: A002 - Bolt's parameter name
@@ -84,3 +81,10 @@ def _stop_workspace(runtime: Runtime, team_id: str) -> None:
         installs.uninstalled(
             runtime.engine, runtime.sender.tokens, runtime.installation_store, team_id, at=runtime.clock()
         )
+
+
+def _welcome(runtime: Runtime, team_id: str, channel: str, user: str, message) -> None:
+    try:
+        runtime.sender.ephemeral(team_id, channel, user, message)
+    except SlackApiError:
+        pass  # a welcome is a courtesy; the sender has logged why it failed

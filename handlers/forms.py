@@ -43,12 +43,12 @@ def register(app: App, runtime: Runtime) -> None:
     def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
         form = Submitted(view)
         request = request_from(runtime, body)
-        w = words("forms", runtime.language(request.team_id))
         title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
-        missing = {f.value: str(w.missing(what)) for f, what in ((Field.TITLE, "title"), (Field.RELEASE_DATE, "date"))
-                   if not (title if f == Field.TITLE else day)}  # fmt: skip
+        missing = [(f, what) for f, what, given in ((Field.TITLE, "title", title), (Field.RELEASE_DATE, "date", day))
+                   if not given]  # fmt: skip
         if missing:
-            ack(response_action="errors", errors=missing)
+            w = words("forms", runtime.language(request.team_id))
+            ack(response_action="errors", errors={f.value: str(w.missing(what)) for f, what in missing})
             return
         command = NewRelease(
             title=title,
@@ -84,7 +84,7 @@ def register(app: App, runtime: Runtime) -> None:
         lang = runtime.language(request.team_id)
         if release is None or release.state != ReleaseState.ACTIVE:
             refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
-            respond(response_type="ephemeral", **refusal.as_kwargs())
+            runtime.after_ack(respond, response_type="ephemeral", **refusal.as_kwargs())
             return
         origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
         view = modals.add_deliverable(
@@ -94,7 +94,7 @@ def register(app: App, runtime: Runtime) -> None:
             origin=origin,
             lang=lang,
         )
-        runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
+        runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.ADD_DELIVERABLE)
     def add_submitted(ack: Ack, body: dict, view: dict) -> None:
@@ -121,10 +121,10 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
-    """Open the new-release modal (the trigger id lives three seconds, so at once)."""
+    """Open the new-release modal right after the ack (its trigger id lives three seconds)."""
     playbooks = list(runtime.services.catalogue.playbooks.values())
     view = modals.new_release(playbooks, creator=request.user_id, lang=runtime.language(request.team_id))
-    runtime.sender.call(request.team_id, "views.open", trigger_id=trigger_id, view=view)
+    runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=trigger_id, view=view)
 
 
 def name_from(text: str) -> str:

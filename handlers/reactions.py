@@ -51,7 +51,9 @@ def handle_reaction(runtime: Runtime, body: dict, event: dict, context: BoltCont
             room, deliverable = working.room_for(session, request, deliverable)
             outcome = _apply(room, deliverable, name, user, added=added)
     except UserError as refusal:
-        runtime.sender.ephemeral(team_id, request.channel_id, user, runtime.refusal(refusal, team_id))
+        runtime.after_ack(
+            runtime.sender.ephemeral, team_id, request.channel_id, user, runtime.refusal(refusal, team_id)
+        )
         return
     if outcome is not None:
         runtime.followup.submit(outcome.effects)

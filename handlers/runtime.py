@@ -34,6 +34,12 @@ class Runtime:
     # Multi-workspace mode only: where OAuth installs are kept (None with a single bot token).
     installation_store: SQLAlchemyInstallationStore | None = None
 
+    def after_ack(self, call: Callable, *args, **kwargs) -> None:
+        """Run a Slack call (an answer on a response_url, a views.open, an ephemeral) once the listener has
+        returned: Bolt sends the ack only then, and it must never wait on Slack. views.open still runs well
+        within its trigger id's three seconds."""
+        self.background.submit(call, *args, **kwargs)
+
     def language(self, team_id: str) -> str:
         """The workspace's language, for answers to commands, clicks and forms (DMs and the Home tab
         follow each person's own Slack locale instead)."""

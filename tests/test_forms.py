@@ -29,8 +29,8 @@ USER_FIELDS = {Field.PM: "selected_user", Field.OWNER: "selected_user", Field.TE
 
 
 def opened_form(standin) -> dict:
-    opened = standin.calls_to("views.open", ok=True)
-    assert opened, f"no form opened: {[c.response for c in standin.calls_to('views.open')]}"
+    """The form the bot opened just after its ack (views.open runs once the listener has returned)."""
+    opened = standin.wait_for(lambda: standin.calls_to("views.open", ok=True), what="a views.open Slack accepted")
     return opened[-1].response["view"]
 
 
@@ -149,8 +149,10 @@ def test_release_new_alone_opens_a_form_with_the_commands_fields(bot, standin):
 def test_a_used_trigger_id_opens_no_form_and_the_command_still_answers_at_once(bot, standin):
     trigger = standin.issue_trigger_id()
     bot.command("new", user=PM, trigger_id=trigger)
+    bot.settle()
     reply = bot.command("new", user=PM, trigger_id=trigger)
     assert reply.status == 200
+    bot.settle()
     assert [c.response.get("error") for c in standin.calls_to("views.open")] == [None, "exchanged_trigger_id"]
 
 
