@@ -204,3 +204,18 @@ def button_click(
     payload["message"] = surface
     payload["response_url"] = response_url
     return payload
+
+
+def view_submission(view: dict, user: str, values: dict) -> dict:
+    """A ``view_submission`` of ``view`` with Slack's ``state.values`` (block id → action id → state),
+    shaped like payloads/interactivity/view_submission.bolt_python.json."""
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "label"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0RELEASE",
+        "token": "verification-token",
+        "trigger_id": "111.222.valid",
+        "view": {**view, "state": {"values": values}},
+        "response_urls": [],
+    }

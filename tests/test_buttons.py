@@ -7,7 +7,7 @@ from sqlmodel import select
 from storage.db import session_scope
 from storage.models import Blocker, Deliverable
 from tests.conftest import DESIGNER, DISTRIBUTION
-from tests.harness import TEAM
+from tests.harness import TEAM, view_submission
 from tests.test_story import CHANNEL, checklist, message_text, open_release
 
 
@@ -95,17 +95,4 @@ def press(bot, standin, channel_id, key, action_id, user, *, stale=False, **extr
 
 
 def submission(view: dict, user: str, reason: str) -> dict:
-    """A view_submission shaped like payloads/interactivity/view_submission.bolt_python.json."""
-    return {
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "label"},
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0RELEASE",
-        "token": "verification-token",
-        "trigger_id": "111.222.valid",
-        "view": {
-            **view,
-            "state": {"values": {"reason": {"reason_input": {"type": "plain_text_input", "value": reason}}}},
-        },
-        "response_urls": [],
-    }
+    return view_submission(view, user, {"reason": {"reason_input": {"type": "plain_text_input", "value": reason}}})

@@ -18,7 +18,7 @@ from messages.ids import Field, ShortcutId
 from storage.db import session_scope
 from storage.models import Blocker, Deliverable, Release
 from tests.conftest import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
-from tests.harness import TEAM, button_click, buttons
+from tests.harness import TEAM, button_click, buttons, view_submission
 from tests.test_buttons import item, press
 from tests.test_story import CHANNEL, message_text, open_release
 
@@ -60,16 +60,7 @@ def filled(view: dict, user: str, answers: dict) -> dict:
         else:
             state["value"] = answer if answer is not None else element.get("initial_value")
         values[block["block_id"]] = {element["action_id"]: state}
-    return {
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "label"},
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0RELEASE",
-        "token": "verification-token",
-        "trigger_id": "768915595217.771150964790.bbc12e4f1483ce782cd891edf9dca94c",
-        "view": {**view, "state": {"values": values}},
-        "response_urls": [],
-    }
+    return view_submission(view, user, values)
 
 
 def errors_of(answer: str) -> dict:
