@@ -93,7 +93,7 @@ def run_one(database: str, url: str, args, levels: list[int]) -> dict:
         env = _environment(standin, url)
         ours, floor = _Server(env, ["-m", "bot.cli", "serve"]), _Server(env, ["-m", "bench.floor"])
         try:
-            latency = {level: _measure_level(level, args.requests, ours, floor, targets) for level in levels}
+            latency = {level: _measure_level(level, args.requests, ours, floor, targets, standin) for level in levels}
         finally:
             ours.stop()
             floor.stop()
@@ -158,29 +158,55 @@ class _Server:
         self.process.wait(timeout=15)
 
 
-def _measure_level(level: int, count: int, ours: _Server, floor: _Server, targets: dict) -> dict:
+def _measure_level(level: int, count: int, ours: _Server, floor: _Server, targets: dict, standin) -> dict:
+    """Each kind on a server that has finished the previous kind's work (answers, checklist updates, DMs,
+    Home tabs), so no kind pays for another's. For commands, also when each answer arrived on its
+    response_url; for every kind, how long the work after the acks ran on after the last ack."""
     results = {}
     for kind in KINDS:
-        bodies = [_request(kind, i, targets) for i in range(count)]
-        ours_ms = _load(ours.url, bodies, level)
-        floor_ms = _load(floor.url, bodies, level)
-        results[kind] = {"ours": _percentiles(ours_ms), "floor": _percentiles(floor_ms)}
-        print(f"  c={level} {kind}: ours {results[kind]['ours']} floor {results[kind]['floor']}", file=sys.stderr)
+        requests = [_request(kind, i, targets, standin) for i in range(count)]
+        ours_sent = _load(ours.url, requests, level, standin)
+        drained = _drained(standin)
+        floor_sent = _load(floor.url, requests, level, None)
+        answered = [(standin.answered_at(key) - started) * 1000 for (key, *_), (started, _ack) in
+                    zip(requests, ours_sent, strict=True) if key and standin.answered_at(key)]  # fmt: skip
+        if any(key for key, *_ in requests) and len(answered) != len(requests):
+            raise RuntimeError(f"{kind}: {len(requests) - len(answered)} commands never answered")
+        results[kind] = {
+            "ours": _percentiles([ack for _started, ack in ours_sent]),
+            "floor": _percentiles([ack for _started, ack in floor_sent]),
+            "answered": _percentiles(answered) if answered else None,
+            "drained_s": drained,
+        }
+        print(f"  c={level} {kind}: {results[kind]}", file=sys.stderr)
     return results
 
 
-_taken = {"claim": 0, "react": 0}
+def _drained(standin, quiet: float = 1.0, limit: float = 300.0) -> float:
+    """Seconds from now until the server's last call to Slack (or answer), once it has made none for ``quiet``."""
+    started = time.perf_counter()
+    activity = lambda: len(standin.calls) + standin.answers_posted()  # noqa: E731
+    seen, last_change = activity(), started
+    while time.perf_counter() - last_change < quiet and time.perf_counter() - started < limit:
+        time.sleep(0.05)
+        if activity() != seen:
+            seen, last_change = activity(), time.perf_counter()
+    return round(last_change - started, 2)
 
 
-def _request(kind: str, i: int, targets: dict) -> tuple[str, str]:
-    """(content type, body) of one request as Slack would send it."""
+_taken = {"claim": 0, "react": 0, "request": 0}
+
+
+def _request(kind: str, i: int, targets: dict, standin) -> tuple[str | None, str, str]:
+    """(response_url key, content type, body) of one request as Slack would send it (events have no key)."""
     form = "application/x-www-form-urlencoded"
     user = demo.people()[i % 14].user_id
     if kind == "✅ reaction":
         channel, ts = targets["reactable"][_taken["react"] % len(targets["reactable"])]
         _taken["react"] += 1
         event = slackreq.reaction_event("white_check_mark", user=user, channel=channel, ts=ts)
-        return "application/json", slackreq.event_body(event, team_id=TEAM, event_id=f"EvBench{_taken['react']:07d}")
+        body = slackreq.event_body(event, team_id=TEAM, event_id=f"EvBench{_taken['react']:07d}")
+        return None, "application/json", body
     if kind == "claim":
         channel, key = targets["unclaimed"][_taken["claim"] % len(targets["unclaimed"])]
         _taken["claim"] += 1
@@ -188,26 +214,34 @@ def _request(kind: str, i: int, targets: dict) -> tuple[str, str]:
     else:
         channel = targets["channels"][i % len(targets["channels"])][0] if kind.endswith("channel") else "CGENERAL"
         text_ = "status"
+    _taken["request"] += 1
+    key = f"bench{_taken['request']}"
     body = slackreq.slash_command_body(
         text_, user_id=user, channel_id=channel, channel_name="bench", team_id=TEAM,
-        response_url="http://127.0.0.1:9/response", trigger_id="t",
+        response_url=standin.response_url(key), trigger_id=f"{_taken['request']}.bench",
     )  # fmt: skip
-    return form, body
+    return key, form, body
 
 
-def _load(url: str, bodies: list[tuple[str, str]], level: int) -> list[float]:
-    def one(item):
-        content_type, body = item
+def _load(url: str, requests: list[tuple[str | None, str, str]], level: int, standin) -> list[tuple[float, float]]:
+    """(sent at, ack in ms) of each request, ``level`` clients at a time. Each client, like a person, sends its
+    next command once the last one has answered (on its response_url, with ``standin``); events come as
+    Slack sends them, one after the other's ack."""
+
+    def one(request):
+        key, content_type, body = request
         headers = slackreq.sign(body, SECRET) | {"Content-Type": content_type}
-        started = time.perf_counter()
+        started = time.monotonic()
         status, _, _ = slackreq.post(url + "/slack/events", body, headers)
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = (time.monotonic() - started) * 1000
         if status != 200:
             raise RuntimeError(f"{url} answered {status}")
-        return elapsed
+        if key and standin is not None and standin.answered_at(key, wait=60) is None:
+            raise RuntimeError(f"{url}: no answer on the response_url within a minute")
+        return started, elapsed
 
     with ThreadPoolExecutor(level) as pool:
-        return list(pool.map(one, bodies))
+        return list(pool.map(one, requests))
 
 
 def _percentiles(samples: list[float]) -> dict:
@@ -306,16 +340,21 @@ def _report(args, sections: list[dict]) -> str:
         lines += [
             f"## {s['database']}: {c['releases']} active releases, {c['deliverables']} deliverables",
             "",
-            "Ack latency in ms (ours / the bare Bolt floor on the same server):",
+            "Ack latency in ms, ours and the bare Bolt floor's on the same server; for commands, when the answer "
+            "arrived on the response_url (ms after sending); and how long the work after the acks (answers, "
+            "checklist updates, DMs, Home tabs) ran on after the last ack (s):",
             "",
-            "| clients | request | ours p50 | ours p99 | floor p50 | floor p99 | p50 ratio |",
-            "|---|---|---|---|---|---|---|",
+            "| clients | request | ack p50 | ack p99 | floor p50 | floor p99 | p50 ratio | answer p50 | answer p99 "
+            "| work ran on |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for level, kinds in s["latency"].items():
             for kind, figures in kinds.items():
                 ours, floor = figures["ours"], figures["floor"]
                 ratio = ours["p50"] / floor["p50"] if floor["p50"] else float("nan")
-                figures_row = [level, kind, ours["p50"], ours["p99"], floor["p50"], floor["p99"], f"{ratio:.2f}"]
+                answered = figures["answered"] or {"p50": "–", "p99": "–"}
+                figures_row = [level, kind, ours["p50"], ours["p99"], floor["p50"], floor["p99"], f"{ratio:.2f}",
+                               answered["p50"], answered["p99"], f"{figures['drained_s']} s"]  # fmt: skip
                 lines.append("| " + " | ".join(str(x) for x in figures_row) + " |")
         t, d = s["tick"], s["delivery"]
         lines += [

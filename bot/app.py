@@ -16,6 +16,7 @@ from bot.background import Background
 from bot.creating import Catalogue
 from bot.dispatch import Services
 from bot.followup import FollowUp
+from bot.inbox import Inbox
 from bot.people import Directory
 from bot.playbooks import load_playbooks
 from bot.sender import Sender, make_client
@@ -23,6 +24,7 @@ from bot.settings import Settings
 from bot.ticker import Ticker
 from handlers import register_all
 from handlers.runtime import Runtime
+from storage.db import inbox_engine
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ def build_app(
         directory=directory,
     )
     background = Background(workers=16, name="after-ack")
+    inbox = Inbox(inbox_engine(engine), clock)
     followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
     runtime = Runtime(
         engine=engine,
@@ -79,6 +82,7 @@ def build_app(
         services=services,
         followup=followup,
         background=background,
+        inbox=inbox,
         ticker=Ticker(engine, sender, directory=directory),
         clock=clock,
         installation_store=store,
@@ -86,8 +90,8 @@ def build_app(
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        # Listeners decide and save within the request (a few ms) and hand Slack work to the
-        # background pool themselves; Bolt's own async mode would add a 10 ms polling delay to every ack.
+        # Listeners keep the request in the inbox (or answer what needs no queue) and return, and the ack
+        # goes at once; Bolt's own async mode would add a 10 ms polling delay to every ack.
         process_before_response=True,
         listener_executor=background,
         logger=logging.getLogger("slack_bolt"),

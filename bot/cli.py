@@ -98,8 +98,9 @@ def _start(settings: Settings, *, schedule: bool = True):
     migrate(engine)
     app, runtime = build_app(settings, engine)
     runtime.followup.reconcile()
+    runtime.inbox.resume()
     if schedule and settings.releasebot_scheduler == "on":
-        scheduler.start(runtime.ticker, runtime.followup, clock=runtime.clock)
+        scheduler.start(runtime.ticker, runtime.followup, runtime.inbox, clock=runtime.clock)
     return app, runtime, engine
 
 
@@ -107,7 +108,8 @@ def _tick(settings: Settings, now: datetime | None) -> int:
     from bot.scheduler import run_tick
 
     _app, runtime, _engine = _start(settings, schedule=False)
-    run_tick(runtime.ticker, runtime.followup, now or datetime.now(UTC))
+    run_tick(runtime.ticker, runtime.followup, runtime.inbox, now or datetime.now(UTC))
+    runtime.inbox.shutdown()
     runtime.background.wait_idle(timeout=600)
     runtime.background.shutdown()
     return 0
@@ -124,6 +126,7 @@ def _serve(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        runtime.inbox.shutdown()
         runtime.background.shutdown()
     return 0
 
@@ -140,6 +143,7 @@ def _socket_mode(settings: Settings) -> int:
     try:
         socket_mode_handler(app, settings.slack_app_token.get_secret_value()).start()
     finally:
+        runtime.inbox.shutdown()
         runtime.background.shutdown()
     return 0
 

@@ -218,6 +218,11 @@ class _Refused(Exception):
         self.error = ParseError(key, usage, facts)
 
 
+def opens_form(text: str) -> bool:
+    """``/release new`` alone: what :func:`parse` reads as :class:`NewReleaseForm`, known without a date."""
+    return (text or "").strip().lower() == "new"
+
+
 def parse(text: str, *, today: date) -> Command | ParseError:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
@@ -295,7 +300,7 @@ def _new(rest: str, today: date) -> Command:
     """
     usage = USAGE["new"]
     if not rest:
-        return NewReleaseForm()
+        return NewReleaseForm()  # see opens_form
     tokens = TOKEN.findall(rest.translate(QUOTES))
     options_at = next((i for i, t in enumerate(tokens) if t.lower() in NEW_OPTIONS), len(tokens))
     release_date, on_at = None, None

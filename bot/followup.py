@@ -56,7 +56,7 @@ class FollowUp:
         self._engine = engine
         self._sender = sender
         self._directory = directory
-        self._respond = respond
+        self.respond = respond  # posts to a response_url (commands answer there too)
         self._clock = clock
         self._background = background
 
@@ -170,7 +170,7 @@ class FollowUp:
         if release.setup_response_url:
             message = builders.reply("replies", macro, release, *args, lang=self._language(release.team_id))
             try:
-                self._respond(release.setup_response_url, {"response_type": "ephemeral", **message.as_kwargs()})
+                self.respond(release.setup_response_url, {"response_type": "ephemeral", **message.as_kwargs()})
                 return
             except Exception:  # noqa: BLE001 - any failure of the one-shot URL falls back to a DM
                 log.info("response_url expired for release %s; sending a DM", release_id)

@@ -14,22 +14,24 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.followup import FollowUp
+from bot.inbox import Inbox
 from bot.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
 
-def run_tick(ticker: Ticker, followup: FollowUp, now: datetime) -> None:
+def run_tick(ticker: Ticker, followup: FollowUp, inbox: Inbox, now: datetime) -> None:
     report = ticker.tick(now)
     followup.reconcile()
+    inbox.resume()
     if report.claimed or report.sent or report.failed:
         log.info("tick: %s", report)
 
 
-def start(ticker: Ticker, followup: FollowUp, *, clock: Callable[[], datetime]) -> BackgroundScheduler:
+def start(ticker: Ticker, followup: FollowUp, inbox: Inbox, *, clock: Callable[[], datetime]) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
-        lambda: run_tick(ticker, followup, clock()),
+        lambda: run_tick(ticker, followup, inbox, clock()),
         IntervalTrigger(minutes=1),
         id="tick",
         max_instances=1,

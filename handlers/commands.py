@@ -1,49 +1,100 @@
-"""The ``/release`` slash command: parse, decide and save inside the ack; Slack work after it."""
+"""The ``/release`` slash command: kept in the inbox and acknowledged at once; parsed, decided and saved
+right after, with the answer on the command's response_url.
+
+``/release new`` with nothing after it opens the new-release form, within the ack window its trigger id
+allows (three seconds), without waiting for anything queued before it.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from slack_bolt import Ack, App
 
 from bot import dispatch
-from bot.commands import NewReleaseForm, ParseError, parse
+from bot.commands import ParseError, opens_form, parse
 from bot.errors import UserError
+from bot.inbox import Kind
 from bot.outcome import Request
+from handlers.errors import our_fault
 from handlers.forms import open_new_release
 from handlers.runtime import Runtime
+from messages.render import Message
+from storage import queries
 from storage.db import session_scope
+from storage.inbox import Item
 
 log = logging.getLogger(__name__)
 
+KIND = "command"
+
 
 def register(app: App, runtime: Runtime) -> None:
+    runtime.inbox.handles(
+        KIND,
+        Kind(
+            work=lambda item: answer(runtime, item),
+            gave_up=lambda body, reference: _answer_failure(runtime, body, reference),
+        ),
+    )
+
     @app.command("/release")
     def release_command(ack: Ack, body: dict) -> None:
-        request = Request(
-            team_id=body.get("team_id", ""),
-            user_id=body.get("user_id", ""),
-            channel_id=body.get("channel_id", ""),
-            now=runtime.clock(),
-            response_url=body.get("response_url"),
-        )
-        try:
-            with session_scope(runtime.engine) as session:
-                place = dispatch.locate(session=session, request=request)
-                command = parse(body.get("text", ""), today=request.today(place.timezone))
-                if isinstance(command, ParseError):
-                    raise UserError(command.key, usage=command.usage, **command.facts)
-                if not isinstance(command, NewReleaseForm):
-                    outcome = dispatch.run(
-                        command, session=session, request=request, services=runtime.services, place=place
-                    )
-        except UserError as refusal:
-            reply = runtime.refusal(refusal, request.team_id)
-            ack(response_type="ephemeral", **reply.as_kwargs())
-            return
-        if isinstance(command, NewReleaseForm):
+        if opens_form(body.get("text", "")):  # the form, at once: its trigger id lives three seconds
             ack()
-            open_new_release(runtime, request, body.get("trigger_id", ""))
+            open_new_release(runtime, _request(body, runtime.clock()), body.get("trigger_id", ""))
             return
-        ack(response_type="in_channel" if outcome.public else "ephemeral", **outcome.reply.as_kwargs())
+        runtime.inbox.accept(KIND, body)
+        ack()
+
+
+def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """Parse, decide and save in one transaction; then (once the inbox lets go of the request) answer on the
+    response_url and start the follow-ups."""
+    request = _request(item.body, item.received_at)
+    try:
+        with session_scope(runtime.engine) as session:
+            if not queries.claim_event(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
+                return None  # done already, by a process that stopped before it could say so
+            place = dispatch.locate(session=session, request=request)
+            command = parse(item.body.get("text", ""), today=request.today(place.timezone))
+            if isinstance(command, ParseError):
+                raise UserError(command.key, usage=command.usage, **command.facts)
+            outcome = dispatch.run(command, session=session, request=request, services=runtime.services, place=place)
+    except UserError as refusal:
+        refused = refusal  # the except clause unbinds its own name when it ends
+        return lambda: _respond(runtime, request, runtime.refusal(refused, request.team_id))
+
+    def then() -> None:
+        _respond(runtime, request, outcome.reply, public=outcome.public)
         runtime.followup.submit(outcome.effects)
+
+    return then
+
+
+def _answer_failure(runtime: Runtime, body: dict, reference: str) -> None:
+    request = _request(body, runtime.clock())
+    _respond(runtime, request, our_fault(runtime, request.team_id, reference))
+
+
+def _respond(runtime: Runtime, request: Request, message: Message, *, public: bool = False) -> None:
+    """The answer is the person's only sign the command worked; if Slack refuses it, the log says so."""
+    if not request.response_url:
+        return
+    payload = {"response_type": "in_channel" if public else "ephemeral", **message.as_kwargs()}
+    try:
+        runtime.followup.respond(request.response_url, payload)
+    except Exception as error:  # noqa: BLE001 - the work is saved; a lost answer must not undo or repeat it
+        log.warning("answer to /release not delivered: %r", error, extra={"slack_team": request.team_id})
+
+
+def _request(body: dict, now: datetime) -> Request:
+    return Request(
+        team_id=body.get("team_id", ""),
+        user_id=body.get("user_id", ""),
+        channel_id=body.get("channel_id", ""),
+        now=now,
+        response_url=body.get("response_url"),
+    )

@@ -1,8 +1,9 @@
 """Errors surface once: unknown failures are logged with a reference the person can quote.
 
-A failed command or button still answers 200 with that reference (Slack would otherwise show
-its own opaque error); a failed event answers 500 so Slack retries it, and the stored event id
-makes the retry safe.
+A failed button or form still answers 200 with that reference (Slack would otherwise show its
+own opaque error); a failed event answers 500 so Slack retries it, and the stored event id makes
+the retry safe. Commands and reactions fail after their ack, in the inbox (bot/inbox.py): a
+command's answer then carries the same words, from :func:`our_fault`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from slack_bolt import App, BoltResponse
 from bot.errors import UserError
 from handlers.runtime import Runtime
 from messages import builders
+from messages.render import Message
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +34,18 @@ def register(app: App, runtime: Runtime) -> None:
         )
         if response is None or body.get("type") == "event_callback":
             return
-        message = builders.error(UserError("our_fault", reference=reference).text(_language(runtime, body)))
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+        message = our_fault(runtime, team, reference)
         response.status = 200
         response.body = json.dumps({"response_type": "ephemeral", **message.as_kwargs()})
         response.headers["content-type"] = ["application/json;charset=utf-8"]
 
 
-def _language(runtime: Runtime, body: dict) -> str:
-    """The workspace's language, unless the trouble is the database itself (then English)."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+def our_fault(runtime: Runtime, team_id: str, reference: str) -> Message:
+    """Sorry, with the reference the log has, in the workspace's language unless the trouble is the
+    database itself (then English)."""
     try:
-        return runtime.language(team)
-    except Exception:  # noqa: BLE001 - an error page must not fail in turn
-        return "en"
+        lang = runtime.language(team_id)
+    except Exception:  # noqa: BLE001 - an error message must not fail in turn
+        lang = "en"
+    return builders.error(UserError("our_fault", reference=reference).text(lang), lang=lang)

@@ -1,62 +1,89 @@
 """Reactions on checklist messages: ✅ marks done, ✋ claims; removing them undoes that.
 
-Bolt acks events before listeners run. Each event id is recorded in the same transaction
-as its change, so Slack's retries (``X-Slack-Retry-Num``) and duplicates change nothing.
-Reactions on any other message are ignored.
+A reaction that could matter is kept in the inbox and acknowledged at once; its work runs right after.
+Slack's retries (``X-Slack-Retry-Num``) of a reaction still in the inbox are refused there, and each
+event id is recorded in the same transaction as its change, so a retry after that changes nothing.
+Reactions on any other message, by the bot, or with other emoji are acknowledged and dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App, BoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot import working
 from bot.errors import UserError
+from bot.inbox import Kind
 from bot.outcome import Request
 from handlers.runtime import Runtime
 from storage import queries
 from storage.db import session_scope
+from storage.inbox import Item
 from storage.models import DeliverableState
 
 DONE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
 CLAIM_REACTIONS = frozenset({"raised_hand", "raising_hand"})
+KIND = "reaction"
+# A reaction nobody waits on an answer for: taken up again at up to three ticks before it is given up.
+ROUNDS = 3
 
 
 def register(app: App, runtime: Runtime) -> None:
+    runtime.inbox.handles(KIND, Kind(work=lambda item: apply(runtime, item), rounds=ROUNDS))
+
     @app.event("reaction_added")
     def reaction_added(body: dict, event: dict, context: BoltContext) -> None:
-        handle_reaction(runtime, body, event, context, added=True)
+        keep(runtime, body, event, context)
 
     @app.event("reaction_removed")
     def reaction_removed(body: dict, event: dict, context: BoltContext) -> None:
-        handle_reaction(runtime, body, event, context, added=False)
+        keep(runtime, body, event, context)
 
 
-def handle_reaction(runtime: Runtime, body: dict, event: dict, context: BoltContext, *, added: bool) -> None:
-    name = event.get("reaction", "").split("::")[0]  # skin tones arrive as raised_hand::skin-tone-3
-    item = event.get("item") or {}
-    user = event.get("user", "")
-    if name not in DONE_REACTIONS | CLAIM_REACTIONS or item.get("type") != "message" or user == context.bot_user_id:
+def keep(runtime: Runtime, body: dict, event: dict, context: BoltContext) -> None:
+    if _name(event) not in DONE_REACTIONS | CLAIM_REACTIONS:
+        return
+    if (event.get("item") or {}).get("type") != "message" or event.get("user", "") == context.bot_user_id:
         return
     team_id = body.get("team_id") or context.team_id or ""
-    request = Request(team_id=team_id, user_id=user, channel_id=item.get("channel", ""), now=runtime.clock())
+    runtime.inbox.accept(KIND, body | {"team_id": team_id}, key=f"{team_id}:{_event_id(body)}")
+
+
+def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """Record the reaction's change; the checklist update (or a refusal) goes to Slack after."""
+    body, received_at = item.body, item.received_at
+    event = body["event"]
+    name, item, user, team_id = _name(event), event.get("item") or {}, event.get("user", ""), body["team_id"]
+    request = Request(team_id=team_id, user_id=user, channel_id=item.get("channel", ""), now=received_at)
     try:
         with session_scope(runtime.engine) as session:
             deliverable = queries.deliverable_by_message(
                 session=session, team_id=team_id, channel_id=request.channel_id, ts=item.get("ts", "")
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
-                return
+                return None
             if not queries.claim_event(session=session, team_id=team_id, event_id=_event_id(body), now=request.now):
-                return
+                return None
             room, deliverable = working.room_for(session, request, deliverable)
-            outcome = _apply(room, deliverable, name, user, added=added)
+            outcome = _apply(room, deliverable, name, user, added=event.get("type") == "reaction_added")
     except UserError as refusal:
-        runtime.after_ack(
-            runtime.sender.ephemeral, team_id, request.channel_id, user, runtime.refusal(refusal, team_id)
-        )
-        return
-    if outcome is not None:
-        runtime.followup.submit(outcome.effects)
+        refused = refusal  # the except clause unbinds its own name when it ends
+        return lambda: _refuse(runtime, request, refused)
+    return None if outcome is None else lambda: runtime.followup.submit(outcome.effects)
+
+
+def _refuse(runtime: Runtime, request: Request, refusal: UserError) -> None:
+    message = runtime.refusal(refusal, request.team_id)
+    try:
+        runtime.sender.ephemeral(request.team_id, request.channel_id, request.user_id, message)
+    except SlackApiError:
+        pass  # a courtesy (the person sees the reaction did nothing); the sender has logged why it failed
+
+
+def _name(event: dict) -> str:
+    return event.get("reaction", "").split("::")[0]  # skin tones arrive as raised_hand::skin-tone-3
 
 
 def _apply(room: working.Room, deliverable, name: str, user: str, *, added: bool):

@@ -13,6 +13,7 @@ from bot.background import Background
 from bot.dispatch import Services
 from bot.errors import UserError
 from bot.followup import FollowUp
+from bot.inbox import Inbox
 from bot.people import Directory, language_of
 from bot.sender import Sender
 from bot.ticker import Ticker
@@ -29,6 +30,7 @@ class Runtime:
     services: Services
     followup: FollowUp
     background: Background
+    inbox: Inbox
     ticker: Ticker
     clock: Callable[[], datetime]
     # Multi-workspace mode only: where OAuth installs are kept (None with a single bot token).

@@ -41,6 +41,30 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+def inbox_engine(engine: Engine) -> Engine:
+    """The engine for :mod:`storage.inbox` beside the main database ``engine``.
+
+    SQLite: a file next to the main one, because SQLite has one writer per file and an ack must never
+    wait for a transaction the workers are running. PostgreSQL: the main database in autocommit, so
+    keeping a request costs one round trip.
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        beside = f"{url.database}-inbox" if url.database not in (None, "", ":memory:") else None
+        return make_engine(url.set(database=beside).render_as_string(hide_password=False))
+    autocommit = create_engine(url, pool_size=10, max_overflow=20, isolation_level="AUTOCOMMIT")
+    event.listen(autocommit, "connect", _asynchronous_commit)
+    return autocommit
+
+
+def _asynchronous_commit(dbapi_connection, _record) -> None:
+    """A request is in PostgreSQL's memory once the INSERT returns; waiting for its disk flush as well
+    would add a flush to every ack and guard only against PostgreSQL itself crashing in that instant."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    dbapi_connection.commit()  # the driver opened a transaction for the SET; autocommit begins after it
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -57,7 +81,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     its own busy handler backs off in sleeps of up to 100 ms, which under load costs far more
     than waiting in line for the few milliseconds a transaction here takes.
     """
-    with _sqlite_turn(engine), Session(engine, expire_on_commit=False) as session:
+    with writer_turn(engine), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -69,7 +93,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 _turns: dict[int, threading.RLock] = {}
 
 
-def _sqlite_turn(engine: Engine):
+def writer_turn(engine: Engine):
+    """On SQLite, this process's turn at writing to ``engine``'s file (see :func:`session_scope`)."""
     if engine.dialect.name != "sqlite":
         return nullcontext()
     return _turns.setdefault(id(engine), threading.RLock())
@@ -84,5 +109,10 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (safe to run at every start)."""
+    """Bring the schema to the newest revision, and make sure the inbox exists (safe at every start)."""
+    from storage import inbox  # it takes its writer turns from here
+
     command.upgrade(alembic_config(engine), "head")
+    engine_for_inbox = inbox_engine(engine)
+    inbox.create(engine_for_inbox)
+    engine_for_inbox.dispose()

@@ -43,7 +43,7 @@ def database(request, tmp_path):
     """A migrated, empty database and its URL."""
     if POSTGRES_URL:
         engine = request.getfixturevalue("_postgres_engine")
-        names = [t.name for t in SQLModel.metadata.sorted_tables] + ["slack_bots", "slack_installations"]
+        names = [t.name for t in SQLModel.metadata.sorted_tables] + ["slack_bots", "slack_installations", "inbox"]
         tables = ", ".join(f'"{name}"' for name in names)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -17,6 +17,7 @@ from tests import slackreq
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0RELEASE"
+_REQUEST_IDS = itertools.count(1)
 
 
 class Clock:
@@ -34,10 +35,19 @@ class Clock:
 
 @dataclass
 class Reply:
+    """A slash command's ack, and its answer: the first post to its response_url (waited for on first use)."""
+
     status: int
-    body: dict
+    ack: dict
     elapsed: float
-    response_key: str = ""
+    response_key: str
+    standin: object
+
+    @property
+    def body(self) -> dict:
+        if self.ack:
+            return self.ack
+        return self.standin.wait_for(lambda: self.standin.responses(self.response_key), what="the command's answer")[0]
 
     @property
     def text(self) -> str:
@@ -66,7 +76,8 @@ class BotUnderTest:
     url: str = ""
     # Settings on top of the single-workspace defaults (the OAuth tests replace the bot token).
     settings: dict = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Shared by every bot a test starts (a restarted one too): each command's response_url is its own.
+    _ids: itertools.count = field(default_factory=lambda: _REQUEST_IDS)
 
     def start(self) -> BotUnderTest:
         settings = load_settings(
@@ -88,6 +99,7 @@ class BotUnderTest:
     def stop(self) -> None:
         if self.runtime is not None:
             self.settle()
+            self.runtime.inbox.shutdown()
             self.runtime.background.shutdown()
         if self.server is not None:
             self.server.close()
@@ -124,7 +136,9 @@ class BotUnderTest:
         started = time.perf_counter()
         status, _headers, raw = self.post(body, content_type="application/x-www-form-urlencoded")
         elapsed = time.perf_counter() - started
-        return Reply(status, json.loads(raw) if raw else {}, elapsed, key)
+        # Like a person, who types the next command once this one has answered (its follow-ups may still run).
+        assert self.runtime.inbox.wait_idle(), "the command's work did not finish"
+        return Reply(status, json.loads(raw) if raw else {}, elapsed, key, self.standin)
 
     def event(self, inner: dict, *, event_id: str | None = None, retry: int | None = None, team: str = TEAM) -> tuple:
         body = slackreq.event_body(inner, team_id=team, event_id=event_id or f"Ev{next(self._ids):08d}")
@@ -143,6 +157,7 @@ class BotUnderTest:
 
     def settle(self) -> None:
         """Wait for the work done after acks (channel set-up, checklist updates, DMs)."""
+        assert self.runtime.inbox.wait_idle(), "work on what Slack sent did not finish"
         assert self.runtime.background.wait_idle(), "background work did not finish"
 
 

@@ -79,8 +79,8 @@ class Served:
         )  # fmt: skip
         headers = slackreq.sign(body, SIGNING_SECRET) | {"Content-Type": "application/x-www-form-urlencoded"}
         status, _, raw = slackreq.post(self.url + "/slack/events", body, headers)
-        assert status == 200
-        return json.loads(raw)
+        assert status == 200 and not raw, "acknowledged at once, answered on the response_url"
+        return standin.wait_for(lambda: standin.responses(key), what=f"the answer to {text}")[0]
 
     def event(self, standin, inner: dict) -> None:
         body = slackreq.event_body(inner, team_id="T0RELEASE", event_id=f"Ev{time.monotonic_ns()}")

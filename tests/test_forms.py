@@ -109,7 +109,9 @@ NEW_RELEASE = {
 
 def new_release_form(bot, standin, user: str = PM) -> dict:
     reply = bot.command("new", user=user, trigger_id=standin.issue_trigger_id())
-    assert reply.status == 200 and reply.body == {}, f"the command only opens the form: {reply.body}"
+    assert reply.status == 200 and reply.ack == {}, f"the command only opens the form: {reply.ack}"
+    bot.settle()
+    assert standin.responses(reply.response_key) == [], "and says nothing else"
     return opened_form(standin)
 
 

@@ -32,8 +32,11 @@ def test_every_recorded_event_is_acknowledged_and_changes_nothing_it_should_not(
 def test_recorded_slash_command_form_with_our_command(bot, standin):
     fields = urllib.parse.parse_qsl((PAYLOADS / "slash_commands" / "bolt_python.form.txt").read_text())
     form = dict(fields) | {"command": "/release", "text": "help", "response_url": standin.response_url("x")}
-    status, _headers, answer = bot.post(urllib.parse.urlencode(form), content_type="application/x-www-form-urlencoded")
-    assert status == 200 and "/release new" in json.loads(answer)["text"]
+    status, _headers, ack = bot.post(urllib.parse.urlencode(form), content_type="application/x-www-form-urlencoded")
+    assert status == 200 and not ack, "acknowledged at once, answered on the response_url"
+    bot.settle()
+    (answer,) = standin.responses("x")
+    assert "/release new" in answer["text"]
 
 
 def test_recorded_reaction_envelope_on_a_checklist_message(bot, standin):

@@ -32,26 +32,27 @@ def socket_bot(database, standin, clock):
         bot.stop()
 
 
-def command(slack: SocketModeSlack, text: str, *, user: str, channel: str = "CGENERAL") -> dict:
+def command(slack: SocketModeSlack, standin, text: str, *, user: str, key: str) -> dict:
+    """A slash command over the socket: the ack carries nothing, the answer goes to its response_url."""
     form = slackreq.slash_command_body(
         text,
         user_id=user,
-        channel_id=channel,
+        channel_id="CGENERAL",
         channel_name="general",
         team_id=TEAM,
-        response_url="https://hooks.slack.com/commands/T0RELEASE/1/unused",
-        trigger_id="1.2.trigger",
+        response_url=standin.response_url(key),
+        trigger_id=f"1.2.{key}",
     )
-    return slack.send("slash_commands", {k: v[-1] for k, v in urllib.parse.parse_qs(form).items()})
+    ack = slack.send("slash_commands", {k: v[-1] for k, v in urllib.parse.parse_qs(form).items()})
+    assert "envelope_id" in ack and not ack.get("payload")
+    return standin.wait_for(lambda: standin.responses(key), what=f"the answer to {text}")[0]
 
 
 def test_commands_and_reactions_work_over_socket_mode(socket_bot, standin):
     bot, slack = socket_bot
     assert standin.calls_to("apps.connections.open", ok=True), "the bot asked Slack where to connect"
-    help_ack = command(slack, "help", user=PM)
-    assert "/release new" in json.dumps(help_ack["payload"]), "the reply travels in the acknowledgement"
-    created = command(slack, NEW, user=PM)
-    assert "Setting up *Midnight Drive*" in json.dumps(created["payload"])
+    assert "/release new" in json.dumps(command(slack, standin, "help", user=PM, key="help"))
+    assert "Setting up *Midnight Drive*" in json.dumps(command(slack, standin, NEW, user=PM, key="new"))
     bot.settle()
     channel = standin.channel_by_name(CHANNEL)
     assert channel is not None

@@ -67,6 +67,7 @@ class SlackStandIn:
         """``scopes``: the bot token's scopes; None skips scope checks (and grants no chat:write.public).
         ``clock``: monotonic seconds for rate limits, trigger ids and response_urls; tests may pass their own."""
         self._lock = threading.RLock()
+        self._answered = threading.Condition(self._lock)  # notified at each post to a response_url
         self.world = World(
             team_id=team_id, team_name=team_name, team_domain=team_domain, tokens=tokens, scopes=scopes, clock=clock
         )
@@ -243,6 +244,22 @@ class SlackStandIn:
         with self._lock:
             return copy.deepcopy(self._responses.get(key, {"posts": []})["posts"])
 
+    def answered_at(self, key: str, *, wait: float = 0.0) -> float | None:
+        """When (``time.monotonic()``) the first post to ``response_url(key)`` arrived, waiting up to ``wait``
+        seconds for it; None if none has."""
+
+        def first() -> float | None:
+            arrivals = self._responses.get(key, {}).get("arrived", [])
+            return arrivals[0] if arrivals else None
+
+        with self._answered:
+            self._answered.wait_for(first, timeout=wait)
+            return first()
+
+    def answers_posted(self) -> int:
+        with self._lock:
+            return sum(len(entry["posts"]) for entry in self._responses.values())
+
     def wait_for(self, predicate, timeout: float = 5.0, what: str = "condition"):
         """Poll ``predicate`` until it returns something truthy (and return that), or fail with recent calls."""
         deadline = time.monotonic() + timeout
@@ -335,6 +352,8 @@ class SlackStandIn:
             if not has_content and not payload.get("delete_original"):
                 return _Answer(400, "no_text")
             entry["posts"].append(payload)
+            entry.setdefault("arrived", []).append(time.monotonic())
+            self._answered.notify_all()
         return _Answer(200, "ok")
 
 

@@ -1,0 +1,115 @@
+"""Acknowledge first, work after: the requests Slack sends, kept in :mod:`storage.inbox` from before
+the ack until their work is committed.
+
+A listener checks what it can without the database, keeps the request (one INSERT) and returns, so
+Slack's ack waits for nothing else; the work runs on the background pool right after. Slack retrying an
+event we already hold is refused at the door by its key. Work that fails is tried again; work a crashed
+process left behind is resumed at start and at every tick once its lease has run out. Each kind's work
+records the request's key in its own transaction, so a request whose work was committed just before a
+crash changes nothing when it is resumed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from bot.background import Background
+from storage import inbox
+from storage.inbox import Item
+
+log = logging.getLogger(__name__)
+
+# How long the process that took a request may work on it before another may resume it: far longer than
+# any request's work, and well within the 30 minutes a command's response_url accepts answers.
+LEASE = timedelta(minutes=5)
+# Pauses between the attempts one process makes at once (a lock timeout or a dropped connection passes).
+PAUSES = (0.2, 1.0)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What to do with one kind of request. ``work(item)`` decides and commits, and returns what to tell Slack
+    (an answer, follow-ups), run once the request has left the inbox. ``rounds``: how many times a failing
+    request is taken up again (a tick apart) before ``gave_up(body, reference)`` tells whoever waits."""
+
+    work: Callable[[Item], Callable[[], None] | None]
+    rounds: int = 1
+    gave_up: Callable[[dict, str], None] | None = None
+
+
+class Inbox:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], *, workers: int = 4):
+        self._engine = engine
+        # Its own pool: an answer never queues behind follow-ups waiting out Slack's rate limits.
+        self._background = Background(workers=workers, name="inbox")
+        self._clock = clock
+        self._kinds: dict[str, Kind] = {}
+
+    def handles(self, name: str, kind: Kind) -> None:
+        self._kinds[name] = kind
+
+    def accept(self, kind: str, body: dict, *, key: str | None = None) -> bool:
+        """Keep a request and start its work; False when ``key`` is already here (Slack retrying an event).
+        Without a key (Slack never retries a command) the request gets a fresh one."""
+        key = key or uuid.uuid4().hex
+        now = self._clock()
+        item_id = inbox.put(self._engine, key=key, kind=kind, body=body, now=now, lease_until=now + LEASE)
+        if item_id is None:
+            return False
+        self._background.submit(self._run, Item(item_id, key, kind, body, now, attempts=0))
+        return True
+
+    def resume(self) -> int:
+        """Take up what nobody is working on any more: a crashed process's requests, and failed ones."""
+        now = self._clock()
+        items = inbox.take_expired(self._engine, now=now, lease_until=now + LEASE)
+        for item in items:
+            self._background.submit(self._run, item)
+        return len(items)
+
+    def waiting(self) -> int:
+        return inbox.waiting(self._engine)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return self._background.wait_idle(timeout)
+
+    def shutdown(self) -> None:
+        """Finish what was accepted (a process killed before that leaves it to be resumed elsewhere)."""
+        self._background.shutdown()
+
+    def _run(self, item: Item) -> None:
+        kind = self._kinds[item.kind]
+        for pause in (*PAUSES, None):
+            try:
+                then = kind.work(item)
+            except Exception as error:
+                if pause is not None:
+                    log.warning("inbox: %s %s failed, trying again: %r", item.kind, item.key, error)
+                    time.sleep(pause)
+                    continue
+                self._failed(item, kind, error)
+                return
+            inbox.remove(self._engine, item.id)
+            if then is not None:
+                then()
+            return
+
+    def _failed(self, item: Item, kind: Kind, error: Exception) -> None:
+        rounds = item.attempts + 1
+        if rounds < kind.rounds:
+            log.warning("inbox: %s %s failed %d times, resumed at a later tick", item.kind, item.key, rounds)
+            inbox.failed(self._engine, item.id, retry_at=self._clock())
+            return
+        reference = uuid.uuid4().hex[:8]
+        log.error("inbox: gave up on %s %s (reference %s)", item.kind, item.key, reference, exc_info=error,
+                  extra={"reference": reference})  # fmt: skip
+        inbox.remove(self._engine, item.id)
+        if kind.gave_up is not None:
+            kind.gave_up(item.body, reference)

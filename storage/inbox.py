@@ -1,0 +1,108 @@
+"""The inbox: every command and event Slack sends is written here before it is acknowledged, and removed
+once its work is committed, so an acknowledged request survives a crash or a restart.
+
+It is a queue, not release data, so it keeps to itself: its own table, created by
+:func:`storage.db.migrate` rather than by the release data's migrations, on its own engine
+(:func:`storage.db.inbox_engine`: a file beside the main one on SQLite, the main database in
+autocommit on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Insert, Integer, MetaData, String, Table, Text, bindparam, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import func
+
+from storage.db import writer_turn
+
+metadata = MetaData()
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Slack's event_id, or the trigger_id every slash command carries: a retried event is refused here.
+    Column("key", String(128), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    # Until then the process that accepted (or resumed) the request is working on it; after it, anyone may.
+    Column("leased_until", DateTime(timezone=True), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    key: str
+    kind: str
+    body: dict
+    received_at: datetime
+    attempts: int
+
+
+def create(engine: Engine) -> None:
+    metadata.create_all(engine, checkfirst=True)
+
+
+def put(engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease_until: datetime) -> int | None:
+    """Keep a request; its id, or None when the key is already here (Slack retrying what we hold)."""
+    values = {"key": key, "kind": kind, "body": json.dumps(body), "received_at": now, "leased_until": lease_until}
+    with writer_turn(engine), engine.begin() as connection:
+        return connection.execute(_PUT[engine.dialect.name], values).scalar()
+
+
+def _put(dialect) -> Insert:
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING id``, built once: it runs before every ack."""
+    return (
+        dialect.insert(inbox)
+        .values({name: bindparam(name) for name in ("key", "kind", "body", "received_at", "leased_until")})
+        .values(attempts=0)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(inbox.c.id)
+    )
+
+
+_PUT = {"postgresql": _put(postgresql), "sqlite": _put(sqlite)}
+
+
+def take_expired(engine: Engine, *, now: datetime, lease_until: datetime) -> list[Item]:
+    """Lease every request nobody is working on any more (its process died, or its last attempt failed).
+    One UPDATE: two processes resuming at once never take the same request."""
+    statement = (
+        update(inbox)
+        .where(inbox.c.leased_until < now)
+        .values(leased_until=lease_until)
+        .returning(inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts)
+    )
+    with writer_turn(engine), engine.begin() as connection:
+        rows = connection.execute(statement).all()
+    return sorted((_item(row) for row in rows), key=lambda item: item.id)
+
+
+def failed(engine: Engine, item_id: int, *, retry_at: datetime) -> None:
+    with writer_turn(engine), engine.begin() as connection:
+        connection.execute(
+            update(inbox).where(inbox.c.id == item_id).values(attempts=inbox.c.attempts + 1, leased_until=retry_at)
+        )
+
+
+def remove(engine: Engine, item_id: int) -> None:
+    with writer_turn(engine), engine.begin() as connection:
+        connection.execute(delete(inbox).where(inbox.c.id == item_id))
+
+
+def waiting(engine: Engine) -> int:
+    with engine.begin() as connection:
+        return connection.execute(func.count(inbox.c.id).select()).scalar_one()
+
+
+def _item(row) -> Item:
+    received = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)  # SQLite
+    return Item(row.id, row.key, row.kind, json.loads(row.body), received, row.attempts)

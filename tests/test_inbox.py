@@ -1,0 +1,150 @@
+"""Acknowledge first, work after: commands and reactions are kept in the inbox before their ack, and
+nothing acknowledged is lost, done twice or left half-done when a process stops or work fails."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import func, select
+
+from bot import dispatch, inbox, working
+from storage import inbox as stored
+from storage.db import session_scope
+from storage.models import Activity, Blocker, ProcessedEvent
+from tests.conftest import DESIGNER, DISTRIBUTION, PM
+from tests.harness import BotUnderTest
+from tests.test_buttons import item
+from tests.test_story import CHANNEL, checklist, open_release
+
+
+def activity(bot, action: str) -> int:
+    with session_scope(bot.engine) as session:
+        return session.exec(select(func.count()).select_from(Activity).where(Activity.action == action)).one()
+
+
+def test_the_ack_waits_for_nothing_and_the_answer_follows_on_the_response_url(bot, standin, monkeypatch):
+    deciding, go_on = threading.Event(), threading.Event()
+    run = dispatch.run
+
+    def slow(*args, **kwargs):
+        deciding.set()
+        assert go_on.wait(10)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(dispatch, "run", slow)
+    monkeypatch.setattr(bot.runtime.inbox, "wait_idle", lambda timeout=30.0: True)  # send, don't wait
+    reply = bot.command("help", user=PM)
+    assert reply.status == 200 and reply.ack == {}, "acknowledged, empty, while the work has not finished"
+    assert deciding.wait(5) and standin.responses(reply.response_key) == []
+    go_on.set()
+    assert "/release new" in reply.text
+
+
+def test_what_a_stopped_process_accepted_is_done_by_the_next_once_its_lease_runs_out(
+    bot, standin, database, clock, monkeypatch
+):
+    channel_id, _ = open_release(bot, standin)
+    room = dict(channel=channel_id, channel_name=CHANNEL)
+    artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
+    # The process dies right after its acks: the requests are kept, their work never starts.
+    monkeypatch.setattr(bot.runtime.inbox._background, "submit", lambda *args, **kwargs: None)
+    claimed = bot.command("claim master", user=DISTRIBUTION, **room)
+    status, _, _ = bot.react("white_check_mark", user=DESIGNER, channel=channel_id, ts=artwork_ts)
+    assert claimed.status == status == 200 and bot.runtime.inbox.waiting() == 2
+    bot.stop()
+
+    engine, url = database
+    again = BotUnderTest(standin=standin, engine=engine, clock=clock, database_url=url).start()
+    try:
+        assert again.runtime.inbox.resume() == 0, "within its lease the request still belongs to its process"
+        clock.advance(minutes=6)
+        assert again.runtime.inbox.resume() == 2
+        again.settle()
+        assert item(again, "master").owner_id == DISTRIBUTION and item(again, "artwork").state == "done"
+        (answer,) = standin.responses(claimed.response_key)
+        assert "You own" in answer["text"]
+        assert again.runtime.inbox.waiting() == 0 and again.runtime.inbox.resume() == 0
+    finally:
+        again.stop()
+
+
+def test_work_committed_just_before_a_stop_is_not_done_again(bot, standin, clock):
+    channel_id, _ = open_release(bot, standin)
+    blocked = bot.command("block metadata ISRCs not issued", user=PM, channel=channel_id, channel_name=CHANNEL)
+    assert "ISRCs not issued" in blocked.text
+    bot.settle()
+    # Its row survived (the process stopped between the commit and the removal): resumed, it changes nothing.
+    key = _keys_of_processed_commands(bot)[-1]
+    body = {"team_id": "T0RELEASE", "user_id": PM, "channel_id": channel_id, "text": "block metadata ISRCs not issued",
+            "response_url": standin.response_url(blocked.response_key)}  # fmt: skip
+    stored.put(bot.runtime.inbox._engine, key=key, kind="command", body=body, now=clock(), lease_until=clock())
+    clock.advance(seconds=1)
+    assert bot.runtime.inbox.resume() == 1
+    bot.settle()
+    with session_scope(bot.engine) as session:
+        assert session.exec(select(func.count()).select_from(Blocker)).one() == 1
+    assert len(standin.responses(blocked.response_key)) == 1, "and says nothing twice"
+
+
+def test_slack_retrying_an_event_still_in_the_inbox_is_turned_away_at_the_door(bot, standin, monkeypatch):
+    channel_id, _ = open_release(bot, standin)
+    artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
+    finishing, go_on = threading.Event(), threading.Event()
+    finish = working.finish
+
+    def held(*args, **kwargs):
+        finishing.set()
+        assert go_on.wait(10)
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(working, "finish", held)
+    done = dict(user=DESIGNER, channel=channel_id, ts=artwork_ts, event_id="EvSLOW")
+    first = bot.react("white_check_mark", **done)
+    assert finishing.wait(5)
+    retried = bot.react("white_check_mark", **done, retry=1)
+    assert first[0] == retried[0] == 200 and bot.runtime.inbox.waiting() == 1
+    go_on.set()
+    bot.settle()
+    assert activity(bot, "done") == 1 and bot.runtime.inbox.waiting() == 0
+
+
+def test_a_reaction_whose_work_fails_is_tried_again_at_the_next_tick(bot, standin, monkeypatch):
+    channel_id, _ = open_release(bot, standin)
+    artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
+    monkeypatch.setattr(inbox, "PAUSES", (0.0, 0.0))
+    failures = iter(range(4))  # the three attempts of the first round, and the first of the second
+    finish = working.finish
+
+    def flaky(*args, **kwargs):
+        if next(failures, None) is not None:
+            raise RuntimeError("lost the database connection")
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(working, "finish", flaky)
+    bot.react("white_check_mark", user=DESIGNER, channel=channel_id, ts=artwork_ts)
+    bot.settle()
+    assert item(bot, "artwork").state == "open" and bot.runtime.inbox.waiting() == 1, "kept, not lost"
+    assert activity(bot, "done") == 0, "and nothing half-done"
+    bot.clock.advance(minutes=1)
+    assert bot.runtime.inbox.resume() == 1
+    bot.settle()
+    assert item(bot, "artwork").state == "done" and activity(bot, "done") == 1
+    assert bot.runtime.inbox.waiting() == 0
+
+
+def test_a_command_that_keeps_failing_says_so_once_and_leaves_nothing_behind(bot, standin, monkeypatch):
+    monkeypatch.setattr(inbox, "PAUSES", (0.0, 0.0))
+    monkeypatch.setattr(dispatch, "run", lambda *a, **kw: 1 / 0)
+    reply = bot.command("status", user=PM)
+    bot.settle()
+    (answer,) = standin.responses(reply.response_key)
+    assert "Something went wrong on our side (reference `" in answer["text"] and "ZeroDivision" not in answer["text"]
+    assert bot.runtime.inbox.waiting() == 0, "a person was told; it is not tried again behind their back"
+    bot.clock.advance(minutes=10)
+    assert bot.runtime.inbox.resume() == 0
+
+
+def _keys_of_processed_commands(bot) -> list[str]:
+    with session_scope(bot.engine) as session:
+        rows = session.exec(select(ProcessedEvent).order_by(ProcessedEvent.id)).all()
+    return [row.event_id for row in rows if not row.event_id.startswith("Ev")]
