@@ -63,7 +63,10 @@ class Inbox:
         item_id = inbox.put(self._engine, key=key, kind=kind, body=body, now=now, lease_until=now + LEASE)
         if item_id is None:
             return False
-        self._background.submit(self._run, Item(item_id, key, kind, body, now, attempts=0))
+        try:
+            self._background.submit(self._run, Item(item_id, key, kind, body, now, attempts=0))
+        except RuntimeError:  # shutting down: kept, it is the next process's once its lease runs out
+            log.info("inbox: %s %s kept for the next process", kind, key)
         return True
 
     def resume(self) -> int:
