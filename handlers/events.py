@@ -1,10 +1,11 @@
-"""Other events: a welcome for people joining a release channel, the App Home, uninstalls, and the rest
-acknowledged."""
+"""Other events: a welcome for people joining a release channel and the App Home (both kept in the inbox
+and worked after the ack, like reactions), uninstalls, and the rest acknowledged."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -12,34 +13,28 @@ from slack_sdk.errors import SlackApiError
 
 from bot import installs
 from bot.health import snapshot
+from bot.inbox import Kind
 from bot.outcome import RefreshHome
-from handlers.runtime import Runtime
+from handlers.runtime import Runtime, event_id
 from messages import builders
 from storage import queries
 from storage.db import session_scope
+from storage.inbox import Item
 from storage.models import ReleaseState
 
 log = logging.getLogger(__name__)
 
+WELCOME, HOME = "welcome", "home"
+
 
 def register(app: App, runtime: Runtime) -> None:
+    runtime.inbox.handles(WELCOME, Kind(work=lambda item: welcome(runtime, item)))
+    runtime.inbox.handles(HOME, Kind(work=lambda item: home(runtime, item)))
+
     @app.event("member_joined_channel")
     def member_joined(body: dict, event: dict, context: BoltContext) -> None:
-        """Someone joined a release channel: show them, privately, where the release stands."""
-        user, channel = event.get("user", ""), event.get("channel", "")
-        if user == context.bot_user_id:
-            return
-        team_id = body.get("team_id") or context.team_id or ""
-        now = runtime.clock()
-        with session_scope(runtime.engine) as session:
-            release = queries.release_in_channel(session=session, team_id=team_id, channel_id=channel)
-            if release is None or release.state != ReleaseState.ACTIVE:
-                return
-            bundle = queries.load_bundle(session=session, release=release)
-            lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
-        today = now.astimezone(ZoneInfo(release.timezone)).date()
-        welcome = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
-        runtime.after_ack(_welcome, runtime, team_id, channel, user, welcome)
+        if event.get("user", "") != context.bot_user_id:
+            runtime.keep_event(WELCOME, body, context.team_id)
 
     @app.middleware
     def rate_limit_notice(body: dict, next) -> BoltResponse | None:  # noqa: A002 - Bolt's parameter name
@@ -51,13 +46,8 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.event("app_home_opened")
     def home_opened(body: dict, event: dict, context: BoltContext) -> None:
-        """The Home tab: the viewer's open deliverables and the label's active releases."""
-        if event.get("tab", "home") != "home":
-            return
-        team_id, user_id = body.get("team_id") or context.team_id or "", event.get("user", "")
-        with session_scope(runtime.engine) as session:
-            queries.mark_home_opened(session=session, team_id=team_id, user_id=user_id, at=runtime.clock())
-        runtime.followup.submit([RefreshHome(team_id, (user_id,))])
+        if event.get("tab", "home") == "home":
+            runtime.keep_event(HOME, body, context.team_id)
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict, context: BoltContext) -> None:
@@ -83,7 +73,33 @@ def _stop_workspace(runtime: Runtime, team_id: str) -> None:
         )
 
 
-def _welcome(runtime: Runtime, team_id: str, channel: str, user: str, message) -> None:
+def welcome(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """Someone joined a release channel: show them, privately, where the release stands (once)."""
+    team_id, event, now = item.body["team_id"], item.body["event"], item.received_at
+    user, channel = event.get("user", ""), event.get("channel", "")
+    with session_scope(runtime.engine) as session:
+        release = queries.release_in_channel(session=session, team_id=team_id, channel_id=channel)
+        if release is None or release.state != ReleaseState.ACTIVE:
+            return None
+        if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(item.body), now=now):
+            return None
+        bundle = queries.load_bundle(session=session, release=release)
+        lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
+    today = now.astimezone(ZoneInfo(release.timezone)).date()
+    message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
+    return lambda: _send_welcome(runtime, team_id, channel, user, message)
+
+
+def home(runtime: Runtime, item: Item) -> Callable[[], None]:
+    """The Home tab: the viewer's open deliverables and the label's active releases (publishing it twice
+    shows the same thing, so no key is recorded)."""
+    team_id, user_id = item.body["team_id"], item.body["event"].get("user", "")
+    with session_scope(runtime.engine) as session:
+        queries.mark_home_opened(session=session, team_id=team_id, user_id=user_id, at=item.received_at)
+    return lambda: runtime.followup.submit([RefreshHome(team_id, (user_id,))])
+
+
+def _send_welcome(runtime: Runtime, team_id: str, channel: str, user: str, message) -> None:
     try:
         runtime.sender.ephemeral(team_id, channel, user, message)
     except SlackApiError:

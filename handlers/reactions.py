@@ -17,7 +17,7 @@ from bot import working
 from bot.errors import UserError
 from bot.inbox import Kind
 from bot.outcome import Request
-from handlers.runtime import Runtime
+from handlers.runtime import Runtime, event_id
 from storage import queries
 from storage.db import session_scope
 from storage.inbox import Item
@@ -47,8 +47,7 @@ def keep(runtime: Runtime, body: dict, event: dict, context: BoltContext) -> Non
         return
     if (event.get("item") or {}).get("type") != "message" or event.get("user", "") == context.bot_user_id:
         return
-    team_id = body.get("team_id") or context.team_id or ""
-    runtime.inbox.accept(KIND, body | {"team_id": team_id}, key=f"{team_id}:{_event_id(body)}")
+    runtime.keep_event(KIND, body, context.team_id)
 
 
 def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
@@ -64,7 +63,7 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 return None
-            if not queries.claim_event(session=session, team_id=team_id, event_id=_event_id(body), now=request.now):
+            if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
                 return None
             room, deliverable = working.room_for(session, request, deliverable)
             outcome = _apply(room, deliverable, name, user, added=event.get("type") == "reaction_added")
@@ -101,9 +100,3 @@ def _apply(room: working.Room, deliverable, name: str, user: str, *, added: bool
     if deliverable.owner_id == user and deliverable.state == DeliverableState.OPEN:
         return working.release_claim(room, deliverable)
     return None
-
-
-def _event_id(body: dict) -> str:
-    """Old envelopes have no event_id; the event's own timestamp then identifies it."""
-    event = body.get("event", {})
-    return body.get("event_id") or f"{event.get('type')}:{event.get('event_ts')}:{event.get('user')}"

@@ -42,6 +42,11 @@ class Runtime:
         within its trigger id's three seconds."""
         self.background.submit(call, *args, **kwargs)
 
+    def keep_event(self, kind: str, body: dict, context_team_id: str | None) -> None:
+        """Keep an event in the inbox under its event id, so Slack's retries of it are turned away there."""
+        team_id = body.get("team_id") or context_team_id or ""
+        self.inbox.accept(kind, body | {"team_id": team_id}, key=f"{team_id}:{event_id(body)}")
+
     def language(self, team_id: str) -> str:
         """The workspace's language, for answers to commands, clicks and forms (DMs and the Home tab
         follow each person's own Slack locale instead)."""
@@ -52,3 +57,9 @@ class Runtime:
         """A refusal in the workspace's language, with the command's syntax when it helps."""
         lang = self.language(team_id)
         return builders.error(refusal.text(lang), refusal.usage, lang=lang)
+
+
+def event_id(body: dict) -> str:
+    """Slack's id of an event; old envelopes have none, and the event's own timestamp then identifies it."""
+    event = body.get("event", {})
+    return body.get("event_id") or f"{event.get('type')}:{event.get('event_ts')}:{event.get('user')}"

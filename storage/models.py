@@ -192,7 +192,8 @@ class Activity(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Slack event ids already handled, so retries and duplicates change nothing."""
+    """Requests already handled: Slack's event ids, and the inbox keys of commands (bot/inbox.py), so
+    Slack's retries, duplicates and a request resumed after a stop change nothing."""
 
     __table_args__ = (UniqueConstraint("team_id", "event_id"),)
 
