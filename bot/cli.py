@@ -119,7 +119,7 @@ def _serve(settings: Settings) -> int:
     from bot.server import make_server
 
     app, runtime, engine = _start(settings)
-    server = make_server(app, engine, port=settings.port, threads=settings.web_threads)
+    server = make_server(app, engine, inbox=runtime.inbox, port=settings.port, threads=settings.web_threads)
     log.info("releasebot listening on port %s", settings.port)
     try:
         server.run()

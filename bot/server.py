@@ -3,7 +3,8 @@ server), or over a Socket Mode connection the bot opens itself.
 
 ``POST /slack/events`` takes every Slack request (commands, events, interactivity);
 ``GET /slack/install`` and ``/slack/oauth_redirect`` run the install flow in multi-workspace mode;
-``GET /healthz`` answers for load balancers and uptime checks.
+``GET /healthz`` answers for load balancers and uptime checks, with how many acknowledged requests
+wait in the inbox for their work (a number that keeps growing means the work has stalled).
 """
 
 from __future__ import annotations
@@ -17,25 +18,27 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from waitress.server import create_server
 
+from bot.inbox import Inbox
+
 SLACK_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, engine: Engine):
+def wsgi_app(app: App, engine: Engine, inbox: Inbox | None = None):
     slack = SlackRequestHandler(app, path=SLACK_PATH)
 
     def application(environ, start_response):
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            return _health(engine, start_response)
+            return _health(engine, inbox, start_response)
         return slack(environ, start_response)
 
     return application
 
 
-def _health(engine: Engine, start_response):
+def _health(engine: Engine, inbox: Inbox | None, start_response):
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        status, body = "200 OK", {"ok": True}
+        status, body = "200 OK", {"ok": True} | ({"inbox": inbox.waiting()} if inbox is not None else {})
     except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
         status, body = "503 Service Unavailable", {"ok": False, "error": type(error).__name__}
     payload = json.dumps(body).encode()
@@ -43,9 +46,11 @@ def _health(engine: Engine, start_response):
     return [payload]
 
 
-def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 16):
+def make_server(
+    app: App, engine: Engine, *, inbox: Inbox | None = None, host: str = "0.0.0.0", port: int = 3000, threads: int = 16
+):
     """A waitress server (call ``.run()``; ``port=0`` picks a free port, read ``.effective_port``)."""
-    return create_server(wsgi_app(app, engine), host=host, port=port, threads=threads, ident="releasebot")
+    return create_server(wsgi_app(app, engine, inbox), host=host, port=port, threads=threads, ident="releasebot")
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

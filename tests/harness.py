@@ -91,7 +91,7 @@ class BotUnderTest:
             | self.settings
         )
         self.app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
-        self.server = make_server(self.app, self.engine, host="127.0.0.1", port=0, threads=8)
+        self.server = make_server(self.app, self.engine, inbox=self.runtime.inbox, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=self.server.run, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         return self

@@ -50,7 +50,7 @@ def test_healthz(bot):
     import urllib.request
 
     with urllib.request.urlopen(bot.url + "/healthz", timeout=5) as response:
-        assert response.status == 200 and json.loads(response.read()) == {"ok": True}
+        assert response.status == 200 and json.loads(response.read()) == {"ok": True, "inbox": 0}
 
 
 # -- bad input: an ephemeral answer that says what was wrong and how to write it, nothing changed ----

@@ -3,6 +3,7 @@ nothing acknowledged is lost, done twice or left half-done when a process stops 
 
 from __future__ import annotations
 
+import json
 import threading
 
 from sqlmodel import func, select
@@ -51,6 +52,8 @@ def test_what_a_stopped_process_accepted_is_done_by_the_next_once_its_lease_runs
     claimed = bot.command("claim master", user=DISTRIBUTION, **room)
     status, _, _ = bot.react("white_check_mark", user=DESIGNER, channel=channel_id, ts=artwork_ts)
     assert claimed.status == status == 200 and bot.runtime.inbox.waiting() == 2
+    _status, _headers, health = bot.get("/healthz")
+    assert json.loads(health) == {"ok": True, "inbox": 2}, "an operator sees the requests waiting"
     bot.stop()
 
     engine, url = database
