@@ -50,16 +50,15 @@ def keep(runtime: Runtime, body: dict, event: dict, context: BoltContext) -> Non
     runtime.keep_event(KIND, body, context.team_id)
 
 
-def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
     """Record the reaction's change; the checklist update (or a refusal) goes to Slack after."""
-    body, received_at = item.body, item.received_at
-    event = body["event"]
-    name, item, user, team_id = _name(event), event.get("item") or {}, event.get("user", ""), body["team_id"]
-    request = Request(team_id=team_id, user_id=user, channel_id=item.get("channel", ""), now=received_at)
+    body, event = kept.body, kept.body["event"]
+    name, message, user, team_id = _name(event), event.get("item") or {}, event.get("user", ""), body["team_id"]
+    request = Request(team_id=team_id, user_id=user, channel_id=message.get("channel", ""), now=kept.received_at)
     try:
         with session_scope(runtime.engine) as session:
             deliverable = queries.deliverable_by_message(
-                session=session, team_id=team_id, channel_id=request.channel_id, ts=item.get("ts", "")
+                session=session, team_id=team_id, channel_id=request.channel_id, ts=message.get("ts", "")
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 return None
