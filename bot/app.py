@@ -42,6 +42,7 @@ def build_app(
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     post_interval: float | None = None,
+    hand_off: Callable[[], None] | None = None,
 ) -> tuple[App, Runtime]:
     """The app in single-workspace mode (a bot token) or multi-workspace mode (OAuth installs in the database)."""
     if settings.multi_workspace:
@@ -73,7 +74,7 @@ def build_app(
         directory=directory,
     )
     background = Background(workers=16, name="after-ack")
-    inbox = Inbox(inbox_engine(engine), clock)
+    inbox = Inbox(inbox_engine(engine), clock, hand_off=hand_off)
     followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
     runtime = Runtime(
         engine=engine,

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve Slack's HTTP requests on $PORT (POST /slack/events, GET /healthz)")
     sub.add_parser("run", help="Socket Mode when SLACK_APP_TOKEN is set, otherwise serve")
+    work = sub.add_parser("work", help="the worker `serve` starts for itself (not run by hand)")
+    work.add_argument("--wake-fd", type=int, required=True, help="the pipe `serve` wakes it through")
     sub.add_parser("migrate", help="bring the database schema up to date")
     tick = sub.add_parser("tick", help="run one scheduler tick and exit (cron, Heroku Scheduler, tests)")
     tick.add_argument("--now", type=_instant, help="the instant to tick at, ISO-8601 (default: now)")
@@ -47,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "tick":
         return _tick(settings, args.now)
+    if args.command == "work":
+        return _work(settings, args.wake_fd)
     if args.command == "run" and settings.slack_app_token is not None:
         return _socket_mode(settings)
     return _serve(settings)
@@ -90,13 +94,16 @@ def _instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _start(settings: Settings, *, schedule: bool = True):
+def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
+    """The app and its runtime; with ``hand_off``, a web process whose worker does the rest."""
     from bot import scheduler
     from bot.app import build_app
 
     engine = make_engine(settings.database_url)
     migrate(engine)
-    app, runtime = build_app(settings, engine)
+    app, runtime = build_app(settings, engine, hand_off=hand_off)
+    if hand_off is not None:
+        return app, runtime, engine
     runtime.followup.reconcile()
     runtime.inbox.resume()
     if schedule and settings.releasebot_scheduler == "on":
@@ -117,8 +124,11 @@ def _tick(settings: Settings, now: datetime | None) -> int:
 
 def _serve(settings: Settings) -> int:
     from bot.server import make_server
+    from bot.worker import Worker
 
-    app, runtime, engine = _start(settings)
+    worker = Worker()
+    app, runtime, engine = _start(settings, hand_off=worker.wake)
+    worker.start()
     server = make_server(app, engine, inbox=runtime.inbox, port=settings.port, threads=settings.web_threads)
     log.info("releasebot listening on port %s", settings.port)
     try:
@@ -126,7 +136,20 @@ def _serve(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        worker.stop()
+        runtime.background.shutdown()
+    return 0
+
+
+def _work(settings: Settings, wake_fd: int) -> int:
+    from bot.worker import work_forever
+
+    _app, runtime, _engine = _start(settings)
+    try:
+        work_forever(runtime.inbox, wake_fd)
+    finally:
         runtime.inbox.shutdown()
+        runtime.background.wait_idle(timeout=60)
         runtime.background.shutdown()
     return 0
 

@@ -45,8 +45,18 @@ class Kind:
 
 
 class Inbox:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime], *, workers: int = 4):
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        *,
+        workers: int = 4,
+        hand_off: Callable[[], None] | None = None,
+    ):
+        """``hand_off``: another process does the work (bot/worker.py); this one only keeps requests, free
+        for the taking at once, and calls ``hand_off()`` to wake that process."""
         self._engine = engine
+        self._hand_off = hand_off
         # Its own pool: an answer never queues behind follow-ups waiting out Slack's rate limits.
         self._background = Background(workers=workers, name="inbox")
         self._clock = clock
@@ -60,9 +70,13 @@ class Inbox:
         Without a key (Slack never retries a command) the request gets a fresh one."""
         key = key or uuid.uuid4().hex
         now = self._clock()
-        item_id = inbox.put(self._engine, key=key, kind=kind, body=body, now=now, lease_until=now + LEASE)
+        lease_until = now if self._hand_off else now + LEASE
+        item_id = inbox.put(self._engine, key=key, kind=kind, body=body, now=now, lease_until=lease_until)
         if item_id is None:
             return False
+        if self._hand_off:
+            self._hand_off()
+            return True
         try:
             self._background.submit(self._run, Item(item_id, key, kind, body, now, attempts=0))
         except RuntimeError:  # shutting down: kept, it is the next process's once its lease runs out

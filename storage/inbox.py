@@ -77,7 +77,7 @@ def take_expired(engine: Engine, *, now: datetime, lease_until: datetime) -> lis
     One UPDATE: two processes resuming at once never take the same request."""
     statement = (
         update(inbox)
-        .where(inbox.c.leased_until < now)
+        .where(inbox.c.leased_until <= now)
         .values(leased_until=lease_until)
         .returning(inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts)
     )

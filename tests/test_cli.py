@@ -161,3 +161,42 @@ def test_a_bad_setting_stops_start_up_with_one_line(standin, tmp_path, change, m
     result = releasebot("serve", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"releasebot: {message}") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_works_in_a_worker_process_of_its_own_and_replaces_one_that_dies(standin, database):
+    _engine, url = database
+    served = Served(environment(standin, url))
+    try:
+        (worker,) = _children(served.process.pid)
+        assert "work" in _command_line(worker), "serve answers Slack; its worker does the work"
+        assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w1")["text"]
+        os.kill(worker, signal.SIGKILL)
+        replaced = standin.wait_for(lambda: [p for p in _children(served.process.pid) if p != worker], 30)
+        assert "work" in _command_line(replaced[0])
+        assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w2")["text"]
+    finally:
+        served.stop()
+    standin.wait_for(lambda: not _alive(replaced[0]), 30, "the worker to go with its web process")
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes started by any of ``pid``'s threads (Linux lists them per thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue  # the thread ended meanwhile
+    return found
+
+
+def _command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

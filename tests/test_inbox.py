@@ -4,7 +4,9 @@ nothing acknowledged is lost, done twice or left half-done when a process stops 
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 
 from sqlmodel import func, select
 
@@ -151,3 +153,27 @@ def _keys_of_processed_commands(bot) -> list[str]:
     with session_scope(bot.engine) as session:
         rows = session.exec(select(ProcessedEvent).order_by(ProcessedEvent.id)).all()
     return [row.event_id for row in rows if not row.event_id.startswith("Ev")]
+
+
+def test_a_worker_process_wakes_when_woken_and_stops_when_its_web_process_goes():
+    from bot.worker import work_forever
+
+    class Counting:
+        resumed = 0
+
+        def resume(self):
+            self.resumed += 1
+
+    inbox_ = Counting()
+    read, write = os.pipe()
+    worker = threading.Thread(target=work_forever, args=(inbox_, read))
+    worker.start()
+    os.write(write, b".")
+    deadline = time.monotonic() + 5
+    while inbox_.resumed == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert inbox_.resumed >= 1, "woken, it takes up what was kept"
+    os.close(write)
+    worker.join(5)
+    assert not worker.is_alive(), "the end of the pipe ends it"
+    os.close(read)

@@ -1,0 +1,76 @@
+"""The inbox's work in a process of its own, so that the web process only acknowledges.
+
+``releasebot serve`` starts it (``releasebot work``) and wakes it through a pipe each time it keeps a
+request; the worker also looks once a second for requests nobody is working on. The worker ticks the
+scheduler and runs the follow-ups of what it works on. When the pipe closes (the web process has
+gone, however it went) the worker finishes what it took and exits; if the worker dies, the web
+process starts another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+
+from bot.inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+# How often the worker looks in the inbox without being woken (requests kept by another web process).
+POLL_SECONDS = 1.0
+
+
+class Worker:
+    """The web process's handle on its worker: ``start()`` once the database is migrated, ``wake()`` after
+    keeping a request, ``stop()`` at the end."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self._stopping = threading.Event()
+        self._child: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self._child = self._spawn()
+        threading.Thread(target=self._watch, name="worker-watch", daemon=True).start()
+
+    def wake(self) -> None:
+        try:
+            os.write(self._write, b".")
+        except BlockingIOError:
+            pass  # the pipe is full of wake-ups the worker has yet to read: it is awake already
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stopping.set()
+        os.close(self._write)  # the worker reads the end of the pipe, finishes what it took and exits
+        try:
+            self._child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+
+    def _spawn(self) -> subprocess.Popen:
+        argv = [sys.executable, "-m", "bot.cli", "work", "--wake-fd", str(self._read)]
+        return subprocess.Popen(argv, pass_fds=[self._read])
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            code = self._child.wait()
+            if self._stopping.is_set():
+                return
+            log.error("the worker exited with %s; starting another", code)
+            time.sleep(1)
+            self._child = self._spawn()
+
+
+def work_forever(inbox: Inbox, wake_fd: int) -> None:
+    """Take up what the web process keeps, until it goes."""
+    while True:
+        woken, _, _ = select.select([wake_fd], [], [], POLL_SECONDS)
+        if woken and not os.read(wake_fd, 4096):
+            return  # the web process has gone
+        inbox.resume()
