@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from datetime import UTC, datetime
 
@@ -144,6 +145,8 @@ def _serve(settings: Settings) -> int:
 def _work(settings: Settings, wake_fd: int) -> int:
     from bot.worker import work_forever
 
+    # A deploy stops every process with SIGTERM: finish what was taken, rather than leave it leased.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     _app, runtime, _engine = _start(settings)
     try:
         work_forever(runtime.inbox, wake_fd)
@@ -152,6 +155,10 @@ def _work(settings: Settings, wake_fd: int) -> int:
         runtime.background.wait_idle(timeout=60)
         runtime.background.shutdown()
     return 0
+
+
+def _exit_quietly(_signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 def _socket_mode(settings: Settings) -> int:

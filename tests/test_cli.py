@@ -9,10 +9,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from storage import inbox as stored
+from storage.db import inbox_engine
 from tests import slackreq
 from tests.conftest import PM
 from tests.harness import BOT_TOKEN, SIGNING_SECRET
@@ -200,3 +203,30 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_worker_told_to_stop_answers_what_it_took_or_leaves_it_free_and_exits_cleanly(standin, database):
+    engine, url = database
+    now = datetime.now(UTC)
+    body = {"team_id": "T0RELEASE", "user_id": PM, "channel_id": "CG", "text": "help",
+            "response_url": standin.response_url("kept")}  # fmt: skip
+    stored.put(inbox_engine(engine), key="kept-help", kind="command", body=body, now=now, lease_until=now)
+    read, write = os.pipe()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "work", "--wake-fd", str(read)],
+        env=environment(standin, url), cwd=ROOT, pass_fds=[read], stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(read)
+    try:
+        standin.wait_for(lambda: standin.calls_to("auth.test"), 30, "the worker to start")
+        worker.send_signal(signal.SIGTERM)  # a deploy: whatever it has taken, it finishes
+        assert worker.wait(30) == 0, worker.stderr.read()
+        # Answered, or never taken and free for the next worker at once: not leased to a worker that is gone.
+        later = datetime.now(UTC)
+        free = stored.take_expired(inbox_engine(engine), now=later, lease_until=later)
+        answers = standin.responses("kept")
+        assert (len(answers) == 1 and "/release new" in answers[0]["text"]) != bool(free)
+    finally:
+        os.close(write)
+        if worker.poll() is None:
+            worker.kill()
