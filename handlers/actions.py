@@ -61,7 +61,7 @@ def register(app: App, runtime: Runtime) -> None:
                     raise UserError("not_open_any_more")
                 _require_active(session, request, deliverable)
         except UserError as refusal:
-            _answer(runtime, body, respond, _refusal(runtime, body, request, refusal))
+            _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
             return
         view = modals.block_reason(deliverable, lang=_language(runtime, body, request))
         runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
@@ -112,9 +112,9 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
                 room.lang = language_of(session, request.team_id, request.user_id)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
-        _answer(runtime, body, respond, _refusal(runtime, body, request, refusal))
+        _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
         return
-    _answer(runtime, body, respond, outcome.reply, effects=outcome.effects)
+    _answer(runtime, body, request, respond, outcome.reply, effects=outcome.effects)
 
 
 def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[working.Room, Deliverable]:
@@ -163,10 +163,11 @@ def _snooze(room: working.Room, deliverable, until: SnoozeUntil) -> Outcome:
     return working.snooze_until(room, deliverable, day, via="button")
 
 
-def _answer(runtime: Runtime, body: dict, respond: Respond, reply: Message, *, effects: list[Effect] = ()) -> None:
-    container = body.get("container") or {}
-    request = request_from(runtime, body)
-    if container.get("type") == "view":
+def _answer(
+    runtime: Runtime, body: dict, request: Request, respond: Respond, reply: Message, *, effects: list[Effect] = ()
+) -> None:
+    """Answer the clicker after the ack: on their Home, in the DM row they clicked, or privately in the channel."""
+    if (body.get("container") or {}).get("type") == "view":
         runtime.followup.submit(_home_notice(effects, request, reply.text))
         return
     runtime.followup.submit(effects)

@@ -25,21 +25,26 @@ def activity(bot, action: str) -> int:
         return session.exec(select(func.count()).select_from(Activity).where(Activity.action == action)).one()
 
 
+class Held:
+    """``function``, held at its start until the test lets it go: ``started`` says it has been reached."""
+
+    def __init__(self, function):
+        self.function, self.started, self.go_on = function, threading.Event(), threading.Event()
+
+    def __call__(self, *args, **kwargs):
+        self.started.set()
+        assert self.go_on.wait(10)
+        return self.function(*args, **kwargs)
+
+
 def test_the_ack_waits_for_nothing_and_the_answer_follows_on_the_response_url(bot, standin, monkeypatch):
-    deciding, go_on = threading.Event(), threading.Event()
-    run = dispatch.run
-
-    def slow(*args, **kwargs):
-        deciding.set()
-        assert go_on.wait(10)
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(dispatch, "run", slow)
+    deciding = Held(dispatch.run)
+    monkeypatch.setattr(dispatch, "run", deciding)
     monkeypatch.setattr(bot.runtime.inbox, "wait_idle", lambda timeout=30.0: True)  # send, don't wait
     reply = bot.command("help", user=PM)
     assert reply.status == 200 and reply.ack == {}, "acknowledged, empty, while the work has not finished"
-    assert deciding.wait(5) and standin.responses(reply.response_key) == []
-    go_on.set()
+    assert deciding.started.wait(5) and standin.responses(reply.response_key) == []
+    deciding.go_on.set()
     assert "/release new" in reply.text
 
 
@@ -94,21 +99,14 @@ def test_work_committed_just_before_a_stop_is_not_done_again(bot, standin, clock
 def test_slack_retrying_an_event_still_in_the_inbox_is_turned_away_at_the_door(bot, standin, monkeypatch):
     channel_id, _ = open_release(bot, standin)
     artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
-    finishing, go_on = threading.Event(), threading.Event()
-    finish = working.finish
-
-    def held(*args, **kwargs):
-        finishing.set()
-        assert go_on.wait(10)
-        return finish(*args, **kwargs)
-
-    monkeypatch.setattr(working, "finish", held)
+    finishing = Held(working.finish)
+    monkeypatch.setattr(working, "finish", finishing)
     done = dict(user=DESIGNER, channel=channel_id, ts=artwork_ts, event_id="EvSLOW")
     first = bot.react("white_check_mark", **done)
-    assert finishing.wait(5)
+    assert finishing.started.wait(5)
     retried = bot.react("white_check_mark", **done, retry=1)
     assert first[0] == retried[0] == 200 and bot.runtime.inbox.waiting() == 1
-    go_on.set()
+    finishing.go_on.set()
     bot.settle()
     assert activity(bot, "done") == 1 and bot.runtime.inbox.waiting() == 0
 
