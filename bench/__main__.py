@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
+from bench.slack import slack_in_a_process
 from bot import demo
 from bot.installs import SingleWorkspace
 from bot.playbooks import load_playbooks
@@ -85,15 +86,15 @@ def run_one(database: str, url: str, args, levels: list[int]) -> dict:
     counts = demo.fill(engine, load_playbooks(), releases=args.releases, team_id=TEAM, today=today)
     print(f"[{database}] loaded {counts}", file=sys.stderr)
     targets = _targets(engine)
-    with SlackStandIn(team_id=TEAM) as standin:
+    with slack_in_a_process(TEAM) as slack:
         for person in demo.people():
-            standin.add_user(person.user_id, name=person.user_id.lower(), tz=person.tz)
+            slack.add_user(person.user_id, name=person.user_id.lower(), tz=person.tz)
         for channel in {t[0] for t in targets["channels"]}:
-            standin.add_channel(channel, members={"UBOT"}, channel_id=channel)
-        env = _environment(standin, url)
+            slack.add_channel(channel)
+        env = _environment(slack.base_url(), url)
         ours, floor = _Server(env, ["-m", "bot.cli", "serve"]), _Server(env, ["-m", "bench.floor"])
         try:
-            latency = {level: _measure_level(level, args.requests, ours, floor, targets, standin) for level in levels}
+            latency = {level: _measure_level(level, args.requests, ours, floor, targets, slack) for level in levels}
         finally:
             ours.stop()
             floor.stop()
@@ -118,12 +119,12 @@ def _targets(engine) -> dict:
     return {"channels": [(c,) for c, *_ in rows], "unclaimed": unclaimed, "reactable": reactable}
 
 
-def _environment(standin: SlackStandIn, url: str) -> dict:
+def _environment(slack_url: str, url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RELEASEBOT_", "DATABASE_URL"))}
     return env | {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": standin.base_url,
+        "SLACK_API_URL": slack_url,
         "DATABASE_URL": url,
         "RELEASEBOT_SCHEDULER": "off",
     }
@@ -158,16 +159,19 @@ class _Server:
         self.process.wait(timeout=15)
 
 
-def _measure_level(level: int, count: int, ours: _Server, floor: _Server, targets: dict, standin) -> dict:
+def _measure_level(level: int, count: int, ours: _Server, floor: _Server, targets: dict, slack) -> dict:
     """Each kind on a server that has finished the previous kind's work (answers, checklist updates, DMs,
     Home tabs), so no kind pays for another's. For commands, also when each answer arrived on its
-    response_url; for every kind, how long the work after the acks ran on after the last ack."""
+    response_url; for every kind, how long the work after the acks ran on after the last ack. The floor
+    gets the same requests at the same pace: after each ack its client waits as long as ours waited
+    for that request's answer, so both servers see the same number of requests at once."""
     results = {}
     for kind in KINDS:
-        requests = [_request(kind, i, targets, standin) for i in range(count)]
-        ours_sent = _load(ours.url, requests, level, standin)
-        drained = _drained(standin)
-        floor_sent = _load(floor.url, requests, level, None)
+        requests = [_request(kind, i, targets, slack) for i in range(count)]
+        ours_sent = _load(ours.url, requests, level, answers=slack)
+        drained = _drained(slack)
+        paces = [0.0 if answer is None else (answer - ack) / 1000 for ack, answer in ours_sent]
+        floor_sent = _load(floor.url, requests, level, paces=paces)
         answered = [answer for _ack, answer in ours_sent if answer is not None]
         results[kind] = {
             "ours": _percentiles([ack for ack, _answer in ours_sent]),
@@ -179,22 +183,21 @@ def _measure_level(level: int, count: int, ours: _Server, floor: _Server, target
     return results
 
 
-def _drained(standin, quiet: float = 1.0, limit: float = 300.0) -> float:
+def _drained(slack, quiet: float = 1.0, limit: float = 300.0) -> float:
     """Seconds from now until the server's last call to Slack (or answer), once it has made none for ``quiet``."""
     started = time.perf_counter()
-    activity = lambda: len(standin.calls) + standin.answers_posted()  # noqa: E731
-    seen, last_change = activity(), started
+    seen, last_change = slack.activity(), started
     while time.perf_counter() - last_change < quiet and time.perf_counter() - started < limit:
         time.sleep(0.05)
-        if activity() != seen:
-            seen, last_change = activity(), time.perf_counter()
+        if (now_seen := slack.activity()) != seen:
+            seen, last_change = now_seen, time.perf_counter()
     return round(last_change - started, 2)
 
 
 _taken = {"claim": 0, "react": 0, "request": 0}
 
 
-def _request(kind: str, i: int, targets: dict, standin) -> tuple[str | None, str, str]:
+def _request(kind: str, i: int, targets: dict, slack) -> tuple[str | None, str, str]:
     """(response_url key, content type, body) of one request as Slack would send it (events have no key)."""
     form = "application/x-www-form-urlencoded"
     user = demo.people()[i % 14].user_id
@@ -215,37 +218,41 @@ def _request(kind: str, i: int, targets: dict, standin) -> tuple[str | None, str
     key = f"bench{_taken['request']}"
     body = slackreq.slash_command_body(
         text_, user_id=user, channel_id=channel, channel_name="bench", team_id=TEAM,
-        response_url=standin.response_url(key), trigger_id=f"{_taken['request']}.bench",
+        response_url=slack.response_url(key), trigger_id=f"{_taken['request']}.bench",
     )  # fmt: skip
     return key, form, body
 
 
 def _load(
-    url: str, requests: list[tuple[str | None, str, str]], level: int, standin
+    url: str, requests: list[tuple[str | None, str, str]], level: int, *, answers=None, paces: list[float] | None = None
 ) -> list[tuple[float, float | None]]:
     """(ack, answer) in ms of each request, ``level`` clients at a time. Each client, like a person, sends its
-    next command once the last one has answered, in the ack or on its response_url (watched on ``standin``;
-    the floor answers nothing); events come as Slack sends them, one after the other's ack."""
+    next command once the last one has answered, in the ack or on its response_url (watched on ``answers``);
+    or, with ``paces``, waits that many seconds after request i's ack. Events come as Slack sends them, one
+    after the other's ack."""
 
-    def one(request):
-        key, content_type, body = request
+    def one(i: int):
+        key, content_type, body = requests[i]
         headers = slackreq.sign(body, SECRET) | {"Content-Type": content_type}
         started = time.monotonic()
         status, _, ack = slackreq.post(url + "/slack/events", body, headers)
         elapsed = (time.monotonic() - started) * 1000
         if status != 200:
             raise RuntimeError(f"{url} answered {status}")
-        if not key or standin is None:
+        if paces is not None:
+            time.sleep(paces[i])
+            return elapsed, None
+        if not key or answers is None:
             return elapsed, None
         if ack:  # the answer came in the ack
             return elapsed, elapsed
-        answered = standin.answered_at(key, wait=60)
+        answered = answers.answered_at(key, 60)
         if answered is None:
             raise RuntimeError(f"{url}: no answer on the response_url within a minute")
         return elapsed, (answered - started) * 1000
 
     with ThreadPoolExecutor(level) as pool:
-        return list(pool.map(one, requests))
+        return list(pool.map(one, range(len(requests))))
 
 
 def _percentiles(samples: list[float]) -> dict:

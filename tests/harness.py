@@ -78,6 +78,7 @@ class BotUnderTest:
     settings: dict = field(default_factory=dict)
     # Shared by every bot a test starts (a restarted one too): each command's response_url is its own.
     _ids: itertools.count = field(default_factory=lambda: _REQUEST_IDS)
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> BotUnderTest:
         settings = load_settings(
@@ -92,7 +93,7 @@ class BotUnderTest:
         )
         self.app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
         self.server = make_server(self.app, self.engine, inbox=self.runtime.inbox, host="127.0.0.1", port=0, threads=8)
-        threading.Thread(target=self.server.run, daemon=True).start()
+        threading.Thread(target=self._serve, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         return self
 
@@ -102,7 +103,16 @@ class BotUnderTest:
             self.runtime.inbox.shutdown()
             self.runtime.background.shutdown()
         if self.server is not None:
+            self._closing.set()
             self.server.close()
+
+    def _serve(self) -> None:
+        """Waitress's loop, until :meth:`stop` closes its sockets under it (its select may then fail)."""
+        try:
+            self.server.run()
+        except OSError:
+            if not self._closing.is_set():
+                raise
 
     # -- requests, as Slack sends them ---------------------------------------------------------
     def post(self, body: str, *, content_type: str, headers: dict | None = None, sign: bool = True) -> tuple:

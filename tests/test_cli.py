@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import WORKER_NICENESS
 from storage import inbox as stored
 from storage.db import inbox_engine
 from tests import slackreq
@@ -172,6 +173,8 @@ def test_serve_works_in_a_worker_process_of_its_own_and_replaces_one_that_dies(s
     try:
         (worker,) = _children(served.process.pid)
         assert "work" in _command_line(worker), "serve answers Slack; its worker does the work"
+        lowered = _niceness(served.process.pid) + WORKER_NICENESS
+        standin.wait_for(lambda: _niceness(worker) == lowered, 30, "the worker to yield the cores to acks")
         assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w1")["text"]
         os.kill(worker, signal.SIGKILL)
         replaced = standin.wait_for(lambda: [p for p in _children(served.process.pid) if p != worker], 30)
@@ -195,6 +198,10 @@ def _children(pid: int) -> list[int]:
 
 def _command_line(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[16])
 
 
 def _alive(pid: int) -> bool:
