@@ -31,5 +31,8 @@ def floor_app() -> App:
 if __name__ == "__main__":
     from sqlalchemy import create_engine
 
-    server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=16)
+    from bot.settings import Settings
+
+    threads = int(os.environ.get("WEB_THREADS", Settings.model_fields["web_threads"].default))
+    server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=threads)
     server.run()
