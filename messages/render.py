@@ -66,8 +66,10 @@ def language_for(locale: str | None, default: str) -> str:
     return spoken if spoken in LANGUAGES else default
 
 
+@cache
 def words(kind: str, lang: str = "en") -> Any:
-    """The macros of one message kind, in the requested language (English when missing)."""
+    """The macros of one message kind, in the requested language (English when missing). Kept once looked
+    up: templates ship with the code, and a tick asks for them thousands of times."""
     env = environment()
     name = f"{lang}/{kind}.j2"
     if not (TEMPLATES / name).exists():
