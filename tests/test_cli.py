@@ -173,7 +173,7 @@ def test_serve_works_in_a_worker_process_of_its_own_and_replaces_one_that_dies(s
     try:
         (worker,) = _children(served.process.pid)
         assert "work" in _command_line(worker), "serve answers Slack; its worker does the work"
-        lowered = _niceness(served.process.pid) + WORKER_NICENESS
+        lowered = min(_niceness(served.process.pid) + WORKER_NICENESS, 19)  # Linux stops at 19
         standin.wait_for(lambda: _niceness(worker) == lowered, 30, "the worker to yield the cores to acks")
         assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w1")["text"]
         os.kill(worker, signal.SIGKILL)
