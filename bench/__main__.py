@@ -167,7 +167,7 @@ def _measure_level(level: int, count: int, ours: _Server, floor: _Server, target
     gets the same requests at the same pace: after each ack its client waits as long as ours waited
     for that request's answer, so both servers see the same number of requests at once. Its p50 with
     commands sent back to back is reported too: an idle machine answers its next request more slowly,
-    and the pace leaves the floor's idle while ours works."""
+    and the pace leaves the floor's machine idle while ours works."""
     results = {}
     for kind in KINDS:
         requests = [_request(kind, i, targets, slack) for i in range(count)]
