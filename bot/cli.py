@@ -104,12 +104,14 @@ def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
     """The app and its runtime; with ``hand_off``, a web process whose worker does the rest."""
     from bot import scheduler
     from bot.app import build_app
+    from messages import render
 
     engine = make_engine(settings.database_url)
     migrate(engine)
     app, runtime = build_app(settings, engine, hand_off=hand_off)
     if hand_off is not None:
         return app, runtime, engine
+    render.preload()
     runtime.followup.reconcile()
     runtime.inbox.resume()
     if schedule and settings.releasebot_scheduler == "on":

@@ -6,7 +6,7 @@ message needs are loaded in a fixed number of round trips, never one per row.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -163,18 +163,20 @@ def load_bundles(
 ) -> list[ReleaseBundle]:
     """Deliverables, open blockers and dependencies for many releases in three queries.
 
-    ``readonly`` loads deliverables as plain rows instead of ORM objects: several times cheaper
-    for the tick and the portfolio, which read them and never change them.
+    ``readonly`` loads deliverables as named tuples, through the connection rather than the ORM: the
+    tick reads 30,000 of them a minute and changes none, and a tuple's fields are read several times
+    faster than an ORM object's or a result row's.
     """
     if not releases:
         return []
     ids = [r.id for r in releases]
     in_releases = (Deliverable.team_id == team_id, col(Deliverable.release_id).in_(ids))
-    columns = Deliverable.__table__.columns if readonly else [Deliverable]
-    deliverables = session.execute(
-        select(*columns).where(*in_releases).order_by(Deliverable.release_id, Deliverable.position, Deliverable.id)
-    )
-    deliverables = deliverables.all() if readonly else deliverables.scalars().all()
+    in_order = (Deliverable.release_id, Deliverable.position, Deliverable.id)
+    if readonly:
+        found = session.connection().execute(select(*Deliverable.__table__.columns).where(*in_releases).order_by(*in_order))
+        deliverables = list(map(DeliverableRow._make, found))
+    else:
+        deliverables = session.exec(select(Deliverable).where(*in_releases).order_by(*in_order)).all()
     per_release: dict[int, list[Deliverable]] = defaultdict(list)
     for item in deliverables:
         per_release[item.release_id].append(item)
@@ -183,11 +185,11 @@ def load_bundles(
         .join(Deliverable, Deliverable.id == Blocker.deliverable_id)
         .where(*in_releases, Blocker.team_id == team_id, col(Blocker.resolved_at).is_(None))
     ).all()
-    dependencies = session.execute(
+    dependencies = session.connection().execute(
         select(Dependency.deliverable_id, Dependency.depends_on_id)
         .join(Deliverable, Deliverable.id == Dependency.deliverable_id)
         .where(*in_releases, Dependency.team_id == team_id)
-    ).all()
+    )
     release_of = {d.id: d.release_id for d in deliverables}
     bundles = {r.id: ReleaseBundle(release=r, deliverables=per_release[r.id]) for r in releases}
     for blocker in blockers:
@@ -195,6 +197,10 @@ def load_bundles(
     for deliverable_id, depends_on_id in dependencies:
         bundles[release_of[deliverable_id]].upstream.setdefault(deliverable_id, []).append(depends_on_id)
     return [bundles[r.id] for r in releases]
+
+
+# A deliverable as the tick reads it: every column, by the same names, and no ORM behind it.
+DeliverableRow = namedtuple("DeliverableRow", [c.name for c in Deliverable.__table__.columns])
 
 
 def load_bundle(*, session: Session, release: Release) -> ReleaseBundle:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from messages.modals import MAX_VIEW_TITLE
-from messages.render import LANGUAGES, MAX_BUTTON_TEXT, TEMPLATES, environment, words
+from messages.render import LANGUAGES, MAX_BUTTON_TEXT, TEMPLATES, environment, preload, words
 
 KINDS = sorted(path.stem for path in (TEMPLATES / "en").glob("*.j2"))
 # Macros that end up as a modal's title, submit or close label (Slack: 24 characters at most).
@@ -51,3 +51,14 @@ def test_modal_labels_and_buttons_fit_slacks_limits(lang):
 def test_german_dates_read_day_month_year():
     past = words("errors", "de").release_date_past(date(2027, 3, 12))
     assert "12.03.2027" in str(past) and "2027-03-12" not in str(past)
+
+
+def test_preload_compiles_every_kind_in_every_language_so_no_message_compiles_later():
+    words.cache_clear()
+    preload()
+    compiled = words.cache_info()
+    assert compiled.currsize == len(KINDS) * len(LANGUAGES)
+    for lang in LANGUAGES:
+        for kind in KINDS:
+            words(kind, lang)
+    assert words.cache_info().hits == compiled.hits + len(KINDS) * len(LANGUAGES)
