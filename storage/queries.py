@@ -173,8 +173,8 @@ def load_bundles(
     in_releases = (Deliverable.team_id == team_id, col(Deliverable.release_id).in_(ids))
     in_order = (Deliverable.release_id, Deliverable.position, Deliverable.id)
     if readonly:
-        found = session.connection().execute(select(*Deliverable.__table__.columns).where(*in_releases).order_by(*in_order))
-        deliverables = list(map(DeliverableRow._make, found))
+        rows = select(*Deliverable.__table__.columns).where(*in_releases).order_by(*in_order)
+        deliverables = list(map(DeliverableRow._make, session.connection().execute(rows)))
     else:
         deliverables = session.exec(select(Deliverable).where(*in_releases).order_by(*in_order)).all()
     per_release: dict[int, list[Deliverable]] = defaultdict(list)
