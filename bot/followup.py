@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import case, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.background import Background
 from bot.channels import channel_name, with_suffix
@@ -40,6 +42,16 @@ from storage.models import Deliverable, Release
 log = logging.getLogger(__name__)
 
 MAX_NAME_ATTEMPTS = 20
+
+
+def _rendered(item: Deliverable, ts: str, channel_id: str):
+    """Record that ``item`` as of its version is on Slack at ``ts``; a newer version already shown stays."""
+    newest = case((col(Deliverable.rendered_version) < item.version, item.version), else_=Deliverable.rendered_version)
+    return (
+        update(Deliverable)
+        .where(col(Deliverable.id) == item.id)
+        .values(message_ts=ts, channel_id=channel_id, rendered_version=newest)
+    )
 
 
 class FollowUp:
@@ -190,24 +202,20 @@ class FollowUp:
                     lagging = queries.deliverables_needing_render(session=session, release_id=release_id)
                     if not lagging:
                         return
-                    bundle = queries.load_bundle(session=session, release=release)
+                    shown = queries.checklist_context(session=session, deliverable_ids=[d.id for d in lagging])
                     lang = self._language(release.team_id, session=session)
                 today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
-                names = {d.id: d.name for d in bundle.deliverables}
                 for item in lagging:
                     message = builders.checklist_item(
                         item,
-                        blocker=bundle.open_blockers.get(item.id),
-                        waiting_on=[names[u] for u in bundle.upstream.get(item.id, []) if u in names],
+                        blocker=shown.open_blockers.get(item.id),
+                        waiting_on=shown.waiting_on.get(item.id, []),
                         today=today,
                         lang=lang,
                     )
                     ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
                     with session_scope(self._engine) as session:
-                        row = session.get(Deliverable, item.id)
-                        row.message_ts, row.channel_id = ts, release.channel_id
-                        row.rendered_version = max(row.rendered_version, item.version)
-                        session.add(row)
+                        session.execute(_rendered(item, ts, release.channel_id))
 
     def _render(self, team_id: str, channel: str, ts: str | None, message) -> str:
         if ts is not None:
@@ -222,7 +230,7 @@ class FollowUp:
     def _sync_overview(self, release_id: int) -> None:
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
-            total = len(queries.load_bundle(session=session, release=release).live)
+            total = len(queries.load_bundle(session=session, release=release, readonly=True).live)
             lang = self._language(release.team_id, session=session)
         message = builders.overview(release, playbook=release.playbook, total=total, lang=lang)
         ts = self._render(release.team_id, release.channel_id, release.overview_ts, message)

@@ -343,8 +343,13 @@ def next_monday(day: date) -> date:
 
 
 def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:
-    """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room."""
+    """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room.
+
+    Only that deliverable changes, so the rest of its release is loaded read-only: a ✅ in a release of
+    thirty deliverables builds one ORM object, not thirty.
+    """
     release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
     lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language
-    room = Room(session, request, release, queries.load_bundle(session=session, release=release), lang=lang)
-    return room, room.bundle.by_id()[deliverable.id]
+    bundle = queries.load_bundle(session=session, release=release, readonly=True)
+    bundle.deliverables = [deliverable if d.id == deliverable.id else d for d in bundle.deliverables]
+    return Room(session, request, release, bundle, lang=lang), deliverable

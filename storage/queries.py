@@ -203,8 +203,8 @@ def load_bundles(
 DeliverableRow = namedtuple("DeliverableRow", [c.name for c in Deliverable.__table__.columns])
 
 
-def load_bundle(*, session: Session, release: Release) -> ReleaseBundle:
-    return load_bundles(session=session, team_id=release.team_id, releases=[release])[0]
+def load_bundle(*, session: Session, release: Release, readonly: bool = False) -> ReleaseBundle:
+    return load_bundles(session=session, team_id=release.team_id, releases=[release], readonly=readonly)[0]
 
 
 def get_deliverable(*, session: Session, team_id: str, deliverable_id: int) -> Deliverable | None:
@@ -266,6 +266,32 @@ def deliverables_needing_render(*, session: Session, release_id: int) -> list[De
             .order_by(Deliverable.position, Deliverable.id)
         )
     )
+
+
+@dataclass
+class ChecklistContext:
+    """What the checklist messages of some deliverables show beside their own fields."""
+
+    open_blockers: dict[int, Blocker]
+    waiting_on: dict[int, list[str]]  # the names of the deliverables each one depends on
+
+
+def checklist_context(*, session: Session, deliverable_ids: list[int]) -> ChecklistContext:
+    """Open blockers and upstream names of just these deliverables: two queries, however long the release."""
+    blockers = session.exec(
+        select(Blocker).where(col(Blocker.deliverable_id).in_(deliverable_ids), col(Blocker.resolved_at).is_(None))
+    )
+    upstream = Deliverable.__table__.alias("upstream")
+    names = session.connection().execute(
+        select(Dependency.deliverable_id, upstream.c.name)
+        .join(upstream, upstream.c.id == Dependency.depends_on_id)
+        .where(col(Dependency.deliverable_id).in_(deliverable_ids))
+        .order_by(Dependency.deliverable_id, Dependency.id)
+    )
+    waiting_on: dict[int, list[str]] = defaultdict(list)
+    for deliverable_id, name in names:
+        waiting_on[deliverable_id].append(name)
+    return ChecklistContext({b.deliverable_id: b for b in blockers}, waiting_on)
 
 
 def releases_needing_sync(*, session: Session) -> list[Release]:
