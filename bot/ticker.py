@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import time as clock
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
@@ -295,8 +297,20 @@ def _lease(session: Session, *, now: datetime) -> list[Outbox]:
 
 
 # -- planning ------------------------------------------------------------------------------------
+@dataclass
+class Wanted:
+    """A message the tick would claim under ``key``, worded only if no earlier tick claimed it already."""
+
+    key: str
+    compose: Callable[[], Planned | None]
+
+
 def plan(session: Session, *, now: datetime, directory: Directory) -> list[Planned]:
-    """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace."""
+    """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace.
+
+    A standup is due from its time until midnight, so every minute's tick finds it due again: what an
+    earlier tick claimed is recognised by its key and not worded again (it was most of a tick's work).
+    """
     planned: list[Planned] = []
     for workspace in session.exec(select(Workspace).where(col(Workspace.uninstalled_at).is_(None))).all():
         team = _Team(workspace, calendar_of(workspace))
@@ -304,10 +318,13 @@ def plan(session: Session, *, now: datetime, directory: Directory) -> list[Plann
         bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
         team.people = _people(session, directory, workspace, bundles)
         done_since = _done_since(session, workspace.team_id, releases, now=now)
+        wanted: list[Wanted] = []
         for bundle in bundles:
-            planned.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
-            planned.extend(_ladder(team, bundle, now=now))
-        planned.extend(_digests(team, bundles, now=now))
+            wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
+            wanted.extend(_ladder(team, bundle, now=now))
+        wanted.extend(_digests(team, bundles, now=now))
+        claimed = queries.outbox_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
+        planned.extend(p for w in wanted if w.key not in claimed and (p := w.compose()) is not None)
     return planned
 
 
@@ -358,7 +375,7 @@ def _done_since(session: Session, team_id: str, releases: list[Release], *, now:
     return found
 
 
-def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], *, now: datetime):
+def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], *, now: datetime) -> list[Wanted]:
     release = bundle.release
     ws = team.workspace
     hour, minute = (int(x) for x in ws.standup_time.split(":"))
@@ -371,31 +388,27 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
     )
     if day is None:
         return []
-    snap = snapshot(bundle, today=day, now=now)
-    by_id = bundle.by_id()
-    done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
-    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
-    if message is None:
-        if not ws.standup_when_quiet:
-            return []
-        message = builders.quiet_standup(snap, day=day, lang=ws.language)
-    return [
-        Planned(
-            release.team_id,
-            f"standup:{release.id}:{day.isoformat()}",
-            "standup",
-            release.channel_id,
-            message,
-            _end_of_day(day, release.timezone),
-            release_id=release.id,
-        )
-    ]
+    key = f"standup:{release.id}:{day.isoformat()}"
+
+    def compose() -> Planned | None:
+        snap = snapshot(bundle, today=day, now=now)
+        by_id = bundle.by_id()
+        done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
+        message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+        if message is None:
+            if not ws.standup_when_quiet:
+                return None
+            message = builders.quiet_standup(snap, day=day, lang=ws.language)
+        expires = _end_of_day(day, release.timezone)
+        return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
+
+    return [Wanted(key, compose)]
 
 
-def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Planned]:
+def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Wanted]:
     release = bundle.release
     today = local(now, release.timezone).date()
-    planned: list[Planned] = []
+    wanted: list[Wanted] = []
     horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
     for d in bundle.live:
         if d.state != DeliverableState.OPEN or d.due_date > horizon:
@@ -404,64 +417,60 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
         facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
         owner_today = local(now, owner_tz).date()
         for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
-            for channel, text, tz in _recipients(team, release, d, step, today=today):
+            for channel, wording, tz in _recipients(team, release, d, step, today=today):
                 if not office_hours(now, tz, team.calendar):
                     continue
                 key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
                 expires = _end_of_day(local(now, tz).date(), tz)
                 if step.step == Step.ESCALATE:
                     expires = now + timedelta(days=1)
-                planned.append(
-                    Planned(
-                        release.team_id,
-                        key,
-                        f"ladder-{step.step}",
-                        channel,
-                        builders.text_message(text),
-                        expires,
-                        release.id,
-                        d.id,
-                    )
-                )
-    return planned
+                wanted.append(Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires)))
+    return wanted
+
+
+def _ladder_message(release: Release, d, key: str, step: DueStep, channel: str, wording, expires: datetime) -> Planned:
+    message = builders.text_message(str(wording()))
+    return Planned(release.team_id, key, f"ladder-{step.step}", channel, message, expires, release.id, d.id)
 
 
 def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date):
-    """(channel or user, text in their language, the timezone whose office hours apply) for one ladder step."""
+    """(channel or user, the words for them in their language, the timezone whose office hours apply) for one
+    ladder step; the words are a call, made only for a message no earlier tick has claimed."""
     late_by = (today - d.due_date).days
     pm = release.pm_id
     pm_tz = team.tz_of(pm, release.timezone)
     if step.step == Step.UNCLAIMED:
-        yield release.channel_id, str(team.reminders().unclaimed_channel(d, release)), release.timezone
+        yield release.channel_id, partial(team.reminders().unclaimed_channel, d, release), release.timezone
         if pm:
-            yield pm, str(team.reminders(pm).unclaimed_pm(d, release)), pm_tz
+            yield pm, partial(team.reminders(pm).unclaimed_pm, d, release), pm_tz
     elif step.step in (Step.HEADS_UP, Step.DUE_TODAY):
         w = team.reminders(d.owner_id)
         macro = w.heads_up if step.step == Step.HEADS_UP else w.due_today
-        yield d.owner_id, str(macro(d, release)), team.tz_of(d.owner_id, release.timezone)
+        yield d.owner_id, partial(macro, d, release), team.tz_of(d.owner_id, release.timezone)
     elif step.step == Step.OVERDUE:
-        yield release.channel_id, str(team.reminders().overdue_channel(d, release, late_by)), release.timezone
+        yield release.channel_id, partial(team.reminders().overdue_channel, d, release, late_by), release.timezone
         if pm and pm != d.owner_id:
-            yield pm, str(team.reminders(pm).overdue_pm(d, release, late_by)), pm_tz
+            yield pm, partial(team.reminders(pm).overdue_pm, d, release, late_by), pm_tz
     else:
         days_left = (release.release_date - today).days
         ws = team.workspace
         if ws.escalation_channel:
-            yield ws.escalation_channel, str(team.reminders().escalation(d, release, late_by, days_left)), ws.timezone
+            escalation = partial(team.reminders().escalation, d, release, late_by, days_left)
+            yield ws.escalation_channel, escalation, ws.timezone
         else:
             for head in ws.label_heads or ([pm] if pm else []):
-                text = str(team.reminders(head).escalation(d, release, late_by, days_left))
-                yield head, text, team.tz_of(head, ws.timezone)
+                escalation = partial(team.reminders(head).escalation, d, release, late_by, days_left)
+                yield head, escalation, team.tz_of(head, ws.timezone)
 
 
-def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Planned]:
+def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Wanted]:
     """Each owner's morning DM: their deliverables due within a week or late, across releases."""
     per_owner: dict[str, list] = defaultdict(list)
     for bundle in bundles:
         for d in bundle.live:
             if d.state == DeliverableState.OPEN and d.owner_id:
                 per_owner[d.owner_id].append((d, bundle.release))
-    planned = []
+    wanted = []
     for owner, items in per_owner.items():
         tz = team.tz_of(owner, team.workspace.timezone)
         if not office_hours(now, tz, team.calendar):
@@ -472,17 +481,12 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
             ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
             key=lambda pair: (pair[0].due_date, pair[1].release_date),
         )
-        if not due:
-            continue
-        message = builders.digest(due, today=today, lang=team.lang_of(owner))
-        planned.append(
-            Planned(
-                team.workspace.team_id,
-                f"digest:{owner}:{today.isoformat()}",
-                "digest",
-                owner,
-                message,
-                _end_of_day(today, tz),
-            )
-        )
-    return planned
+        if due:
+            key = f"digest:{owner}:{today.isoformat()}"
+            wanted.append(Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz))))
+    return wanted
+
+
+def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
+    message = builders.digest(due, today=today, lang=team.lang_of(owner))
+    return Planned(team.workspace.team_id, key, "digest", owner, message, expires)

@@ -37,3 +37,4 @@ def test_bench_runs_on_a_tiny_data_set(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     report = output.read_text()
     assert "| 2 | claim |" in report and "Tick:" in report and "0 lost, 0 duplicates" in report
+    assert "already claimed (0 new)" in report, "the next minute's tick claims nothing twice"

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
+from bot import ticker
 from bot.installs import SingleWorkspace
 from bot.sender import Sender
 from bot.ticker import Ticker
@@ -111,6 +112,29 @@ def test_ladder_unclaimed_heads_up_due_day_overdue_and_escalation(bot, standin, 
     assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1
     tick(bot, utc(2027, 2, 2, 15, 0))
     assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1, "each step once per due date"
+
+
+def test_a_tick_after_one_that_claimed_everything_words_nothing_again(bot, standin, room, monkeypatch):
+    tick(bot, utc(2027, 1, 22, 9, 0))  # Friday: the standup, and the unclaimed artwork's ladder step
+    assert posts(standin, room, "Standup · Fri 22 Jan 2027")
+    worded: list[str] = []
+    for name in ("standup", "quiet_standup", "text_message", "digest"):
+        monkeypatch.setattr(ticker.builders, name, _noting(worded, name, getattr(ticker.builders, name)))
+    with session_scope(bot.runtime.engine) as session:
+        # A minute later all of it is still due, and all of it is claimed already.
+        assert ticker.plan(session, now=utc(2027, 1, 22, 9, 1), directory=bot.runtime.directory) == []
+    assert worded == []
+    with session_scope(bot.runtime.engine) as session:
+        assert ticker.plan(session, now=utc(2027, 1, 25, 9, 0), directory=bot.runtime.directory), "Monday's is new"
+    assert "standup" in worded
+
+
+def _noting(calls: list[str], name: str, builder):
+    def noted(*args, **kwargs):
+        calls.append(name)
+        return builder(*args, **kwargs)
+
+    return noted
 
 
 def test_moving_the_due_date_restarts_the_ladder_and_done_items_drop_out(bot, standin, room):
