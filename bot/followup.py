@@ -190,20 +190,22 @@ class FollowUp:
         self._try_post(release.team_id, release.created_by, builders.reply("replies", macro, release, *args, lang=lang))
 
     def sync_checklist(self, release_id: int, *, overview: bool = False) -> None:
-        """Post or update every checklist message that lags its deliverable, until none does."""
+        """Post or update every checklist message that lags its deliverable, until none does (one may change
+        while another is being sent)."""
         with exclusive(self._engine, "checklist", release_id):
             if overview:
                 self._sync_overview(release_id)
+            with session_scope(self._engine) as session:
+                release = session.get(Release, release_id)
+                if release is None or release.channel_id is None:
+                    return
+                lang = self._language(release.team_id, session=session)
             while True:
                 with session_scope(self._engine) as session:
-                    release = session.get(Release, release_id)
-                    if release is None or release.channel_id is None:
-                        return
                     lagging = queries.deliverables_needing_render(session=session, release_id=release_id)
                     if not lagging:
                         return
                     shown = queries.checklist_context(session=session, deliverable_ids=[d.id for d in lagging])
-                    lang = self._language(release.team_id, session=session)
                 today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
                 for item in lagging:
                     message = builders.checklist_item(
