@@ -78,7 +78,7 @@ def words(kind: str, lang: str = "en") -> Any:
 
 
 def preload() -> None:
-    """Compile every template at start (about half a second): the first tick after a deploy then costs
+    """Compile every template at start (well under a second): the first tick after a deploy then costs
     what every later one does, and a template that does not compile fails at start, not at 9:30."""
     for path in TEMPLATES.glob("*/*.j2"):
         words(path.stem, path.parent.name)
