@@ -389,20 +389,24 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
     if day is None:
         return []
     key = f"standup:{release.id}:{day.isoformat()}"
+    return [Wanted(key, partial(_standup_message, team, bundle, done, key, day, now))]
 
-    def compose() -> Planned | None:
-        snap = snapshot(bundle, today=day, now=now)
-        by_id = bundle.by_id()
-        done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
-        message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
-        if message is None:
-            if not ws.standup_when_quiet:
-                return None
-            message = builders.quiet_standup(snap, day=day, lang=ws.language)
-        expires = _end_of_day(day, release.timezone)
-        return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
 
-    return [Wanted(key, compose)]
+def _standup_message(
+    team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], key: str, day: date, now: datetime
+) -> Planned | None:
+    """The standup's words, or None on a quiet day in a workspace that wants no quiet standups."""
+    release, ws = bundle.release, team.workspace
+    snap = snapshot(bundle, today=day, now=now)
+    by_id = bundle.by_id()
+    done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
+    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+    if message is None:
+        if not ws.standup_when_quiet:
+            return None
+        message = builders.quiet_standup(snap, day=day, lang=ws.language)
+    expires = _end_of_day(day, release.timezone)
+    return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
 
 
 def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Wanted]:

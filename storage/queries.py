@@ -308,6 +308,11 @@ def releases_needing_sync(*, session: Session) -> list[Release]:
     )
 
 
+# Within both databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535), for one statement
+# up to ~1,500 releases' worth of the tick's messages.
+KEYS_PER_LOOKUP = 10_000
+
+
 def outbox_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str]:
     """Those of ``keys`` already claimed in ``team_id``'s outbox (looked up on its unique index)."""
     found: set[str] = set()
@@ -315,11 +320,6 @@ def outbox_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str]:
         chunk = keys[start : start + KEYS_PER_LOOKUP]
         found.update(session.exec(select(Outbox.key).where(Outbox.team_id == team_id, col(Outbox.key).in_(chunk))))
     return found
-
-
-# Within both databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535), for one statement
-# up to ~1,500 releases' worth of the tick's messages.
-KEYS_PER_LOOKUP = 10_000
 
 
 def open_blocker(*, session: Session, deliverable_id: int) -> Blocker | None:
