@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from datetime import UTC, datetime
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -152,21 +153,20 @@ def _serve(settings: Settings) -> int:
 def _work(settings: Settings, wake_fd: int) -> int:
     from bot.worker import work_forever
 
-    # A deploy stops every process with SIGTERM: finish what was taken, rather than leave it leased.
-    signal.signal(signal.SIGTERM, _exit_quietly)
+    # A deploy stops every process with SIGTERM: finish what was taken, rather than leave it leased. The
+    # handler only sets a flag: an exception raised from it is lost when the signal lands in a weakref
+    # callback or a finaliser (seen: SQLAlchemy's), and the worker would then never stop.
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     os.nice(WORKER_NICENESS)
     _app, runtime, _engine = _start(settings)
     try:
-        work_forever(runtime.inbox, wake_fd)
+        work_forever(runtime.inbox, wake_fd, stopping)
     finally:
         runtime.inbox.shutdown()
         runtime.background.wait_idle(timeout=60)
         runtime.background.shutdown()
     return 0
-
-
-def _exit_quietly(_signum, _frame) -> None:
-    raise SystemExit(0)
 
 
 def _socket_mode(settings: Settings) -> int:

@@ -67,9 +67,9 @@ class Worker:
             self._child = self._spawn()
 
 
-def work_forever(inbox: Inbox, wake_fd: int) -> None:
-    """Take up what the web process keeps, until it goes."""
-    while True:
+def work_forever(inbox: Inbox, wake_fd: int, stop: threading.Event | None = None) -> None:
+    """Take up what the web process keeps, until it goes or ``stop`` is set (within ``POLL_SECONDS``)."""
+    while stop is None or not stop.is_set():
         woken, _, _ = select.select([wake_fd], [], [], POLL_SECONDS)
         if woken and not os.read(wake_fd, 4096):
             return  # the web process has gone
