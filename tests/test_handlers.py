@@ -53,6 +53,26 @@ def test_healthz(bot):
         assert response.status == 200 and json.loads(response.read()) == {"ok": True, "inbox": 0}
 
 
+def test_waitress_queue_warnings_come_once_a_minute_with_a_count(bot, caplog, monkeypatch):
+    """A burst makes waitress warn on every request; the served app lets one a minute through."""
+    from waitress.utilities import queue_logger
+
+    from bot.server import OnceEvery
+
+    (installed,) = [f for f in queue_logger.filters if isinstance(f, OnceEvery)]
+    moments = iter([100.0] * 50 + [161.0])
+    monkeypatch.setattr(installed, "_clock", lambda: next(moments))
+    monkeypatch.setattr(installed, "_next", 0.0)
+    monkeypatch.setattr(installed, "_held", 0)
+    with caplog.at_level("WARNING", logger="waitress.queue"):
+        for depth in range(1, 52):
+            queue_logger.warning("Task queue depth is %d", depth)
+    assert [r.getMessage() for r in caplog.records if r.name == "waitress.queue"] == [
+        "Task queue depth is 1",
+        "Task queue depth is 51 (49 more since the last such message)",
+    ]
+
+
 # -- bad input: an ephemeral answer that says what was wrong and how to write it, nothing changed ----
 @pytest.mark.parametrize(
     "text, expected",
