@@ -54,6 +54,14 @@ def _rendered(item: Deliverable, ts: str, channel_id: str):
     )
 
 
+def _lagging(session, release_id: int) -> tuple[list[Deliverable], queries.ChecklistContext] | None:
+    """The checklist messages that lag their deliverables, with what they show besides; None when none does."""
+    lagging = queries.deliverables_needing_render(session=session, release_id=release_id)
+    if not lagging:
+        return None
+    return lagging, queries.checklist_context(session=session, deliverable_ids=[d.id for d in lagging])
+
+
 class FollowUp:
     def __init__(
         self,
@@ -200,24 +208,29 @@ class FollowUp:
                 if release is None or release.channel_id is None:
                     return
                 lang = self._language(release.team_id, session=session)
-            while True:
-                with session_scope(self._engine) as session:
-                    lagging = queries.deliverables_needing_render(session=session, release_id=release_id)
-                    if not lagging:
-                        return
-                    shown = queries.checklist_context(session=session, deliverable_ids=[d.id for d in lagging])
-                today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
-                for item in lagging:
-                    message = builders.checklist_item(
-                        item,
-                        blocker=shown.open_blockers.get(item.id),
-                        waiting_on=shown.waiting_on.get(item.id, []),
-                        today=today,
-                        lang=lang,
-                    )
-                    ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
-                    with session_scope(self._engine) as session:
-                        session.execute(_rendered(item, ts, release.channel_id))
+                lagging = _lagging(session, release_id)
+            while lagging is not None:
+                lagging = self._show(release, lang, *lagging)
+
+    def _show(self, release: Release, lang: str, lagging: list[Deliverable], shown: queries.ChecklistContext):
+        """Send each of ``lagging`` and record it as soon as Slack has it (a post that is not recorded would
+        be posted again). What lags after them is read in the transaction that records the last one."""
+        today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
+        after = None
+        for item in lagging:
+            message = builders.checklist_item(
+                item,
+                blocker=shown.open_blockers.get(item.id),
+                waiting_on=shown.waiting_on.get(item.id, []),
+                today=today,
+                lang=lang,
+            )
+            ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
+            with session_scope(self._engine) as session:
+                session.execute(_rendered(item, ts, release.channel_id))
+                if item is lagging[-1]:
+                    after = _lagging(session, release.id)
+        return after
 
     def _render(self, team_id: str, channel: str, ts: str | None, message) -> str:
         if ts is not None:

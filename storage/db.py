@@ -8,17 +8,22 @@ platforms hand out ``postgres://`` URLs.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A pooled PostgreSQL connection is checked before use once it has sat unused this long: one that served
+# a moment ago is alive. SQLAlchemy's pool_pre_ping checks at every checkout, a round trip per
+# transaction (about ten for each ✅).
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def normalise_url(url: str) -> str:
@@ -38,7 +43,29 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """A connection idle for a while may have been closed by the server, a proxy or a restart. It is
+    pinged (the dialect's own ping, as pool_pre_ping does) at checkout; raising DisconnectionError there
+    makes the pool replace it with a fresh one before anyone uses it."""
+
+    @event.listens_for(engine, "checkin")
+    def rested(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_rested(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - whatever broke it, the pool replaces it
+            raise exc.DisconnectionError() from error
 
 
 def inbox_engine(engine: Engine) -> Engine:
@@ -54,6 +81,7 @@ def inbox_engine(engine: Engine) -> Engine:
         return make_engine(url.set(database=beside).render_as_string(hide_password=False))
     autocommit = create_engine(url, pool_size=10, max_overflow=20, isolation_level="AUTOCOMMIT")
     event.listen(autocommit, "connect", _asynchronous_commit)
+    _ping_after_idle(autocommit)
     return autocommit
 
 

@@ -32,13 +32,13 @@ def exclusive(engine: Engine, name: str, number: int) -> Iterator[None]:
             yield
             return
         keys = {"space": _int32(zlib.crc32(name.encode()) ^ NAMESPACE), "number": _int32(number)}
-        with engine.connect() as connection:
+        # A session lock, held outside any transaction: two round trips, no BEGIN or COMMIT around them.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT pg_advisory_lock(:space, :number)"), keys)
             try:
                 yield
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:space, :number)"), keys)
-                connection.commit()
 
 
 def until_commit(session: Session, name: str, number: int) -> None:
