@@ -105,6 +105,7 @@ class BotUnderTest:
         if self.server is not None:
             self._closing.set()
             self.server.close()
+            self.server.task_dispatcher.shutdown()  # its threads, and the inbox connections they hold
 
     def _serve(self) -> None:
         """Waitress's loop, until :meth:`stop` closes its sockets under it (its select may then fail)."""

@@ -48,3 +48,28 @@ def test_a_connection_used_a_moment_ago_is_not_pinged_again(engine):
     with pytest.raises(exc.OperationalError):
         backend_pid(engine)
     assert backend_pid(engine) != first
+
+
+def test_a_thread_keeps_requests_on_one_connection_and_a_closed_one_costs_no_request(database):
+    from datetime import UTC, datetime
+
+    from storage import inbox as stored
+
+    engine = db.inbox_engine(database[0])
+    now = datetime.now(UTC)
+
+    def keep(key: str) -> int | None:
+        return stored.put(engine, key=key, kind="command", body={}, now=now, lease_until=now)
+
+    assert keep("one") and keep("two")
+    assert engine.pool.checkedout() == 1, "held from one request to the next, not checked out for each"
+    keeping = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO inbox%'"
+    with engine.connect() as connection:
+        held = list(connection.execute(text(keeping)).scalars())  # ours, and any an earlier test's threads left
+    assert held
+    for pid in held:
+        terminate(pid)
+    assert keep("three"), "the closed connection is replaced and the request kept"
+    assert keep("three") is None, "and kept once"
+    assert stored.waiting(engine) == 3
+    engine.dispose()
