@@ -30,11 +30,12 @@ def test_demo_data_fills_a_realistic_label(database):
 def test_bench_runs_on_a_tiny_data_set(tmp_path):
     output = tmp_path / "RESULTS.md"
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--releases", "3", "--requests", "4", "--concurrency", "1,2",
+        [sys.executable, "-m", "bench", "--releases", "3", "--requests", "4", "--rounds", "2", "--concurrency", "1,2",
          "--databases", "sqlite", "--output", str(output)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     report = output.read_text()
     assert "| 2 | claim |" in report and "Tick:" in report and "0 lost, 0 duplicates" in report
+    assert "over 2 rounds of 4 requests" in report
     assert "already claimed (0 new)" in report, "the next minute's tick claims nothing twice"
