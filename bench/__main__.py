@@ -186,7 +186,8 @@ def _measure_level(level: int, args, ours: _Server, floor: _Server, targets: dic
             requests = [_request(kind, i, targets, slack) for i in range(args.requests)]
             ours_sent = _load(ours.url, requests, level, answers=slack)
             drained.append(_drained(slack))
-            paces = [0.0 if answer is None else (answer - ack) / 1000 for ack, answer in ours_sent]
+            # An answer can reach Slack before its ack has reached the client: no wait then.
+            paces = [0.0 if answer is None else max(0.0, answer - ack) / 1000 for ack, answer in ours_sent]
             floor_sent = _load(floor.url, requests, level, paces=paces)
             floor_acks += [ack for ack, _answer in floor_sent]
             unpaced = _load(floor.url, requests, level, paces=[0.0] * len(requests)) if any(paces) else floor_sent
