@@ -3,8 +3,8 @@
 1. Ack latency: signed ``/release status`` (release channel and portfolio), ``/release claim`` and a ✅
    ``reaction_added`` over HTTP to ``releasebot serve`` at 1, 10 and 50 concurrent clients, with
    ``--releases`` active releases loaded; the same requests at the same pace against a Bolt app that
-   only acks, on the same server (the framework's floor). Slack's stand-in runs in a process of its own
-   (bench/slack.py).
+   only acks, on the same server (the framework's floor), the two taking turns for ``--rounds``. Slack's
+   stand-in runs in a process of its own (bench/slack.py).
 2. Tick cost: one tick producing a standup per release, and the next minute's (nothing new): compute time,
    SQL statements, peak RSS.
 3. Delivery: those messages to a Slack stand-in enforcing ~1 message/s per channel and a
