@@ -212,7 +212,9 @@ class FollowUp:
             while lagging is not None:
                 lagging = self._show(release, lang, *lagging)
 
-    def _show(self, release: Release, lang: str, lagging: list[Deliverable], shown: queries.ChecklistContext):
+    def _show(
+        self, release: Release, lang: str, lagging: list[Deliverable], shown: queries.ChecklistContext
+    ) -> tuple[list[Deliverable], queries.ChecklistContext] | None:
         """Send each of ``lagging`` and record it as soon as Slack has it (a post that is not recorded would
         be posted again). What lags after them is read in the transaction that records the last one."""
         today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
