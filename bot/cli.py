@@ -153,9 +153,10 @@ def _serve(settings: Settings) -> int:
 def _work(settings: Settings, wake_fd: int) -> int:
     from bot.worker import work_forever
 
-    # A deploy stops every process with SIGTERM: finish what was taken, rather than leave it leased. The
-    # handler only sets a flag: an exception raised from it is lost when the signal lands in a weakref
-    # callback or a finaliser (seen: SQLAlchemy's), and the worker would then never stop.
+    # A deploy stops every process with SIGTERM: finish the work under way and give back the rest, rather
+    # than leave it leased. The handler only sets a flag: an exception raised from it is lost when the
+    # signal lands in a weakref callback or a finaliser (seen: SQLAlchemy's), and the worker would then
+    # never stop.
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     os.nice(WORKER_NICENESS)
@@ -163,7 +164,7 @@ def _work(settings: Settings, wake_fd: int) -> int:
     try:
         work_forever(runtime.inbox, wake_fd, stopping)
     finally:
-        runtime.inbox.shutdown()
+        runtime.inbox.shutdown(give_back=True)
         runtime.background.wait_idle(timeout=60)
         runtime.background.shutdown()
     return 0
@@ -181,7 +182,7 @@ def _socket_mode(settings: Settings) -> int:
     try:
         socket_mode_handler(app, settings.slack_app_token.get_secret_value()).start()
     finally:
-        runtime.inbox.shutdown()
+        runtime.inbox.shutdown(give_back=True)
         runtime.background.shutdown()
     return 0
 

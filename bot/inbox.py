@@ -12,9 +12,11 @@ crash changes nothing when it is resumed.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,6 +63,9 @@ class Inbox:
         self._background = Background(workers=workers, name="inbox")
         self._clock = clock
         self._kinds: dict[str, Kind] = {}
+        # Work submitted and not finished, by request: a stopping process gives back what never started.
+        self._submitted: dict[Future, int] = {}
+        self._submitted_guard = threading.Lock()
 
     def handles(self, name: str, kind: Kind) -> None:
         self._kinds[name] = kind
@@ -78,7 +83,7 @@ class Inbox:
             self._hand_off()
             return True
         try:
-            self._background.submit(self._run, Item(item_id, key, kind, body, now, attempts=0))
+            self._submit(Item(item_id, key, kind, body, now, attempts=0))
         except RuntimeError:  # shutting down: kept, it is the next process's once its lease runs out
             log.info("inbox: %s %s kept for the next process", kind, key)
         return True
@@ -88,7 +93,7 @@ class Inbox:
         now = self._clock()
         items = inbox.take_expired(self._engine, now=now, lease_until=now + LEASE)
         for item in items:
-            self._background.submit(self._run, item)
+            self._submit(item)
         return len(items)
 
     def waiting(self) -> int:
@@ -97,9 +102,31 @@ class Inbox:
     def wait_idle(self, timeout: float = 30.0) -> bool:
         return self._background.wait_idle(timeout)
 
-    def shutdown(self) -> None:
-        """Finish what was accepted (a process killed before that leaves it to be resumed elsewhere)."""
+    def shutdown(self, *, give_back: bool = False) -> None:
+        """Finish what was accepted (a process killed before that leaves it to be resumed elsewhere). With
+        ``give_back``, hand what has not started back to the inbox at once, free for the next process, and
+        finish only the work under way: a stopping worker may hold hundreds of requests after a burst, and
+        working through them would keep it running long after its web process has gone."""
+        if give_back:
+            self._background.shutdown(wait=False, cancel_futures=True)
+            with self._submitted_guard:
+                never_started = sorted(item_id for future, item_id in self._submitted.items() if future.cancelled())
+                self._submitted.clear()
+            if never_started:
+                inbox.release(self._engine, never_started, now=self._clock())
+                log.info("inbox: %d requests given back for the next process", len(never_started))
         self._background.shutdown()
+
+    def _submit(self, item: Item) -> None:
+        future = self._background.submit(self._run, item)
+        with self._submitted_guard:
+            self._submitted[future] = item.id
+        future.add_done_callback(self._finished)
+
+    def _finished(self, future: Future) -> None:
+        if not future.cancelled():  # a cancelled one stays, for shutdown to give back
+            with self._submitted_guard:
+                self._submitted.pop(future, None)
 
     def _run(self, item: Item) -> None:
         kind = self._kinds[item.kind]

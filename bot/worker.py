@@ -3,8 +3,9 @@
 ``releasebot serve`` starts it (``releasebot work``) and wakes it through a pipe each time it keeps a
 request; the worker also looks once a second for requests nobody is working on. The worker ticks the
 scheduler and runs the follow-ups of what it works on. When the pipe closes (the web process has
-gone, however it went) the worker finishes what it took and exits; if the worker dies, the web
-process starts another.
+gone, however it went) the worker finishes the work under way, gives back what it took and has not
+started (free for the next process at once), and exits; if the worker dies, the web process starts
+another.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def test_what_a_stopped_process_accepted_is_done_by_the_next_once_its_lease_runs
     room = dict(channel=channel_id, channel_name=CHANNEL)
     artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
     # The process dies right after its acks: the requests are kept, their work never starts.
-    monkeypatch.setattr(bot.runtime.inbox._background, "submit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(bot.runtime.inbox, "_submit", lambda item: None)
     claimed = bot.command("claim master", user=DISTRIBUTION, **room)
     status, _, _ = bot.react("white_check_mark", user=DESIGNER, channel=channel_id, ts=artwork_ts)
     assert claimed.status == status == 200 and bot.runtime.inbox.waiting() == 2
@@ -175,3 +175,31 @@ def test_a_worker_process_wakes_when_woken_and_stops_when_its_web_process_goes()
     worker.join(5)
     assert not worker.is_alive(), "the end of the pipe ends it"
     os.close(read)
+
+
+def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(database, clock):
+    """After a burst a worker may hold hundreds of requests; stopped, it must not work through them all
+    (nor leave them leased for minutes): the next process takes them at once."""
+    from storage.db import inbox_engine
+
+    engine = inbox_engine(database[0])
+    working_on = Held(lambda item: None)
+    one_at_a_time = inbox.Inbox(engine, clock, workers=1)
+    one_at_a_time.handles("command", inbox.Kind(work=working_on))
+    for key in ("first", "second", "third"):
+        stored.put(engine, key=key, kind="command", body={}, now=clock(), lease_until=clock())
+    clock.advance(seconds=1)
+    assert one_at_a_time.resume() == 3 and working_on.started.wait(5)
+    stopping = threading.Thread(target=one_at_a_time.shutdown, kwargs={"give_back": True})
+    stopping.start()
+    deadline, taken = time.monotonic() + 10, []
+    while len(taken) < 2 and time.monotonic() < deadline:  # given back while the first is still under way
+        taken += stored.take_expired(engine, now=clock(), lease_until=clock() + inbox.LEASE)
+        time.sleep(0.01)
+    assert sorted(item.key for item in taken) == ["second", "third"], "the rest is free for the next process now"
+    assert stopping.is_alive(), "and the work under way is finished"
+    working_on.go_on.set()
+    stopping.join(10)
+    assert not stopping.is_alive()
+    assert stored.waiting(engine) == 2, "the first was done and removed; the others wait for whoever took them"
+    engine.dispose()
