@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 # How long the process that took a request may work on it before another may resume it: far longer than
 # any request's work, and well within the 30 minutes a command's response_url accepts answers.
 LEASE = timedelta(minutes=5)
+# How many requests one process holds taken up at a time. Enough to keep its workers busy until it looks
+# again (a second later, or at the next request), few enough to finish well within the lease: a backlog
+# taken whole would outlast it, be taken again by others, and hold a stopping process up.
+AT_ONCE = 100
 # Pauses between the attempts one process makes at once (a lock timeout or a dropped connection passes).
 PAUSES = (0.2, 1.0)
 
@@ -89,9 +93,14 @@ class Inbox:
         return True
 
     def resume(self) -> int:
-        """Take up what nobody is working on any more: a crashed process's requests, and failed ones."""
+        """Take up what nobody is working on any more (a crashed process's requests, and failed ones), as
+        many as leave this process holding at most ``AT_ONCE``."""
+        with self._submitted_guard:
+            room = AT_ONCE - len(self._submitted)
+        if room <= 0:
+            return 0
         now = self._clock()
-        items = inbox.take_expired(self._engine, now=now, lease_until=now + LEASE)
+        items = inbox.take_expired(self._engine, now=now, lease_until=now + LEASE, limit=room)
         for item in items:
             self._submit(item)
         return len(items)

@@ -177,18 +177,24 @@ def test_a_worker_process_wakes_when_woken_and_stops_when_its_web_process_goes()
     os.close(read)
 
 
-def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(database, clock):
-    """After a burst a worker may hold hundreds of requests; stopped, it must not work through them all
-    (nor leave them leased for minutes): the next process takes them at once."""
+def one_worker(database, clock, keys: list[str]):
+    """An inbox with one worker whose work holds until the test lets it go, and ``keys`` kept, expired."""
     from storage.db import inbox_engine
 
     engine = inbox_engine(database[0])
     working_on = Held(lambda item: None)
-    one_at_a_time = inbox.Inbox(engine, clock, workers=1)
-    one_at_a_time.handles("command", inbox.Kind(work=working_on))
-    for key in ("first", "second", "third"):
+    inbox_ = inbox.Inbox(engine, clock, workers=1)
+    inbox_.handles("command", inbox.Kind(work=working_on))
+    for key in keys:
         stored.put(engine, key=key, kind="command", body={}, now=clock(), lease_until=clock())
     clock.advance(seconds=1)
+    return engine, inbox_, working_on
+
+
+def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(database, clock):
+    """After a burst a worker may hold many requests; stopped, it must not work through them all (nor
+    leave them leased for minutes): the next process takes them at once."""
+    engine, one_at_a_time, working_on = one_worker(database, clock, ["first", "second", "third"])
     assert one_at_a_time.resume() == 3 and working_on.started.wait(5)
     stopping = threading.Thread(target=one_at_a_time.shutdown, kwargs={"give_back": True})
     stopping.start()
@@ -202,4 +208,17 @@ def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(d
     stopping.join(10)
     assert not stopping.is_alive()
     assert stored.waiting(engine) == 2, "the first was done and removed; the others wait for whoever took them"
+    engine.dispose()
+
+
+def test_a_backlog_is_taken_up_a_batch_at_a_time_and_the_rest_left_to_others(database, clock, monkeypatch):
+    monkeypatch.setattr(inbox, "AT_ONCE", 2)
+    engine, batch_of_two, working_on = one_worker(database, clock, [f"request{n}" for n in range(5)])
+    assert batch_of_two.resume() == 2 and working_on.started.wait(5)
+    assert batch_of_two.resume() == 0, "holding two, it takes no more"
+    others = stored.take_expired(engine, now=clock(), lease_until=clock() + inbox.LEASE)
+    assert sorted(item.key for item in others) == ["request2", "request3", "request4"], "oldest first"
+    working_on.go_on.set()
+    batch_of_two.shutdown()
+    assert stored.waiting(engine) == 3, "its two were done"
     engine.dispose()
