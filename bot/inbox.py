@@ -114,8 +114,8 @@ class Inbox:
     def shutdown(self, *, give_back: bool = False) -> None:
         """Finish what was accepted (a process killed before that leaves it to be resumed elsewhere). With
         ``give_back``, hand what has not started back to the inbox at once, free for the next process, and
-        finish only the work under way: a stopping worker may hold hundreds of requests after a burst, and
-        working through them would keep it running long after its web process has gone."""
+        finish only the work under way: after a burst a stopping worker may hold up to ``AT_ONCE`` requests,
+        and working through them would keep it running long after its web process has gone."""
         if give_back:
             self._background.shutdown(wait=False, cancel_futures=True)
             with self._submitted_guard:
