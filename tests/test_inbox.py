@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from bot import dispatch, inbox, working
 from storage import inbox as stored
-from storage.db import session_scope
+from storage.db import inbox_engine, session_scope
 from storage.models import Activity, Blocker, ProcessedEvent
 from tests.conftest import DESIGNER, DISTRIBUTION, PM
 from tests.harness import BotUnderTest
@@ -179,8 +179,6 @@ def test_a_worker_process_wakes_when_woken_and_stops_when_its_web_process_goes()
 
 def one_worker(database, clock, keys: list[str]):
     """An inbox with one worker whose work holds until the test lets it go, and ``keys`` kept, expired."""
-    from storage.db import inbox_engine
-
     engine = inbox_engine(database[0])
     working_on = Held(lambda item: None)
     inbox_ = inbox.Inbox(engine, clock, workers=1)
