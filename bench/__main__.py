@@ -32,11 +32,11 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bench.slack import slack_in_a_process
-from bot import demo
-from bot.installs import SingleWorkspace
-from bot.playbooks import load_playbooks
-from bot.sender import Sender
-from bot.ticker import Ticker, TickReport, posts_for
+from bot.release.playbooks import load_playbooks
+from bot.runtime import demo
+from bot.runtime.tick import Ticker, TickReport, posts_for
+from bot.slack.installs import SingleWorkspace
+from bot.slack.sender import Sender
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Deliverable, Outbox, OutboxState
 from tests import slackreq
@@ -95,7 +95,7 @@ def run_one(database: str, url: str, args, levels: list[int]) -> dict:
         for channel in {t[0] for t in targets["channels"]}:
             slack.add_channel(channel)
         env = _environment(slack.base_url(), url)
-        ours, floor = _Server(env, ["-m", "bot.cli", "serve"]), _Server(env, ["-m", "bench.floor"])
+        ours, floor = _Server(env, ["-m", "bot.runtime.cli", "serve"]), _Server(env, ["-m", "bench.floor"])
         try:
             latency = {level: _measure_level(level, args, ours, floor, targets, slack) for level in levels}
         finally:

@@ -7,7 +7,7 @@ import os
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.server import make_server
+from bot.runtime.server import make_server
 
 
 def floor_app() -> App:
@@ -31,7 +31,7 @@ def floor_app() -> App:
 if __name__ == "__main__":
     from sqlalchemy import create_engine
 
-    from bot.settings import Settings
+    from bot.runtime.config import Settings
 
     threads = int(os.environ.get("WEB_THREADS", Settings.model_fields["web_threads"].default))
     server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=threads)

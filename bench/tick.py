@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import event, func
 from sqlmodel import select
 
-from bot.installs import SingleWorkspace
-from bot.people import Directory
-from bot.sender import Sender
-from bot.ticker import claim, plan
+from bot.runtime.tick import claim, plan
+from bot.slack.installs import SingleWorkspace
+from bot.slack.people import Directory
+from bot.slack.sender import Sender
 from messages import render
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, Release

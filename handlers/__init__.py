@@ -2,10 +2,10 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, forms, reactions
-from handlers.runtime import Runtime
+from bot.runtime.context import Runtime
+from handlers import actions, commands, events, failures, forms, reactions
 
 
 def register_all(app: App, runtime: Runtime) -> None:
-    for module in (commands, reactions, events, actions, forms, errors):
+    for module in (commands, reactions, events, actions, forms, failures):
         module.register(app, runtime)

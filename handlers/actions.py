@@ -14,12 +14,12 @@ from datetime import timedelta
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
-from bot import working
-from bot.commands import Block, Ref
-from bot.errors import UserError
-from bot.outcome import Effect, Outcome, Post, RefreshHome, Request
-from bot.people import language_of
-from handlers.runtime import Runtime
+from bot.release import deliverables
+from bot.release.outcome import Effect, Outcome, Post, RefreshHome, Request
+from bot.release.parser import Block, Ref
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
+from bot.slack.people import language_of
 from messages import builders, modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
 from messages.modals import MAX_FIELD_ERROR
@@ -80,7 +80,7 @@ def register(app: App, runtime: Runtime) -> None:
                 if deliverable is None:
                     raise UserError("deliverable_gone")
                 room, deliverable = _active_room(session, request, deliverable)
-                outcome = working.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
+                outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={REASON_BLOCK: problem[:MAX_FIELD_ERROR]})
@@ -117,9 +117,9 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
     _answer(runtime, body, request, respond, outcome.reply, effects=outcome.effects)
 
 
-def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[working.Room, Deliverable]:
+def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[deliverables.Room, Deliverable]:
     """The deliverable's room, refused once its release is archived (old Home tabs and messages keep buttons)."""
-    room, deliverable = working.room_for(session, request, deliverable)
+    room, deliverable = deliverables.room_for(session, request, deliverable)
     _require_active(session, request, deliverable, release=room.release)
     return room, deliverable
 
@@ -150,17 +150,17 @@ def _language(runtime: Runtime, body: dict, request: Request) -> str:
         return language_of(session, request.team_id, request.user_id)
 
 
-def _take(room: working.Room, deliverable) -> Outcome:
-    return working.take(room, deliverable, room.request.user_id)
+def _take(room: deliverables.Room, deliverable) -> Outcome:
+    return deliverables.take(room, deliverable, room.request.user_id)
 
 
-def _finish(room: working.Room, deliverable) -> Outcome:
-    return working.finish(room, deliverable, via="button")
+def _finish(room: deliverables.Room, deliverable) -> Outcome:
+    return deliverables.finish(room, deliverable, via="button")
 
 
-def _snooze(room: working.Room, deliverable, until: SnoozeUntil) -> Outcome:
-    day = room.today + timedelta(days=1) if until == SnoozeUntil.TOMORROW else working.next_monday(room.today)
-    return working.snooze_until(room, deliverable, day, via="button")
+def _snooze(room: deliverables.Room, deliverable, until: SnoozeUntil) -> Outcome:
+    day = room.today + timedelta(days=1) if until == SnoozeUntil.TOMORROW else deliverables.next_monday(room.today)
+    return deliverables.snooze_until(room, deliverable, day, via="button")
 
 
 def _answer(

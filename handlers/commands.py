@@ -13,14 +13,14 @@ from datetime import datetime
 
 from slack_bolt import Ack, App
 
-from bot import dispatch
-from bot.commands import ParseError, opens_form, parse
-from bot.errors import UserError
-from bot.inbox import Kind
-from bot.outcome import Request
-from handlers.errors import our_fault
+from bot.release import dispatch
+from bot.release.outcome import Request
+from bot.release.parser import ParseError, opens_form, parse
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
+from bot.runtime.intake import Kind
+from handlers.failures import our_fault
 from handlers.forms import open_new_release
-from handlers.runtime import Runtime
 from messages.render import Message
 from storage import queries
 from storage.db import session_scope

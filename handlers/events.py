@@ -12,11 +12,11 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk.errors import SlackApiError
 
-from bot import installs
-from bot.health import snapshot
-from bot.inbox import Kind
-from bot.outcome import RefreshHome
-from handlers.runtime import Runtime, event_id
+from bot.release.health import snapshot
+from bot.release.outcome import RefreshHome
+from bot.runtime.context import Runtime, event_id
+from bot.runtime.intake import Kind
+from bot.slack import installs
 from messages import builders
 from storage import queries
 from storage.db import session_scope

@@ -11,13 +11,13 @@ import re
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import dispatch, working
-from bot.commands import Add, NewRelease
-from bot.errors import UserError
-from bot.outcome import Post, Request
-from bot.people import language_of
+from bot.release import deliverables, dispatch
+from bot.release.outcome import Post, Request
+from bot.release.parser import Add, NewRelease
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
+from bot.slack.people import language_of
 from handlers.actions import request_from
-from handlers.runtime import Runtime
 from messages import builders, modals
 from messages.ids import ActionId, Field, ShortcutId, ViewId
 from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
@@ -111,7 +111,7 @@ def register(app: App, runtime: Runtime) -> None:
             with session_scope(runtime.engine) as session:
                 room = _room(session, request, origin.release_id)
                 command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
-                outcome = working.add(room, command)
+                outcome = deliverables.add(room, command)
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
@@ -140,12 +140,14 @@ def _first_mention(message: dict, *, but: str | None) -> str | None:
     return next((u for u in MENTIONED.findall(message.get("text", "")) if u != but), None)
 
 
-def _room(session, request: Request, release_id: int) -> working.Room:
+def _room(session, request: Request, release_id: int) -> deliverables.Room:
     release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
     if release is None or release.state != ReleaseState.ACTIVE:
         raise UserError("release_closed")
     lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language  # the channel's
-    return working.Room(session, request, release, queries.load_bundle(session=session, release=release), lang=lang)
+    return deliverables.Room(
+        session, request, release, queries.load_bundle(session=session, release=release), lang=lang
+    )
 
 
 def _field(refusal: UserError, default: Field) -> str:

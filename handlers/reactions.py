@@ -13,11 +13,11 @@ from collections.abc import Callable
 from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import working
-from bot.errors import UserError
-from bot.inbox import Kind
-from bot.outcome import Request
-from handlers.runtime import Runtime, event_id
+from bot.release import deliverables
+from bot.release.outcome import Request
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime, event_id
+from bot.runtime.intake import Kind
 from storage import queries
 from storage.db import session_scope
 from storage.inbox import Item
@@ -64,7 +64,7 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
                 return None
             if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
                 return None
-            room, deliverable = working.room_for(session, request, deliverable)
+            room, deliverable = deliverables.room_for(session, request, deliverable)
             outcome = _apply(room, deliverable, name, user, added=event.get("type") == "reaction_added")
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
@@ -84,18 +84,18 @@ def _name(event: dict) -> str:
     return event.get("reaction", "").split("::")[0]  # skin tones arrive as raised_hand::skin-tone-3
 
 
-def _apply(room: working.Room, deliverable, name: str, user: str, *, added: bool):
+def _apply(room: deliverables.Room, deliverable, name: str, user: str, *, added: bool):
     session = room.session
     if name in DONE_REACTIONS:
         if added:
             queries.add_reaction(session=session, deliverable=deliverable, user_id=user, name=name)
-            return working.finish(room, deliverable, via="reaction")
+            return deliverables.finish(room, deliverable, via="reaction")
         remaining = queries.remove_reaction(session=session, deliverable=deliverable, user_id=user, name=name)
         if remaining == 0 and deliverable.state == DeliverableState.DONE:
-            return working.reopen_item(room, deliverable, via="reaction")
+            return deliverables.reopen_item(room, deliverable, via="reaction")
         return None
     if added:
-        return working.take(room, deliverable, user)
+        return deliverables.take(room, deliverable, user)
     if deliverable.owner_id == user and deliverable.state == DeliverableState.OPEN:
-        return working.release_claim(room, deliverable)
+        return deliverables.release_claim(room, deliverable)
     return None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.health import PortfolioLine, Snapshot, progress_bar
+from bot.release.health import PortfolioLine, Snapshot, progress_bar
 from messages.ids import ActionId, SnoozeUntil, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
@@ -175,7 +175,7 @@ def _age_days(blocker: Blocker, today: date) -> int:
 
 @dataclass(frozen=True)
 class HomeContent:
-    """What the App Home shows one person, loaded by ``bot.home``."""
+    """What the App Home shows one person, loaded by ``bot.release.home``."""
 
     mine: Sequence[tuple[Deliverable, Release]]
     grabs: Sequence[tuple[Deliverable, Release]]

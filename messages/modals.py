@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.playbooks import Playbook
+from bot.release.playbooks import Playbook
 from messages.ids import REASON_BLOCK, REASON_INPUT, Field, ViewId
 from messages.render import clip, section, words
 from storage.models import Deliverable, Release

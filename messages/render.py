@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.dates import format_date
+from bot.release.dates import format_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -192,7 +192,7 @@ class Activity(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Requests already handled: Slack's event ids, and the inbox keys of commands (bot/inbox.py), so
+    """Requests already handled: Slack's event ids, and the inbox keys of commands (bot/runtime/intake.py), so
     Slack's retries, duplicates and a request resumed after a stop change nothing."""
 
     __table_args__ = (UniqueConstraint("team_id", "event_id"),)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from bot.installs import BOT_SCOPES
+from bot.slack.installs import BOT_SCOPES
 from storage.db import make_engine, migrate
 from tests.harness import BotUnderTest, Clock, utc
 

@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.app import build_app
-from bot.server import SLACK_PATH, make_server
-from bot.settings import load_settings
+from bot.runtime.app import build_app
+from bot.runtime.config import load_settings
+from bot.runtime.server import SLACK_PATH, make_server
 from tests import slackreq
 
 SIGNING_SECRET = "test-signing-secret"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from bot import demo
-from bot.playbooks import load_playbooks
+from bot.release.playbooks import load_playbooks
+from bot.runtime import demo
 from storage.db import session_scope
 from storage.models import Deliverable, Release
 

@@ -1,7 +1,7 @@
 import re
 from datetime import date
 
-from bot.channels import MAX_CHANNEL_NAME, channel_name, slug, with_suffix
+from bot.release.channels import MAX_CHANNEL_NAME, channel_name, slug, with_suffix
 
 SLACK_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 

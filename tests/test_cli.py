@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import WORKER_NICENESS
+from bot.runtime.cli import WORKER_NICENESS
 from storage import inbox as stored
 from storage.db import inbox_engine
 from tests import slackreq
@@ -47,7 +47,13 @@ def environment(standin, database_url: str, **extra) -> dict:
 
 def releasebot(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, **kw
+        [sys.executable, "-m", "bot.runtime.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
     )
 
 
@@ -57,7 +63,7 @@ class Served:
     def __init__(self, env: dict):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
+            [sys.executable, "-m", "bot.runtime.cli", "serve"],
             env=env | {"PORT": str(self.port)},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -222,7 +228,7 @@ def test_a_worker_told_to_stop_answers_what_it_took_or_leaves_it_free_and_exits_
     stored.put(inbox_engine(engine), key="kept-help", kind="command", body=body, now=now, lease_until=now)
     read, write = os.pipe()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "work", "--wake-fd", str(read)],
+        [sys.executable, "-m", "bot.runtime.cli", "work", "--wake-fd", str(read)],
         env=environment(standin, url), cwd=ROOT, pass_fds=[read], stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     os.close(read)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import SUBCOMMANDS, ParseError, parse
+from bot.release.parser import SUBCOMMANDS, ParseError, parse
 from messages.builders import help_message
 from messages.render import escape_mrkdwn
 
@@ -30,7 +30,7 @@ def test_every_subcommand_is_in_help_with_an_example_that_parses(usage):
 
 
 def test_readme_documents_every_setting():
-    from bot.workspace_settings import SETTINGS
+    from bot.release.workspace_settings import SETTINGS
 
     for name in SETTINGS:
         assert f"`{name}`" in README, f"README.md does not document the setting {name}"

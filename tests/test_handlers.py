@@ -57,7 +57,7 @@ def test_waitress_queue_warnings_come_once_a_minute_with_a_count(bot, caplog, mo
     """A burst makes waitress warn on every request; the served app lets one a minute through."""
     from waitress.utilities import queue_logger
 
-    from bot.server import OnceEvery
+    from bot.runtime.server import OnceEvery
 
     (installed,) = [f for f in queue_logger.filters if isinstance(f, OnceEvery)]
     moments = iter([100.0] * 50 + [161.0])
@@ -109,7 +109,7 @@ def test_release_channel_errors_name_the_deliverable(bot, standin):
 
 
 def test_help_lists_every_subcommand(bot):
-    from bot.commands import SUBCOMMANDS
+    from bot.release.parser import SUBCOMMANDS
 
     reply = bot.command("help", user=OUTSIDER)
     for usage in SUBCOMMANDS:
@@ -256,7 +256,7 @@ def test_slack_failures_are_retried_and_nothing_is_posted_twice(bot, standin):
 
 
 def test_an_unexpected_failure_answers_with_a_reference_and_changes_nothing(bot, monkeypatch):
-    from bot import dispatch
+    from bot.release import dispatch
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database on fire")

@@ -10,7 +10,8 @@ import time
 
 from sqlmodel import func, select
 
-from bot import dispatch, inbox, working
+from bot.release import deliverables, dispatch
+from bot.runtime import intake
 from storage import inbox as stored
 from storage.db import inbox_engine, session_scope
 from storage.models import Activity, Blocker, ProcessedEvent
@@ -99,8 +100,8 @@ def test_work_committed_just_before_a_stop_is_not_done_again(bot, standin, clock
 def test_slack_retrying_an_event_still_in_the_inbox_is_turned_away_at_the_door(bot, standin, monkeypatch):
     channel_id, _ = open_release(bot, standin)
     artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
-    finishing = Held(working.finish)
-    monkeypatch.setattr(working, "finish", finishing)
+    finishing = Held(deliverables.finish)
+    monkeypatch.setattr(deliverables, "finish", finishing)
     done = dict(user=DESIGNER, channel=channel_id, ts=artwork_ts, event_id="EvSLOW")
     first = bot.react("white_check_mark", **done)
     assert finishing.started.wait(5)
@@ -114,16 +115,16 @@ def test_slack_retrying_an_event_still_in_the_inbox_is_turned_away_at_the_door(b
 def test_a_reaction_whose_work_fails_is_tried_again_at_the_next_tick(bot, standin, monkeypatch):
     channel_id, _ = open_release(bot, standin)
     artwork_ts = checklist(standin, channel_id)["artwork"]["ts"]
-    monkeypatch.setattr(inbox, "PAUSES", (0.0, 0.0))
+    monkeypatch.setattr(intake, "PAUSES", (0.0, 0.0))
     failures = iter(range(4))  # the three attempts of the first round, and the first of the second
-    finish = working.finish
+    finish = deliverables.finish
 
     def flaky(*args, **kwargs):
         if next(failures, None) is not None:
             raise RuntimeError("lost the database connection")
         return finish(*args, **kwargs)
 
-    monkeypatch.setattr(working, "finish", flaky)
+    monkeypatch.setattr(deliverables, "finish", flaky)
     bot.react("white_check_mark", user=DESIGNER, channel=channel_id, ts=artwork_ts)
     bot.settle()
     assert item(bot, "artwork").state == "open" and bot.runtime.inbox.waiting() == 1, "kept, not lost"
@@ -136,7 +137,7 @@ def test_a_reaction_whose_work_fails_is_tried_again_at_the_next_tick(bot, standi
 
 
 def test_a_command_that_keeps_failing_says_so_once_and_leaves_nothing_behind(bot, standin, monkeypatch):
-    monkeypatch.setattr(inbox, "PAUSES", (0.0, 0.0))
+    monkeypatch.setattr(intake, "PAUSES", (0.0, 0.0))
     monkeypatch.setattr(dispatch, "run", lambda *a, **kw: 1 / 0)
     reply = bot.command("status", user=PM)
     bot.settle()
@@ -154,7 +155,7 @@ def _keys_of_processed_commands(bot) -> list[str]:
 
 
 def test_a_worker_process_wakes_when_woken_and_stops_when_its_web_process_goes():
-    from bot.worker import work_forever
+    from bot.runtime.worker import work_forever
 
     class Counting:
         resumed = 0
@@ -181,8 +182,8 @@ def one_worker(database, clock, keys: list[str]):
     """An inbox with one worker whose work holds until the test lets it go, and ``keys`` kept, expired."""
     engine = inbox_engine(database[0])
     working_on = Held(lambda item: None)
-    inbox_ = inbox.Inbox(engine, clock, workers=1)
-    inbox_.handles("command", inbox.Kind(work=working_on))
+    inbox_ = intake.Inbox(engine, clock, workers=1)
+    inbox_.handles("command", intake.Kind(work=working_on))
     for key in keys:
         stored.put(engine, key=key, kind="command", body={}, now=clock(), lease_until=clock())
     clock.advance(seconds=1)
@@ -198,7 +199,7 @@ def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(d
     stopping.start()
     deadline, taken = time.monotonic() + 10, []
     while len(taken) < 2 and time.monotonic() < deadline:  # given back while the first is still under way
-        taken += stored.take_expired(engine, now=clock(), lease_until=clock() + inbox.LEASE)
+        taken += stored.take_expired(engine, now=clock(), lease_until=clock() + intake.LEASE)
         time.sleep(0.01)
     assert sorted(item.key for item in taken) == ["second", "third"], "the rest is free for the next process now"
     assert stopping.is_alive(), "and the work under way is finished"
@@ -210,11 +211,11 @@ def test_a_stopping_worker_finishes_the_work_under_way_and_gives_back_the_rest(d
 
 
 def test_a_backlog_is_taken_up_a_batch_at_a_time_and_the_rest_left_to_others(database, clock, monkeypatch):
-    monkeypatch.setattr(inbox, "AT_ONCE", 2)
+    monkeypatch.setattr(intake, "AT_ONCE", 2)
     engine, batch_of_two, working_on = one_worker(database, clock, [f"request{n}" for n in range(5)])
     assert batch_of_two.resume() == 2 and working_on.started.wait(5)
     assert batch_of_two.resume() == 0, "holding two, it takes no more"
-    others = stored.take_expired(engine, now=clock(), lease_until=clock() + inbox.LEASE)
+    others = stored.take_expired(engine, now=clock(), lease_until=clock() + intake.LEASE)
     assert sorted(item.key for item in others) == ["request2", "request3", "request4"], "oldest first"
     working_on.go_on.set()
     batch_of_two.shutdown()

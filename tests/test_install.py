@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from sqlalchemy import text
 
-from bot.settings import SettingsError, load_settings
+from bot.runtime.config import SettingsError, load_settings
 from tests.conftest import DESIGNER, PM
 from tests.harness import BotUnderTest, utc
 from tests.standin import SlackStandIn

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.cli import main
-from bot.manifest import BOT_EVENTS
+from bot.runtime.cli import main
+from bot.runtime.manifest import BOT_EVENTS
 from messages.ids import ShortcutId
 
 HANDLERS = Path(__file__).parent.parent / "handlers"

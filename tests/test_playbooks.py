@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.playbooks import PlaybookError, has_enough_lead, lead_time_warnings, load_playbooks, plan_deliverables
+from bot.release.playbooks import PlaybookError, has_enough_lead, lead_time_warnings, load_playbooks, plan_deliverables
 
 BUILT_IN = load_playbooks()
 

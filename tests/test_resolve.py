@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from bot.commands import Ref
-from bot.errors import UserError
-from bot.resolve import resolve, resolve_leading
+from bot.release.parser import Ref
+from bot.release.refusals import UserError
+from bot.release.resolve import resolve, resolve_leading
 from storage.models import Deliverable
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.schedule import Calendar, ItemFacts, Step, due_steps, office_hours, parse_workdays, standup_day
+from bot.release.calendar import Calendar, ItemFacts, Step, due_steps, office_hours, parse_workdays, standup_day
 
 WEEK = Calendar()
 

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from bot.server import socket_mode_handler
+from bot.runtime.server import socket_mode_handler
 from tests import slackreq
 from tests.conftest import DESIGNER, PM
 from tests.harness import TEAM, BotUnderTest

@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
-from bot import ticker
-from bot.installs import SingleWorkspace
-from bot.sender import Sender
-from bot.ticker import Ticker
+from bot.runtime import tick as ticking
+from bot.runtime.tick import Ticker
+from bot.slack.installs import SingleWorkspace
+from bot.slack.sender import Sender
 from storage.db import session_scope
 from storage.models import Deliverable, Outbox, OutboxState
 from tests.conftest import ARTIST_MANAGER, DESIGNER, PM, POSTGRES_URL
@@ -119,13 +119,13 @@ def test_a_tick_after_one_that_claimed_everything_words_nothing_again(bot, stand
     assert posts(standin, room, "Standup · Fri 22 Jan 2027")
     worded: list[str] = []
     for name in ("standup", "quiet_standup", "text_message", "digest"):
-        monkeypatch.setattr(ticker.builders, name, _noting(worded, name, getattr(ticker.builders, name)))
+        monkeypatch.setattr(ticking.builders, name, _noting(worded, name, getattr(ticking.builders, name)))
     with session_scope(bot.runtime.engine) as session:
         # A minute later all of it is still due, and all of it is claimed already.
-        assert ticker.plan(session, now=utc(2027, 1, 22, 9, 1), directory=bot.runtime.directory) == []
+        assert ticking.plan(session, now=utc(2027, 1, 22, 9, 1), directory=bot.runtime.directory) == []
     assert worded == []
     with session_scope(bot.runtime.engine) as session:
-        assert ticker.plan(session, now=utc(2027, 1, 25, 9, 0), directory=bot.runtime.directory), "Monday's is new"
+        assert ticking.plan(session, now=utc(2027, 1, 25, 9, 0), directory=bot.runtime.directory), "Monday's is new"
     assert "standup" in worded
 
 

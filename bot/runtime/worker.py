@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from bot.inbox import Inbox
+from bot.runtime.intake import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class Worker:
             self._child.kill()
 
     def _spawn(self) -> subprocess.Popen:
-        argv = [sys.executable, "-m", "bot.cli", "work", "--wake-fd", str(self._read)]
+        argv = [sys.executable, "-m", "bot.runtime.cli", "work", "--wake-fd", str(self._read)]
         return subprocess.Popen(argv, pass_fds=[self._read])
 
     def _watch(self) -> None:

@@ -9,14 +9,14 @@ from datetime import datetime
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy.engine import Engine
 
-from bot.background import Background
-from bot.dispatch import Services
-from bot.errors import UserError
-from bot.followup import FollowUp
-from bot.inbox import Inbox
-from bot.people import Directory, language_of
-from bot.sender import Sender
-from bot.ticker import Ticker
+from bot.release.dispatch import Services
+from bot.release.refusals import UserError
+from bot.runtime.background import Background
+from bot.runtime.intake import Inbox
+from bot.runtime.tick import Ticker
+from bot.slack.effects import FollowUp
+from bot.slack.people import Directory, language_of
+from bot.slack.sender import Sender
 from messages import builders
 from messages.render import Message
 from storage.db import session_scope

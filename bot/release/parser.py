@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.dates import DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.dates import DateError, ReleaseOffset, parse_date, parse_due
 
 MAX_TEXT = 3000
 MAX_TITLE = 150

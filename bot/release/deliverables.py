@@ -12,13 +12,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot import commands as c
-from bot.channels import slug
-from bot.dates import ReleaseOffset, shift_off_weekend
-from bot.errors import UserError
-from bot.outcome import DirectMessage, Outcome, RefreshHome, Request, SyncChecklist
-from bot.permissions import PersonLookup, require_manager
-from bot.resolve import resolve_leading, resolve_ref
+from bot.release import parser as c
+from bot.release.channels import slug
+from bot.release.dates import ReleaseOffset, shift_off_weekend
+from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Request, SyncChecklist
+from bot.release.permissions import PersonLookup, require_manager
+from bot.release.refusals import UserError
+from bot.release.resolve import resolve_leading, resolve_ref
 from messages import builders
 from messages.render import Message
 from storage import queries

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.dates import shift_off_weekend
+from bot.release.dates import shift_off_weekend
 
 BUILT_IN = Path(__file__).parent
 TEAMS = ("A&R", "creative", "distribution", "marketing", "PR", "artist")

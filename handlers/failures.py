@@ -2,7 +2,7 @@
 
 A failed button or form still answers 200 with that reference (Slack would otherwise show its
 own opaque error); a failed event answers 500 so Slack retries it, and the stored event id makes
-the retry safe. Commands and reactions fail after their ack, in the inbox (bot/inbox.py): a
+the retry safe. Commands and reactions fail after their ack, in the inbox (bot/runtime/intake.py): a
 command's answer then carries the same words, from :func:`our_fault`.
 """
 
@@ -14,8 +14,8 @@ import uuid
 
 from slack_bolt import App, BoltResponse
 
-from bot.errors import UserError
-from handlers.runtime import Runtime
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
 from messages import builders
 from messages.render import Message
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from bot.outcome import utc
+from bot.release.outcome import utc
 from storage.models import Blocker, Deliverable, DeliverableState, Release
 from storage.queries import ReleaseBundle
 

@@ -11,19 +11,19 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.engine import Engine
 
-from bot import installs
-from bot.background import Background
-from bot.creating import Catalogue
-from bot.dispatch import Services
-from bot.followup import FollowUp
-from bot.inbox import Inbox
-from bot.people import Directory
-from bot.playbooks import load_playbooks
-from bot.sender import Sender, make_client
-from bot.settings import Settings
-from bot.ticker import Ticker
+from bot.release.creating import Catalogue
+from bot.release.dispatch import Services
+from bot.release.playbooks import load_playbooks
+from bot.runtime.background import Background
+from bot.runtime.config import Settings
+from bot.runtime.context import Runtime
+from bot.runtime.intake import Inbox
+from bot.runtime.tick import Ticker
+from bot.slack import installs
+from bot.slack.effects import FollowUp
+from bot.slack.people import Directory
+from bot.slack.sender import Sender, make_client
 from handlers import register_all
-from handlers.runtime import Runtime
 from storage.db import inbox_engine
 
 log = logging.getLogger(__name__)

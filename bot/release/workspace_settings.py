@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo, available_timezones
 import holidays
 from sqlmodel import Session, select
 
-from bot import commands as c
-from bot.errors import UserError
-from bot.outcome import Outcome, Request
-from bot.permissions import PersonLookup
-from bot.schedule import WEEKDAYS, parse_workdays
+from bot.release import parser as c
+from bot.release.calendar import WEEKDAYS, parse_workdays
+from bot.release.outcome import Outcome, Request
+from bot.release.permissions import PersonLookup
+from bot.release.refusals import UserError
 from messages import builders
 from messages.render import words
 from storage import queries

@@ -1,7 +1,7 @@
 """What a request decided: the answer to give now, and the Slack work to do after the ack.
 
 Actions return an :class:`Outcome`; handlers ack with ``reply`` at once and hand the
-``effects`` to the background runner (``bot.followup``), which is the only place they
+``effects`` to the background runner (``bot.slack.effects``), which is the only place they
 turn into Web API calls.
 """
 

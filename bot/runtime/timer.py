@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.followup import FollowUp
-from bot.inbox import Inbox
-from bot.ticker import Ticker
+from bot.runtime.intake import Inbox
+from bot.runtime.tick import Ticker
+from bot.slack.effects import FollowUp
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The one way out to Slack.
 
 Every Web API call goes through :class:`Sender`, naming the workspace it is for: the token
-comes from :mod:`bot.installs` (none for a workspace that uninstalled the app, and then nothing
+comes from :mod:`bot.slack.installs` (none for a workspace that uninstalled the app, and then nothing
 is sent); slack_sdk's retry handlers wait out 429s for ``Retry-After`` and retry 5xx and
 connection errors with backoff; posts to one channel are paced to Slack's ~1 message per second
 per channel; failures are logged with the method and channel.
@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.installs import Tokens
+from bot.slack.installs import Tokens
 from messages.render import Message
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.runtime.config import Settings, SettingsError, load_settings
 from storage.db import make_engine, migrate
 
 log = logging.getLogger("releasebot")
@@ -75,8 +75,8 @@ def _migrate() -> int:
 
 
 def _demo_data(releases: int, team_id: str) -> int:
-    from bot import demo
-    from bot.playbooks import load_playbooks
+    from bot.release.playbooks import load_playbooks
+    from bot.runtime import demo
 
     engine = make_engine(_database_url())
     migrate(engine)
@@ -103,8 +103,8 @@ def _instant(text: str) -> datetime:
 
 def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
     """The app and its runtime; with ``hand_off``, a web process whose worker does the rest."""
-    from bot import scheduler
-    from bot.app import build_app
+    from bot.runtime import timer
+    from bot.runtime.app import build_app
     from messages import render
 
     engine = make_engine(settings.database_url)
@@ -116,12 +116,12 @@ def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
     runtime.followup.reconcile()
     runtime.inbox.resume()
     if schedule and settings.releasebot_scheduler == "on":
-        scheduler.start(runtime.ticker, runtime.followup, runtime.inbox, clock=runtime.clock)
+        timer.start(runtime.ticker, runtime.followup, runtime.inbox, clock=runtime.clock)
     return app, runtime, engine
 
 
 def _tick(settings: Settings, now: datetime | None) -> int:
-    from bot.scheduler import run_tick
+    from bot.runtime.timer import run_tick
 
     _app, runtime, _engine = _start(settings, schedule=False)
     run_tick(runtime.ticker, runtime.followup, runtime.inbox, now or datetime.now(UTC))
@@ -132,8 +132,8 @@ def _tick(settings: Settings, now: datetime | None) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    from bot.server import make_server
-    from bot.worker import Worker
+    from bot.runtime.server import make_server
+    from bot.runtime.worker import Worker
 
     worker = Worker()
     app, runtime, engine = _start(settings, hand_off=worker.wake)
@@ -151,7 +151,7 @@ def _serve(settings: Settings) -> int:
 
 
 def _work(settings: Settings, wake_fd: int) -> int:
-    from bot.worker import work_forever
+    from bot.runtime.worker import work_forever
 
     # A deploy stops every process with SIGTERM: finish the work under way and give back the rest, rather
     # than leave it leased. The handler only sets a flag: an exception raised from it is lost when the
@@ -171,7 +171,7 @@ def _work(settings: Settings, wake_fd: int) -> int:
 
 
 def _socket_mode(settings: Settings) -> int:
-    from bot.server import socket_mode_handler
+    from bot.runtime.server import socket_mode_handler
 
     if settings.multi_workspace:
         print("releasebot: installing in several workspaces needs HTTP (`releasebot serve`); unset SLACK_APP_TOKEN",
@@ -188,7 +188,7 @@ def _socket_mode(settings: Settings) -> int:
 
 
 def _manifest(url: str | None) -> int:
-    from bot.manifest import manifest
+    from bot.runtime.manifest import manifest
 
     print(json.dumps(manifest(url), indent=2))
     return 0

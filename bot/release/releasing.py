@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot import commands as c
-from bot.dates import shift_off_weekend
-from bot.errors import UserError
-from bot.health import PortfolioLine, health_of, snapshot
-from bot.outcome import ArchiveChannel, Outcome, RefreshHome, Request, RetitleChannel, SyncChecklist
-from bot.permissions import PersonLookup, require_manager
-from bot.working import Room
+from bot.release import parser as c
+from bot.release.dates import shift_off_weekend
+from bot.release.deliverables import Room
+from bot.release.health import PortfolioLine, health_of, snapshot
+from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Request, RetitleChannel, SyncChecklist
+from bot.release.permissions import PersonLookup, require_manager
+from bot.release.refusals import UserError
 from messages import builders
 from storage import queries
 from storage.models import DeliverableState, ReleaseState

@@ -18,10 +18,9 @@ from sqlalchemy import case, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from bot.background import Background
-from bot.channels import channel_name, with_suffix
-from bot.home import home_view
-from bot.outcome import (
+from bot.release.channels import channel_name, with_suffix
+from bot.release.home import home_view
+from bot.release.outcome import (
     ArchiveChannel,
     DirectMessage,
     Effect,
@@ -31,8 +30,9 @@ from bot.outcome import (
     SetUpChannel,
     SyncChecklist,
 )
-from bot.people import Directory, language_of
-from bot.sender import PERMANENT_ERRORS, Sender, error_code
+from bot.runtime.background import Background
+from bot.slack.people import Directory, language_of
+from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from storage import queries
 from storage.db import session_scope

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from bot.commands import Ref
-from bot.errors import UserError
+from bot.release.parser import Ref
+from bot.release.refusals import UserError
 from storage.models import Deliverable
 
 

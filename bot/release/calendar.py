@@ -1,6 +1,6 @@
 """The time model: which standups, ladder steps and morning DMs are due at a given instant.
 
-Pure functions of plain values and ``now``; the tick (``bot.ticker``) asks these what is due,
+Pure functions of plain values and ``now``; the tick (``bot.runtime.tick``) asks these what is due,
 claims each answer in the outbox under its key, and sends. Every time is local: the release's
 timezone for channel posts, the recipient's own for DMs. Nobody ever reads UTC.
 """

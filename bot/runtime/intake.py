@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot.background import Background
+from bot.runtime.background import Background
 from storage import inbox
 from storage.inbox import Item
 
@@ -59,7 +59,7 @@ class Inbox:
         workers: int = 4,
         hand_off: Callable[[], None] | None = None,
     ):
-        """``hand_off``: another process does the work (bot/worker.py); this one only keeps requests, free
+        """``hand_off``: another process does the work (bot/runtime/worker.py); this one only keeps requests, free
         for the taking at once, and calls ``hand_off()`` to wake that process."""
         self._engine = engine
         self._hand_off = hand_off

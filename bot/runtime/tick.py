@@ -21,10 +21,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.health import snapshot
-from bot.outcome import utc
-from bot.people import Directory, language_of
-from bot.schedule import (
+from bot.release.calendar import (
     Calendar,
     DueStep,
     ItemFacts,
@@ -36,7 +33,10 @@ from bot.schedule import (
     parse_workdays,
     standup_day,
 )
-from bot.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
+from bot.release.health import snapshot
+from bot.release.outcome import utc
+from bot.slack.people import Directory, language_of
+from bot.slack.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from messages.render import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT, Message, language_for, words
 from storage import queries

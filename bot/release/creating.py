@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.commands import NewRelease
-from bot.dates import is_friday
-from bot.errors import UserError
-from bot.outcome import Outcome, Request, SetUpChannel
-from bot.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
+from bot.release.dates import is_friday
+from bot.release.outcome import Outcome, Request, SetUpChannel
+from bot.release.parser import NewRelease
+from bot.release.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
+from bot.release.refusals import UserError
 from messages import builders
 from storage import locks, queries
 from storage.models import Deliverable, Release, ReleaseState

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.outcome import utc
-from bot.sender import Sender
+from bot.release.outcome import utc
+from bot.slack.sender import Sender
 from messages.render import language_for
 from storage import queries
 from storage.models import Person

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from waitress.server import create_server
 
-from bot.inbox import Inbox
+from bot.runtime.intake import Inbox
 
 SLACK_PATH = "/slack/events"
 # Waitress warns of its queue depth on every request that finds all its threads busy: hundreds a second

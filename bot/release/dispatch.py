@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot import commands as c
-from bot import releasing, working, workspace_settings
-from bot.creating import Catalogue, create_release
-from bot.errors import UserError
-from bot.outcome import Outcome, Request
-from bot.people import Directory
+from bot.release import deliverables, releasing, workspace_settings
+from bot.release import parser as c
+from bot.release.creating import Catalogue, create_release
+from bot.release.outcome import Outcome, Request
+from bot.release.refusals import UserError
+from bot.slack.people import Directory
 from messages import builders
 from storage import queries
 from storage.models import Release, ReleaseState, Workspace
@@ -29,20 +29,20 @@ class Services:
 
 # Subcommands that act on one release and need its channel.
 ROOM_ACTIONS: dict[type, Callable[..., Outcome]] = {
-    c.Claim: working.claim,
-    c.Assign: working.assign,
-    c.Unclaim: working.unclaim,
-    c.Block: working.block,
-    c.Unblock: working.unblock,
-    c.Done: working.done,
-    c.Reopen: working.reopen,
-    c.Add: working.add,
-    c.Snooze: working.snooze,
+    c.Claim: deliverables.claim,
+    c.Assign: deliverables.assign,
+    c.Unclaim: deliverables.unclaim,
+    c.Block: deliverables.block,
+    c.Unblock: deliverables.unblock,
+    c.Done: deliverables.done,
+    c.Reopen: deliverables.reopen,
+    c.Add: deliverables.add,
+    c.Snooze: deliverables.snooze,
 }
 # ...and those only the release's managers may run.
 MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {
-    c.Due: working.set_due,
-    c.Remove: working.remove,
+    c.Due: deliverables.set_due,
+    c.Remove: deliverables.remove,
     c.MoveRelease: releasing.move_release,
     c.Archive: lambda room, _cmd, **kw: releasing.archive(room, **kw),
 }
@@ -102,7 +102,7 @@ def run(
             return releasing.portfolio(session=session, request=request, timezone=workspace.timezone, lang=lang)
         releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
         raise UserError("use_release_channel", releases=releases[:5])
-    room = working.Room(
+    room = deliverables.Room(
         session=session,
         request=request,
         release=release,

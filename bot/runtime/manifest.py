@@ -7,8 +7,8 @@ connects out with ``SLACK_APP_TOKEN``.
 
 from __future__ import annotations
 
-from bot.installs import BOT_SCOPES
-from bot.server import SLACK_PATH
+from bot.runtime.server import SLACK_PATH
+from bot.slack.installs import BOT_SCOPES
 from messages.ids import ShortcutId
 
 # The events handlers listen to (handlers/events.py, handlers/reactions.py).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.errors import UserError
+from bot.release.refusals import UserError
 from storage.models import Person, Release
 
 PersonLookup = Callable[[], Person | None]
