@@ -39,8 +39,8 @@ from bot.slack.installs import SingleWorkspace
 from bot.slack.sender import Sender
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Deliverable, Outbox, OutboxState
-from tests import slackreq
-from tests.standin import SlackStandIn
+from tests.support import slackreq
+from tests.support.standin import SlackStandIn
 
 ROOT = Path(__file__).parent.parent
 SECRET = "bench-signing-secret"

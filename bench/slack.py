@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.managers import BaseManager
 
-from tests.standin import SlackStandIn
+from tests.support.standin import SlackStandIn
 
 
 class RemoteSlack:

@@ -3,28 +3,15 @@ the Slack Web API stand-in with a small label's people, and the app served over 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bot.slack.installs import BOT_SCOPES
 from storage.db import make_engine, migrate
-from tests.harness import BotUnderTest, Clock, utc
-
-# A label's people, as the stand-in knows them.
-PM = "UPMPAULA"
-ARTIST_MANAGER = "UMGRMIKA"
-DESIGNER = "UDESIGNDE"
-DISTRIBUTION = "UDISTRODA"
-ADMIN = "UADMINAL"
-OUTSIDER = "UOUTSIDER"
-
-# A Monday morning in Berlin, well ahead of the releases the tests plan.
-MONDAY = utc(2027, 1, 4, 9, 0)
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+from tests.support.databases import POSTGRES_URL
+from tests.support.harness import BotUnderTest, Clock
+from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, MONDAY, OUTSIDER, PM
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +45,7 @@ def database(request, tmp_path):
 
 @pytest.fixture
 def standin():
-    from tests.standin import SlackStandIn
+    from tests.support.standin import SlackStandIn
 
     # The bot token holds exactly the scopes the app asks for at install (and the manifest lists), so a
     # call needing another scope fails here as it would in Slack.

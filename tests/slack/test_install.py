@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.runtime.config import SettingsError, load_settings
-from tests.conftest import DESIGNER, PM
-from tests.harness import BotUnderTest, utc
-from tests.standin import SlackStandIn
-from tests.standin.teams import Workspaces
-from tests.test_story import CHANNEL, NEW
-from tests.test_ticks import posts, tick
+from tests.support.harness import BotUnderTest, utc
+from tests.support.people import DESIGNER, PM
+from tests.support.standin import SlackStandIn
+from tests.support.standin.teams import Workspaces
+from tests.support.story import CHANNEL, NEW, posts, tick
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "client-secret"

@@ -17,11 +17,11 @@ import pytest
 from bot.runtime.cli import WORKER_NICENESS
 from storage import inbox as stored
 from storage.db import inbox_engine
-from tests import slackreq
-from tests.conftest import PM
-from tests.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.support import slackreq
+from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.support.people import PM
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def free_port() -> int:

@@ -7,39 +7,9 @@ from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import Activity, Deliverable
-from tests.conftest import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.harness import BotUnderTest
-
-CHANNEL = "rel-2027-03-12-nova-lane-midnight-drive"
-NEW = (
-    f'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm <@{PM}|paula> '
-    f"team <@{DESIGNER}|dee> <@{DISTRIBUTION}> <@{ARTIST_MANAGER}|mika>"
-)
-
-
-def checklist(standin, channel_id):
-    """Checklist messages by deliverable key, read from what Slack holds."""
-    found = {}
-    for message in standin.messages(channel_id):
-        for block in message.get("blocks") or []:
-            if block.get("type") == "section" and "`" in block.get("text", {}).get("text", ""):
-                key = block["text"]["text"].split("`")[1]
-                found[key] = message
-                break
-    return found
-
-
-def message_text(message) -> str:
-    return "\n".join(b.get("text", {}).get("text", "") for b in message.get("blocks") or [] if "text" in b)
-
-
-def open_release(bot: BotUnderTest, standin):
-    reply = bot.command(NEW, user=PM)
-    assert reply.status == 200 and "Setting up *Midnight Drive*" in reply.text
-    bot.settle()
-    channel = standin.channel_by_name(CHANNEL)
-    assert channel is not None, f"no channel {CHANNEL}"
-    return channel["id"], reply
+from tests.support.harness import BotUnderTest
+from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
+from tests.support.story import CHANNEL, checklist, message_text, open_release
 
 
 def test_new_release_opens_a_channel_with_people_topic_pin_and_checklist(bot, standin):

@@ -13,11 +13,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests import slackreq
-from tests.standin import SlackStandIn
+from tests.support import slackreq
+from tests.support.standin import SlackStandIn
 
 TOKEN = "xoxb-test-token"
-PAYLOADS = Path(__file__).parent / "payloads"
+PAYLOADS = Path(__file__).parents[1] / "payloads"
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}
 
 

@@ -5,23 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from storage.db import session_scope
-from storage.models import Blocker, Deliverable
-from tests.conftest import DESIGNER, DISTRIBUTION
-from tests.harness import TEAM, view_submission
-from tests.test_story import CHANNEL, checklist, message_text, open_release
-
-
-def item(bot, key: str) -> Deliverable:
-    with session_scope(bot.engine) as session:
-        return session.exec(select(Deliverable).where(Deliverable.key == key)).one()
-
-
-def button_click_in_actions(message, action_id):
-    for block in message["blocks"]:
-        for element in block.get("elements", []) if block["type"] == "actions" else []:
-            if element["action_id"] == action_id:
-                return element
-    raise AssertionError(f"no {action_id} button")
+from storage.models import Blocker
+from tests.support.harness import view_submission
+from tests.support.people import DESIGNER, DISTRIBUTION
+from tests.support.story import button_click_in_actions, checklist, item, message_text, open_release, press
 
 
 def test_claim_and_done_buttons_update_the_message_in_place(bot, standin):
@@ -63,35 +50,6 @@ def test_block_button_opens_a_modal_whose_submission_blocks_it(bot, standin):
     assert status == 200 and blocker.reason == "ISRCs <!channel> not issued" and blocker.raised_by == DISTRIBUTION
     posted = [m for m in standin.messages(channel_id) if "blocked *Metadata" in m["text"]]
     assert len(posted) == 1 and "&lt;!channel&gt;" in posted[0]["text"]
-
-
-def press(bot, standin, channel_id, key, action_id, user, *, stale=False, **extra):
-    message = checklist(standin, channel_id)[key]
-    if stale:  # the person still sees the message as it was before someone else clicked
-        message = {**message, "blocks": message["blocks"]}
-    element = (
-        button_click_in_actions(message, action_id)
-        if not stale
-        else {"action_id": action_id, "text": {"type": "plain_text", "text": "Claim"}, "value": str(item(bot, key).id)}
-    )
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0RELEASE",
-        "token": "verification-token",
-        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel_id, "is_ephemeral": False},
-        "trigger_id": "000.trigger",
-        "team": {"id": TEAM, "domain": "label"},
-        "channel": {"id": channel_id, "name": CHANNEL},
-        "message": message,
-        "response_url": standin.response_url(key),
-        "actions": [{"action_id": action_id, "block_id": "actions", "text": element["text"], "value": element["value"],
-                     "type": "button", "action_ts": "1700000000.000001"}],
-        **extra,
-    }  # fmt: skip
-    status, _, _ = bot.interact(payload)
-    bot.settle()
-    assert status == 200
 
 
 def submission(view: dict, user: str, reason: str) -> dict:

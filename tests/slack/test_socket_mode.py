@@ -8,12 +8,11 @@ import urllib.parse
 import pytest
 
 from bot.runtime.server import socket_mode_handler
-from tests import slackreq
-from tests.conftest import DESIGNER, PM
-from tests.harness import TEAM, BotUnderTest
-from tests.standin.socket import SocketModeSlack
-from tests.test_buttons import item
-from tests.test_story import CHANNEL, NEW, checklist
+from tests.support import slackreq
+from tests.support.harness import TEAM, BotUnderTest
+from tests.support.people import DESIGNER, PM
+from tests.support.standin.socket import SocketModeSlack
+from tests.support.story import CHANNEL, NEW, checklist, item
 
 APP_TOKEN = "xapp-1-A0RELEASE-1-secret"
 

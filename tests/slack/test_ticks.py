@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
 
 import pytest
 from sqlmodel import select
@@ -15,24 +14,10 @@ from bot.slack.installs import SingleWorkspace
 from bot.slack.sender import Sender
 from storage.db import session_scope
 from storage.models import Deliverable, Outbox, OutboxState
-from tests.conftest import ARTIST_MANAGER, DESIGNER, PM, POSTGRES_URL
-from tests.harness import BOT_TOKEN, button_click, utc
-from tests.test_story import CHANNEL, message_text, open_release
-
-
-def tick(bot, when: datetime):
-    bot.clock.now = when
-    report = bot.runtime.ticker.tick(when)
-    bot.settle()
-    return report
-
-
-def posts(standin, channel_id: str, words: str) -> list[dict]:
-    return [m for m in standin.messages(channel_id) if words in m["text"] + message_text(m)]
-
-
-def dm_texts(standin, user: str) -> list[str]:
-    return [m["text"] + message_text(m) for m in standin.dms(user)]
+from tests.support.databases import POSTGRES_URL
+from tests.support.harness import BOT_TOKEN, button_click, utc
+from tests.support.people import ARTIST_MANAGER, DESIGNER, PM
+from tests.support.story import CHANNEL, dm_texts, message_text, open_release, posts, tick
 
 
 @pytest.fixture
@@ -274,7 +259,7 @@ def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, roo
 
 
 def test_settings_show_change_and_refuse_bad_values_or_outsiders(bot, standin, room):
-    from tests.conftest import OUTSIDER
+    from tests.support.people import OUTSIDER
 
     listing = bot.command("settings", user=OUTSIDER)
     assert "*standup_time*: 09:30" in listing.text and "*holiday_country*: none" in listing.text

@@ -15,8 +15,8 @@ import secrets
 import time
 from pathlib import Path
 
-from tests.standin.blockkit import Invalid, check_blocks
-from tests.standin.state import APP_ID, BOT_ID, BOT_USER, SlackError, Unsupported, World
+from tests.support.standin.blockkit import Invalid, check_blocks
+from tests.support.standin.state import APP_ID, BOT_ID, BOT_USER, SlackError, Unsupported, World
 
 METHODS: dict[str, dict] = json.loads((Path(__file__).parent / "methods.json").read_text())
 METHODS.pop("_about")

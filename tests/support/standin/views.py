@@ -11,9 +11,9 @@ import json
 import secrets
 import time
 
-from tests.standin.blockkit import Invalid, check_view
-from tests.standin.state import APP_ID, BOT_ID, BOT_USER, SlackError, World
-from tests.standin.webapi import invalid_arguments, method, with_block_id
+from tests.support.standin.blockkit import Invalid, check_view
+from tests.support.standin.state import APP_ID, BOT_ID, BOT_USER, SlackError, World
+from tests.support.standin.webapi import invalid_arguments, method, with_block_id
 
 TRIGGER_SECONDS = 3.0
 VIEW_BYTES = 250_000  # view_too_large: "greater than 250kb"

@@ -10,7 +10,7 @@ from bot.release.parser import SUBCOMMANDS, ParseError, parse
 from messages.builders import help_message
 from messages.render import escape_mrkdwn
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+README = (Path(__file__).parents[2] / "README.md").read_text()
 NAMES = [u.name for u in SUBCOMMANDS]
 
 

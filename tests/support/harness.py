@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from bot.runtime.app import build_app
 from bot.runtime.config import load_settings
 from bot.runtime.server import SLACK_PATH, make_server
-from tests import slackreq
+from tests.support import slackreq
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

@@ -11,12 +11,12 @@ from sqlmodel import func, select
 
 from storage.db import session_scope
 from storage.models import Activity, Deliverable, Release
-from tests import slackreq
-from tests.conftest import ADMIN, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.harness import SIGNING_SECRET
-from tests.test_story import CHANNEL, checklist, message_text, open_release
+from tests.support import slackreq
+from tests.support.harness import SIGNING_SECRET
+from tests.support.people import ADMIN, DESIGNER, DISTRIBUTION, OUTSIDER, PM
+from tests.support.story import CHANNEL, checklist, message_text, open_release
 
-PAYLOADS = Path(__file__).parent / "payloads"
+PAYLOADS = Path(__file__).parents[1] / "payloads"
 
 
 def changes(bot) -> int:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import DESIGNER, DISTRIBUTION, PM
-from tests.harness import button_click
-from tests.test_story import CHANNEL, checklist, message_text, open_release
-from tests.test_ticks import posts, tick, utc
+from tests.support.harness import button_click, utc
+from tests.support.people import DESIGNER, DISTRIBUTION, PM
+from tests.support.story import CHANNEL, checklist, message_text, open_release, posts, tick
 
 
 def german_workspace(bot, standin) -> str:

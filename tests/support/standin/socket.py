@@ -13,8 +13,8 @@ import threading
 
 from websockets.sync.server import ServerConnection, serve
 
-from tests.standin.server import SlackStandIn
-from tests.standin.state import APP_ID
+from tests.support.standin.server import SlackStandIn
+from tests.support.standin.state import APP_ID
 
 ACK_SECONDS = 3.0  # Slack's acknowledgement window, as for HTTP requests
 

@@ -11,7 +11,7 @@ from bot.runtime import demo
 from storage.db import session_scope
 from storage.models import Deliverable, Release
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def test_demo_data_fills_a_realistic_label(database):

@@ -17,10 +17,9 @@ from sqlmodel import select
 from messages.ids import Field, ShortcutId
 from storage.db import session_scope
 from storage.models import Blocker, Deliverable, Release
-from tests.conftest import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
-from tests.harness import TEAM, button_click, buttons, view_submission
-from tests.test_buttons import item, press
-from tests.test_story import CHANNEL, message_text, open_release
+from tests.support.harness import TEAM, button_click, buttons, view_submission
+from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
+from tests.support.story import CHANNEL, item, message_text, open_release, press
 
 USER_FIELDS = {Field.PM: "selected_user", Field.OWNER: "selected_user", Field.TEAM: "selected_users"}
 

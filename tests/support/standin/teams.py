@@ -11,7 +11,7 @@ import threading
 import urllib.parse
 from http.server import ThreadingHTTPServer
 
-from tests.standin.server import STOP_POLL_SECONDS, SlackStandIn, _Answer, _handler_for
+from tests.support.standin.server import STOP_POLL_SECONDS, SlackStandIn, _Answer, _handler_for
 
 
 class Workspaces:

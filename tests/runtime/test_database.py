@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, exc, text
 
 from storage import db
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only (TEST_DATABASE_URL)")
 

@@ -11,9 +11,9 @@ from sqlmodel import func, select
 
 from storage.db import session_scope
 from storage.models import Activity
-from tests.test_story import open_release
+from tests.support.story import open_release
 
-PAYLOADS = Path(__file__).parent / "payloads"
+PAYLOADS = Path(__file__).parents[1] / "payloads"
 EVENTS = sorted((PAYLOADS / "events").glob("*.json"))
 
 

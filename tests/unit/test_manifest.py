@@ -10,7 +10,7 @@ from bot.runtime.cli import main
 from bot.runtime.manifest import BOT_EVENTS
 from messages.ids import ShortcutId
 
-HANDLERS = Path(__file__).parent.parent / "handlers"
+HANDLERS = Path(__file__).parents[2] / "handlers"
 
 
 def printed_manifest(capsys, *args: str) -> dict:

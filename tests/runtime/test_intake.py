@@ -15,10 +15,9 @@ from bot.runtime import intake
 from storage import inbox as stored
 from storage.db import inbox_engine, session_scope
 from storage.models import Activity, Blocker, ProcessedEvent
-from tests.conftest import DESIGNER, DISTRIBUTION, PM
-from tests.harness import BotUnderTest
-from tests.test_buttons import item
-from tests.test_story import CHANNEL, checklist, open_release
+from tests.support.harness import BotUnderTest
+from tests.support.people import DESIGNER, DISTRIBUTION, PM
+from tests.support.story import CHANNEL, checklist, item, open_release
 
 
 def activity(bot, action: str) -> int:

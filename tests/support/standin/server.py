@@ -19,11 +19,11 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.standin import views  # noqa: F401 - registers views.* and oauth.v2.access
-from tests.standin.blockkit import Invalid, check_blocks
-from tests.standin.limits import Faults, RateLimiter, RateLimits, Refusal, refusal_for
-from tests.standin.state import SlackError, Unsupported, World
-from tests.standin.webapi import METHODS, call
+from tests.support.standin import views  # noqa: F401 - registers views.* and oauth.v2.access
+from tests.support.standin.blockkit import Invalid, check_blocks
+from tests.support.standin.limits import Faults, RateLimiter, RateLimits, Refusal, refusal_for
+from tests.support.standin.state import SlackError, Unsupported, World
+from tests.support.standin.webapi import METHODS, call
 
 RESPONSE_URL_POSTS = 5  # "up to 5 times within 30 minutes"
 RESPONSE_URL_SECONDS = 30 * 60

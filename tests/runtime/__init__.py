@@ -1,0 +1,1 @@
+"""The processes around the app: the CLI, serve and its worker, the intake, migrations, settings, docs and bench."""

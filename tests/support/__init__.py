@@ -1,0 +1,1 @@
+"""Helpers every test layer shares: the harness, signed requests, the Slack stand-in, a release's story."""

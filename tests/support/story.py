@@ -1,0 +1,103 @@
+"""A release as the tests tell it: the one they open, and how they read and press its checklist."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import Deliverable
+from tests.support.harness import TEAM, BotUnderTest
+from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
+
+
+def tick(bot, when: datetime):
+    bot.clock.now = when
+    report = bot.runtime.ticker.tick(when)
+    bot.settle()
+    return report
+
+
+def posts(standin, channel_id: str, words: str) -> list[dict]:
+    return [m for m in standin.messages(channel_id) if words in m["text"] + message_text(m)]
+
+
+def dm_texts(standin, user: str) -> list[str]:
+    return [m["text"] + message_text(m) for m in standin.dms(user)]
+
+
+def item(bot, key: str) -> Deliverable:
+    with session_scope(bot.engine) as session:
+        return session.exec(select(Deliverable).where(Deliverable.key == key)).one()
+
+
+def button_click_in_actions(message, action_id):
+    for block in message["blocks"]:
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element["action_id"] == action_id:
+                return element
+    raise AssertionError(f"no {action_id} button")
+
+
+def press(bot, standin, channel_id, key, action_id, user, *, stale=False, **extra):
+    message = checklist(standin, channel_id)[key]
+    if stale:  # the person still sees the message as it was before someone else clicked
+        message = {**message, "blocks": message["blocks"]}
+    element = (
+        button_click_in_actions(message, action_id)
+        if not stale
+        else {"action_id": action_id, "text": {"type": "plain_text", "text": "Claim"}, "value": str(item(bot, key).id)}
+    )
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0RELEASE",
+        "token": "verification-token",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel_id, "is_ephemeral": False},
+        "trigger_id": "000.trigger",
+        "team": {"id": TEAM, "domain": "label"},
+        "channel": {"id": channel_id, "name": CHANNEL},
+        "message": message,
+        "response_url": standin.response_url(key),
+        "actions": [{"action_id": action_id, "block_id": "actions", "text": element["text"], "value": element["value"],
+                     "type": "button", "action_ts": "1700000000.000001"}],
+        **extra,
+    }  # fmt: skip
+    status, _, _ = bot.interact(payload)
+    bot.settle()
+    assert status == 200
+
+
+CHANNEL = "rel-2027-03-12-nova-lane-midnight-drive"
+
+
+NEW = (
+    f'new "Midnight Drive" by Nova Lane on 2027-03-12 playbook single pm <@{PM}|paula> '
+    f"team <@{DESIGNER}|dee> <@{DISTRIBUTION}> <@{ARTIST_MANAGER}|mika>"
+)
+
+
+def checklist(standin, channel_id):
+    """Checklist messages by deliverable key, read from what Slack holds."""
+    found = {}
+    for message in standin.messages(channel_id):
+        for block in message.get("blocks") or []:
+            if block.get("type") == "section" and "`" in block.get("text", {}).get("text", ""):
+                key = block["text"]["text"].split("`")[1]
+                found[key] = message
+                break
+    return found
+
+
+def message_text(message) -> str:
+    return "\n".join(b.get("text", {}).get("text", "") for b in message.get("blocks") or [] if "text" in b)
+
+
+def open_release(bot: BotUnderTest, standin):
+    reply = bot.command(NEW, user=PM)
+    assert reply.status == 200 and "Setting up *Midnight Drive*" in reply.text
+    bot.settle()
+    channel = standin.channel_by_name(CHANNEL)
+    assert channel is not None, f"no channel {CHANNEL}"
+    return channel["id"], reply
