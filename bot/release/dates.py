@@ -142,8 +142,19 @@ def _written(value: str, today: date) -> date | None:
     has_year = any(len(word) == 4 and word.isdigit() for word in words)
     if has_year:
         return parsed.date()
-    candidate = parsed.date().replace(year=today.year)
-    return candidate if candidate >= today else candidate.replace(year=today.year + 1)
+    return _next_on_or_after(parsed.month, parsed.day, today)
+
+
+def _next_on_or_after(month: int, day: int, today: date) -> date:
+    """The first ``month``/``day`` on or after ``today``: for 29 February, the next leap year's."""
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise DateError("no_such_day", text=f"{day}.{month}.")
 
 
 def shift_off_weekend(day: date) -> date:

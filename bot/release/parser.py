@@ -303,7 +303,7 @@ def _new(rest: str, today: date) -> Command:
         return NewReleaseForm()  # see opens_form
     tokens = TOKEN.findall(rest.translate(QUOTES))
     options_at = next((i for i, t in enumerate(tokens) if t.lower() in NEW_OPTIONS), len(tokens))
-    release_date, on_at = None, None
+    release_date, on_at, last_error = None, None, None
     for i in reversed(range(options_at)):
         if tokens[i].lower() == "on" and i + 1 < options_at:
             try:
@@ -314,7 +314,7 @@ def _new(rest: str, today: date) -> Command:
             on_at = i
             break
     if on_at is None:
-        if any(t.lower() == "on" for t in tokens[:options_at]):
+        if last_error is not None:  # an "on" followed by words that are not a date
             raise _Refused(last_error.key, usage, **last_error.facts)
         raise _Refused("need_release_date", usage)
     by_at = next((i for i in reversed(range(on_at)) if tokens[i].lower() == "by" and i > 0), None)

@@ -1,6 +1,6 @@
 """Multi-workspace mode: Slack's OAuth install flow through the real app, two workspaces kept apart, uninstalls.
 
-Two stand-ins play two workspaces behind one API address (tests/standin/teams.py); neither knows
+Two stand-ins play two workspaces behind one API address (tests/support/standin/teams.py); neither knows
 any token until an install has exchanged a code for one with ``oauth.v2.access``.
 """
 

@@ -54,7 +54,7 @@ class World:
         self.home_views: dict[str, dict] = {}
         self.triggers: dict[str, float | None] = {}  # trigger_id -> issued at (clock), None once exchanged
         self.oauth: dict = {"client_id": None, "client_secret": None, "redirect_uri": None, "grants": {}}
-        # Socket Mode: app-level tokens, and where apps.connections.open sends the app (tests/standin/socket.py).
+        # Socket Mode: app-level tokens, and where apps.connections.open sends the app (standin/socket.py).
         self.app_tokens: set[str] = set()
         self.socket_url: str | None = None
         self._ids = itertools.count(1001)
