@@ -64,8 +64,8 @@ def register(app: App, runtime: Runtime) -> None:
 class RateLimitNotice(Middleware):
     """Slack's ``app_rate_limited`` notice is not an event_callback; acknowledge it and say so in the log.
 
-    A class, not a function: Bolt calls a function middleware through its argument injection, which
-    cost about 40 µs of every request's ack (profiled), and this runs on every request."""
+    A class, not a function: Bolt calls a function middleware through its argument injection, a cost
+    paid on every request's ack."""
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002 - Bolt's parameter name
         if req.body.get("type") == "app_rate_limited":

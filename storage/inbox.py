@@ -61,9 +61,8 @@ def put(engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease
     """Keep a request; its id, or None when the key is already here (Slack retrying what we hold).
 
     It runs before every ack, so it goes to the driver directly, past SQLAlchemy's per-statement work (its
-    transaction, result and connection reset): 100–130 µs against 250 on SQLite (measured one after the
-    other, here), on a connection each thread holds (:class:`_Held`). On PostgreSQL it is one libpq call
-    (:func:`_insert_postgresql`). The SQL is SQLAlchemy's.
+    transaction, result and connection reset), on a connection each thread holds (:class:`_Held`). On
+    PostgreSQL it is one libpq call (:func:`_insert_postgresql`). The SQL is SQLAlchemy's.
     """
     values = {"key": key, "kind": kind, "body": json.dumps(body), "received_at": now, "leased_until": lease_until,
               "attempts": 0}  # fmt: skip
@@ -73,8 +72,7 @@ def put(engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease
 
 class _Held(threading.local):
     """Each thread's connection for keeping requests, per engine, held checked out from one request to the
-    next: the pool's checkout and checkin (its events, reset and queue) cost 60–80 µs of each ack, a
-    quarter of it (one process, signed ✅ on PostgreSQL: 290–325 µs a request with them, 233–244 without)."""
+    next: the pool's checkout and checkin (its events, reset and queue) were a quarter of an ack's work."""
 
     def __init__(self) -> None:
         self.connections: weakref.WeakKeyDictionary[Engine, PoolProxiedConnection] = weakref.WeakKeyDictionary()
@@ -121,10 +119,9 @@ PREPARED_PUT = "releasebot_inbox_put"
 
 def _insert_postgresql(connection: PoolProxiedConnection, values: dict) -> int | None:
     """One PQexecPrepared through psycopg's libpq binding, which lets go of the interpreter for the whole
-    round trip. A psycopg cursor spends another 55 µs of Python on each ack (in one process: 240 µs a
-    signed ✅ against 185 this way, and 104 with no INSERT at all), and under a burst every one of its
-    waits is one more turn to win back from the other threads. Parameters go as text; the statement's
-    casts, SQLAlchemy's, give them their types."""
+    round trip. A psycopg cursor spends more Python on each ack (bench/NOTES.md has the figures), and
+    under a burst every one of its waits is one more turn to win back from the other threads. Parameters
+    go as text; the statement's casts, SQLAlchemy's, give them their types."""
     pgconn, encoding = connection.dbapi_connection.pgconn, connection.dbapi_connection.info.encoding
     sql, order = _postgresql_put()
     if not connection.info.get(PREPARED_PUT):
