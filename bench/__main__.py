@@ -34,7 +34,7 @@ from sqlmodel import select
 from bench.slack import slack_in_a_process
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
-from bot.runtime.tick import Ticker, TickReport, posts_for
+from bot.slack.delivery import Delivery, TickReport, posts_for
 from bot.slack.installs import SingleWorkspace
 from bot.slack.sender import Sender
 from storage.db import make_engine, migrate, session_scope
@@ -304,7 +304,7 @@ def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
     with session_scope(engine) as session:
         rows = session.exec(select(Outbox).order_by(Outbox.id)).all()
     # The least time counts the posts the messages need: one per message in a channel, what waits for one
-    # person packed into as few DMs as Slack's block limit allows (the ticker's own packing).
+    # person packed into as few DMs as Slack's block limit allows (delivery's own packing).
     needed = posts_for(rows)
     per_channel: dict[str, int] = {}
     for post in needed:
@@ -319,12 +319,12 @@ def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
         standin.set_rate_limits(
             per_channel_per_sec=1.0, burst=1, workspace_per_minute=per_minute, workspace_burst=burst
         )
-        ticker = Ticker(engine, Sender(SingleWorkspace(TOKEN), standin.base_url))
+        delivery = Delivery(engine, Sender(SingleWorkspace(TOKEN), standin.base_url))
         started = time.perf_counter()
         report = TickReport()
         now = _tick_instant(today)
         while True:
-            ticker.deliver(now, report)
+            delivery.deliver(now, report)
             with session_scope(engine) as session:
                 left = session.exec(select(Outbox).where(Outbox.state == OutboxState.PENDING)).all()
             if not left:

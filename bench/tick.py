@@ -1,7 +1,7 @@
 """One tick's cost, in a process of its own so peak RSS is the tick's: compute time, SQL statements, memory.
 
 ``python -m bench.tick --database-url URL --now ISO`` prints JSON. Slack is not involved: this measures
-deciding and claiming (plan + claim), which is what grows with the label's size.
+deciding and reserving (plan + reserve), which is what grows with the label's size.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ from datetime import datetime
 from sqlalchemy import event, func
 from sqlmodel import select
 
-from bot.runtime.tick import claim, plan
-from bot.slack.installs import SingleWorkspace
-from bot.slack.people import Directory
-from bot.slack.sender import Sender
+from bot.release.planning import plan, reserve
 from messages import render
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, Release
@@ -28,14 +25,12 @@ def measure(url: str, now: datetime) -> dict:
     engine = make_engine(url)
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
-    # Demo people are cached far into the future, so the directory never needs Slack here.
-    directory = Directory(Sender(SingleWorkspace("xoxb-unused"), "http://127.0.0.1:9/api/"))
     # As every process that ticks does at start: a tick in a running worker finds its templates compiled.
     render.preload()
     started = time.perf_counter()
     with session_scope(engine) as session:
-        planned = plan(session, now=now, directory=directory)
-        claimed = claim(session, planned, now=now)
+        planned = plan(session, now=now)
+        claimed = reserve(session, planned, now=now)
     seconds = time.perf_counter() - started
     with session_scope(engine) as session:
         releases = session.exec(select(func.count()).select_from(Release)).one()

@@ -15,11 +15,11 @@ from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
 from bot.release import deliverables
+from bot.release.language import language_of
 from bot.release.outcome import Effect, Outcome, Post, RefreshHome, Request
 from bot.release.parser import Block, Ref
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
-from bot.slack.people import language_of
 from messages import builders, modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
 from messages.modals import MAX_FIELD_ERROR

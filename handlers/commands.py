@@ -54,6 +54,7 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     """Parse, decide and save in one transaction; then (once the inbox lets go of the request) answer on the
     response_url and start the follow-ups."""
     request = _request(item.body, item.received_at)
+    runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
     try:
         with session_scope(runtime.engine) as session:
             if not queries.claim_event(session=session, team_id=request.team_id, event_id=item.key, now=request.now):

@@ -12,11 +12,11 @@ import re
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.release import deliverables, dispatch
+from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, NewRelease
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
-from bot.slack.people import language_of
 from handlers.actions import request_from
 from messages import builders, modals
 from messages.ids import ActionId, Field, ShortcutId, ViewId

@@ -7,10 +7,9 @@ platforms hand out ``postgres://`` URLs.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +17,9 @@ from alembic.config import Config
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from storage import inbox
+from storage.locks import writer_turn
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A pooled PostgreSQL connection is checked before use once it has sat unused this long: one that served
@@ -118,16 +120,6 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-_turns: dict[int, threading.RLock] = {}
-
-
-def writer_turn(engine: Engine):
-    """On SQLite, this process's turn at writing to ``engine``'s file (see :func:`session_scope`)."""
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    return _turns.setdefault(id(engine), threading.RLock())
-
-
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -138,8 +130,6 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision, and make sure the inbox exists (safe at every start)."""
-    from storage import inbox  # it takes its writer turns from here
-
     command.upgrade(alembic_config(engine), "head")
     engine_for_inbox = inbox_engine(engine)
     inbox.create(engine_for_inbox)

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from psycopg import errors, pq
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, select, update
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import func
 
-from storage.db import writer_turn
+from storage import leases
+from storage.locks import writer_turn
 
 metadata = MetaData()
 
@@ -170,20 +171,9 @@ def _statement(module):
 
 def take_expired(engine: Engine, *, now: datetime, lease_until: datetime, limit: int | None = None) -> list[Item]:
     """Lease the oldest ``limit`` (or all) requests nobody is working on any more (its process died, or its
-    last attempt failed). One UPDATE, its rows locked and those another process holds skipped (PostgreSQL;
-    SQLite has one writer): two processes resuming at once never take the same request."""
-    oldest = (
-        select(inbox.c.id)
-        .where(inbox.c.leased_until <= now)
-        .order_by(inbox.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    statement = (
-        update(inbox)
-        .where(inbox.c.id.in_(oldest.scalar_subquery()))
-        .values(leased_until=lease_until)
-        .returning(inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts)
+    last attempt failed); two processes resuming at once never take the same request."""
+    statement = leases.take(inbox, inbox.c.leased_until, due=true(), now=now, until=lease_until, limit=limit).returning(
+        inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts
     )
     with writer_turn(engine), engine.begin() as connection:
         rows = connection.execute(statement).all()

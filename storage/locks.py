@@ -1,5 +1,5 @@
-"""Mutual exclusion for work that must not run twice at once (syncing one release's checklist, creating
-a release that a double click asks for twice).
+"""Mutual exclusion: for work that must not run twice at once (syncing one release's checklist, creating
+a release that a double click asks for twice), and for SQLite's single writer.
 
 Within a process a threading lock; across processes on PostgreSQL an advisory lock as well.
 SQLite deployments are one process, so the threading lock is enough there.
@@ -11,7 +11,7 @@ import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -53,3 +53,13 @@ def _int32(value: int) -> int:
     """PostgreSQL's two-key advisory locks take signed 32-bit integers."""
     value &= 0xFFFFFFFF
     return value - (1 << 32) if value >= 1 << 31 else value
+
+
+_turns: dict[int, threading.RLock] = {}
+
+
+def writer_turn(engine: Engine):
+    """On SQLite, this process's turn at writing to ``engine``'s file (see :func:`session_scope`)."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    return _turns.setdefault(id(engine), threading.RLock())

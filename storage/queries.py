@@ -23,7 +23,6 @@ from storage.models import (
     Deliverable,
     DeliverableState,
     Dependency,
-    Outbox,
     Person,
     ProcessedEvent,
     Reaction,
@@ -98,6 +97,32 @@ def home_viewers(*, session: Session, team_id: str, user_ids: Iterable[str]) -> 
 
 def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None:
     return session.exec(select(Person).where(Person.team_id == team_id, Person.user_id == user_id)).first()
+
+
+def people_by_id(*, session: Session, team_id: str) -> dict[str, Person]:
+    return {p.user_id: p for p in session.exec(select(Person).where(Person.team_id == team_id))}
+
+
+def people_to_remind(*, session: Session) -> dict[str, set[str]]:
+    """Per installed workspace, everyone a reminder may reach: its label heads, and the PMs and owners of
+    its active releases."""
+    found = {
+        w.team_id: set(w.label_heads)
+        for w in session.exec(select(Workspace).where(col(Workspace.uninstalled_at).is_(None)))
+    }
+    active = (Release.state == ReleaseState.ACTIVE, col(Release.channel_id).is_not(None))
+    pms = select(Release.team_id, Release.pm_id).where(*active, col(Release.pm_id).is_not(None))
+    owners = (
+        select(Deliverable.team_id, Deliverable.owner_id)
+        .join(Release, col(Release.id) == Deliverable.release_id)
+        .where(*active, Deliverable.state != DeliverableState.REMOVED, col(Deliverable.owner_id).is_not(None))
+        .distinct()
+    )
+    for statement in (pms, owners):
+        for team_id, user_id in session.exec(statement):
+            if team_id in found:
+                found[team_id].add(user_id)
+    return found
 
 
 def save_person(*, session: Session, person: Person) -> Person:
@@ -308,40 +333,10 @@ def releases_needing_sync(*, session: Session) -> list[Release]:
     )
 
 
-# Within both databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535), for one statement
-# up to ~1,500 releases' worth of the tick's messages.
-KEYS_PER_LOOKUP = 10_000
-
-
-def outbox_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str]:
-    """Those of ``keys`` already claimed in ``team_id``'s outbox (looked up on its unique index)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), KEYS_PER_LOOKUP):
-        chunk = keys[start : start + KEYS_PER_LOOKUP]
-        found.update(session.exec(select(Outbox.key).where(Outbox.team_id == team_id, col(Outbox.key).in_(chunk))))
-    return found
-
-
-def open_blocker(*, session: Session, deliverable_id: int) -> Blocker | None:
-    return session.exec(
-        select(Blocker).where(Blocker.deliverable_id == deliverable_id, col(Blocker.resolved_at).is_(None))
-    ).first()
-
-
 def open_claim(*, session: Session, deliverable_id: int) -> Claim | None:
     return session.exec(
         select(Claim).where(Claim.deliverable_id == deliverable_id, col(Claim.released_at).is_(None))
     ).first()
-
-
-def downstream_of(*, session: Session, deliverable_id: int) -> list[Deliverable]:
-    return list(
-        session.exec(
-            select(Deliverable)
-            .join(Dependency, Dependency.deliverable_id == Deliverable.id)
-            .where(Dependency.depends_on_id == deliverable_id)
-        )
-    )
 
 
 def add_dependencies(*, session: Session, team_id: str, pairs: Iterable[tuple[int, int]]) -> None:
@@ -373,12 +368,16 @@ def log_activity(
     )
 
 
-def recent_activity(*, session: Session, team_id: str, release_id: int, since: datetime) -> list[Activity]:
+def done_since(*, session: Session, team_id: str, release_ids: list[int], since: datetime) -> list[Activity]:
+    """The deliverables marked done in these releases since ``since``, from the activity log."""
     return list(
         session.exec(
-            select(Activity)
-            .where(Activity.team_id == team_id, Activity.release_id == release_id, col(Activity.at) >= since)
-            .order_by(Activity.at)
+            select(Activity).where(
+                Activity.team_id == team_id,
+                Activity.action == "done",
+                col(Activity.release_id).in_(release_ids),
+                col(Activity.at) >= since,
+            )
         )
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlmodel import Session
 
@@ -12,7 +13,6 @@ from bot.release import parser as c
 from bot.release.creating import Catalogue, create_release
 from bot.release.outcome import Outcome, Request
 from bot.release.refusals import UserError
-from bot.slack.people import Directory
 from messages import builders
 from storage import queries
 from storage.models import Release, ReleaseState, Workspace
@@ -20,11 +20,10 @@ from storage.models import Release, ReleaseState, Workspace
 
 @dataclass(frozen=True)
 class Services:
-    """What actions need besides the session: playbooks, admins, and who a Slack user is."""
+    """What actions need besides the session: the playbooks, and who administers the bot."""
 
     catalogue: Catalogue
     admins: frozenset[str]
-    directory: Directory
 
 
 # Subcommands that act on one release and need its channel.
@@ -74,13 +73,15 @@ def locate(*, session: Session, request: Request) -> Place:
 def run(
     cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place, lang: str | None = None
 ) -> Outcome:
-    """``lang``: the reply's language when it goes to the asker alone by DM (else the workspace's)."""
+    """``lang``: the reply's language when it goes to the asker alone by DM (else the workspace's).
+    Who the asker is comes from the people cache, refreshed before the transaction began."""
     workspace, release = place.workspace, place.release
+    lookup = partial(queries.get_person, session=session, team_id=request.team_id, user_id=request.user_id)
     lang = lang or workspace.language
     if isinstance(cmd, c.Help):
         return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic, lang=lang))
     if isinstance(cmd, c.NewRelease):
-        creator = services.directory.cached(session, request.team_id, request.user_id)
+        creator = queries.get_person(session=session, team_id=request.team_id, user_id=request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
         return create_release(
             cmd,
@@ -91,7 +92,6 @@ def run(
             lang=lang,
         )
     if isinstance(cmd, c.Settings):
-        lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=lang)
@@ -114,6 +114,5 @@ def run(
     if type(cmd) in ROOM_ACTIONS:
         return ROOM_ACTIONS[type(cmd)](room, cmd)
     if type(cmd) in MANAGED_ACTIONS:
-        lookup = lambda: services.directory.person(session, request.team_id, request.user_id)  # noqa: E731
         return MANAGED_ACTIONS[type(cmd)](room, cmd, lookup=lookup, admins=services.admins)
     raise UserError("not_here", name=type(cmd).__name__.lower())

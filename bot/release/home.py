@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
-from bot.slack.people import language_of
 from messages import builders
 from storage import queries
 

@@ -67,12 +67,8 @@ def build_app(
     sender = Sender(
         tokens, settings.slack_api_url, **({} if post_interval is None else {"post_interval": post_interval})
     )
-    directory = Directory(sender, clock=clock)
-    services = Services(
-        catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)),
-        admins=settings.admins,
-        directory=directory,
-    )
+    directory = Directory(engine, sender, clock=clock)
+    services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)
     background = Background(workers=16, name="after-ack")
     inbox = Inbox(inbox_engine(engine), clock, hand_off=hand_off)
     followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
@@ -84,7 +80,7 @@ def build_app(
         followup=followup,
         background=background,
         inbox=inbox,
-        ticker=Ticker(engine, sender, directory=directory),
+        ticker=Ticker(engine, sender, directory),
         clock=clock,
         installation_store=store,
     )

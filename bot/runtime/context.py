@@ -10,12 +10,13 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy.engine import Engine
 
 from bot.release.dispatch import Services
+from bot.release.language import language_of
 from bot.release.refusals import UserError
 from bot.runtime.background import Background
 from bot.runtime.intake import Inbox
 from bot.runtime.tick import Ticker
 from bot.slack.effects import FollowUp
-from bot.slack.people import Directory, language_of
+from bot.slack.people import Directory
 from bot.slack.sender import Sender
 from messages import builders
 from messages.render import Message

@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from bot.release.channels import channel_name, with_suffix
 from bot.release.home import home_view
+from bot.release.language import language_of
 from bot.release.outcome import (
     ArchiveChannel,
     DirectMessage,
@@ -31,7 +32,7 @@ from bot.release.outcome import (
     SyncChecklist,
 )
 from bot.runtime.background import Background
-from bot.slack.people import Directory, language_of
+from bot.slack.people import Directory
 from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from storage import queries
@@ -125,7 +126,10 @@ class FollowUp:
                 release = session.get(Release, release_id)
                 if release is None or release.channel_id is not None:
                     return
-                creator = self._directory.person(session, release.team_id, release.created_by)
+            self._directory.refresh(release.team_id, [release.created_by])
+            with session_scope(self._engine) as session:
+                release = session.get(Release, release_id)
+                creator = queries.get_person(session=session, team_id=release.team_id, user_id=release.created_by)
                 if creator is not None and creator.tz:
                     release.timezone = creator.tz
                 taken = queries.taken_channel_names(session=session, team_id=release.team_id)
@@ -292,20 +296,20 @@ class FollowUp:
             self._try(release.team_id, "conversations.archive", channel=release.channel_id)
 
     def direct_message(self, team_id: str, user_id: str, macro: str, args: tuple) -> None:
-        with session_scope(self._engine) as session:
-            self._directory.person(session, team_id, user_id)  # their locale, fetched at most twice a day
-            lang = language_of(session, team_id, user_id)
+        self._directory.refresh(team_id, [user_id])  # their locale, fetched at most twice a day
+        lang = self._language(team_id, user_id)
         self._sender.post(team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
 
     def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
         """Republish the App Home of each of ``user_ids`` who looks at theirs, so it never shows work that has
         changed (in their language); with a ``notice`` (a button's answer there), theirs at once."""
+        user_ids = list(user_ids)
         if notice is None:
             with session_scope(self._engine) as session:
-                user_ids = queries.home_viewers(session=session, team_id=team_id, user_ids=user_ids)
+                user_ids = sorted(queries.home_viewers(session=session, team_id=team_id, user_ids=user_ids))
+        self._directory.refresh(team_id, user_ids)
         for user_id in user_ids:
             with session_scope(self._engine) as session:
-                self._directory.person(session, team_id, user_id)
                 view = home_view(session, team_id=team_id, user_id=user_id, now=self._clock(), notice=notice)
             self._try(team_id, "views.publish", user_id=user_id, view=view)
 

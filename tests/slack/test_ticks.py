@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 from sqlmodel import select
 
-from bot.runtime import tick as ticking
+from bot.release import planning
 from bot.runtime.tick import Ticker
 from bot.slack.installs import SingleWorkspace
+from bot.slack.people import Directory
 from bot.slack.sender import Sender
 from storage.db import session_scope
-from storage.models import Deliverable, Outbox, OutboxState
+from storage.models import Deliverable, Outbox, OutboxState, Person
 from tests.support.databases import POSTGRES_URL
 from tests.support.harness import BOT_TOKEN, button_click, utc
-from tests.support.people import ARTIST_MANAGER, DESIGNER, PM
+from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
 from tests.support.story import CHANNEL, dm_texts, message_text, open_release, posts, tick
 
 
@@ -104,13 +106,13 @@ def test_a_tick_after_one_that_claimed_everything_words_nothing_again(bot, stand
     assert posts(standin, room, "Standup · Fri 22 Jan 2027")
     worded: list[str] = []
     for name in ("standup", "quiet_standup", "text_message", "digest"):
-        monkeypatch.setattr(ticking.builders, name, _noting(worded, name, getattr(ticking.builders, name)))
+        monkeypatch.setattr(planning.builders, name, _noting(worded, name, getattr(planning.builders, name)))
     with session_scope(bot.runtime.engine) as session:
         # A minute later all of it is still due, and all of it is claimed already.
-        assert ticking.plan(session, now=utc(2027, 1, 22, 9, 1), directory=bot.runtime.directory) == []
+        assert planning.plan(session, now=utc(2027, 1, 22, 9, 1)) == []
     assert worded == []
     with session_scope(bot.runtime.engine) as session:
-        assert ticking.plan(session, now=utc(2027, 1, 25, 9, 0), directory=bot.runtime.directory), "Monday's is new"
+        assert planning.plan(session, now=utc(2027, 1, 25, 9, 0)), "Monday's is new"
     assert "standup" in worded
 
 
@@ -232,7 +234,7 @@ def test_concurrent_ticks_on_postgresql_send_each_message_once(bot, standin, roo
     from storage.db import make_engine
 
     tickers = [
-        Ticker(make_engine(POSTGRES_URL), Sender(SingleWorkspace(BOT_TOKEN), standin.base_url, post_interval=0))
+        _ticker(make_engine(POSTGRES_URL), Sender(SingleWorkspace(BOT_TOKEN), standin.base_url, post_interval=0))
         for _ in range(4)
     ]
     barrier = threading.Barrier(len(tickers))
@@ -300,3 +302,32 @@ def test_what_waits_for_one_person_arrives_as_one_dm_not_a_pile_of_pings(bot, st
     assert all(len(m["blocks"]) <= 50 for m in dms)
     tick(bot, utc(2027, 3, 1, 10, 0))
     assert sum(text.count("*Escalation:*") for text in dm_texts(standin, PM)) == escalations, "each still once"
+
+
+def _ticker(engine, sender: Sender) -> Ticker:
+    return Ticker(engine, sender, Directory(engine, sender))
+
+
+def test_a_slow_users_info_during_a_tick_never_holds_up_a_command(bot, standin, room):
+    """The tick asks Slack about people before its transaction, so a command typed meanwhile is answered
+    in its usual time, not after the tick's calls to a slow ``users.info``."""
+    for key, owner in (("master", DESIGNER), ("artwork", DISTRIBUTION), ("metadata", ARTIST_MANAGER)):
+        bot.command(f"assign {key} <@{owner}>", user=PM, channel=room, channel_name=CHANNEL)
+    when = utc(2027, 1, 22, 9, 0)
+    bot.clock.now = when
+    with session_scope(bot.engine) as session:
+        for person in session.exec(select(Person)).all():
+            person.fetched_at = when if person.user_id == PM else None  # everyone but the PM is stale
+            session.add(person)
+    standin.slow_down("users.info", 1.0)
+    ticking = threading.Thread(target=bot.runtime.ticker.tick, args=(when,))
+    ticking.start()
+    time.sleep(0.3)  # the tick is waiting on its first users.info
+    started = time.monotonic()
+    reply = bot.command("status", user=PM, channel=room, channel_name=CHANNEL)
+    answered = standin.answered_at(reply.response_key, wait=5.0)
+    assert ticking.is_alive(), "the tick was still asking Slack about people when the answer came"
+    assert answered is not None and answered - started < 0.5, f"answered after {answered - started:.2f}s"
+    ticking.join(timeout=30)
+    assert len(standin.calls_to("users.info")) >= 3, "the stale people were asked about"
+    assert posts(standin, room, "Standup · Fri 22 Jan 2027"), "the tick still did its work"

@@ -77,6 +77,7 @@ class SlackStandIn:
         self._responses: dict[str, dict] = {}
         self._limiter = RateLimiter(clock)
         self._faults = Faults()
+        self._delays: dict[str, float] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -186,6 +187,11 @@ class SlackStandIn:
             self._faults.methods = frozenset(methods) if methods is not None else None
             self._faults.rng.seed(seed)
 
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Every call of ``method`` takes ``seconds`` before it is answered (other calls go on meanwhile)."""
+        with self._lock:
+            self._delays[method] = seconds
+
     def fail_next(self, method: str, *, error: str | None = None, status: int | None = None, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` answer ``ok: false`` with ``error``, or HTTP ``status``."""
         if (error is None) == (status is None):
@@ -286,6 +292,9 @@ class SlackStandIn:
             args, token = _arguments(query, body, headers, reads_json=spec.get("json", True))
         except SlackError as refusal:
             return self._record(method, {}, _Answer(200, {"ok": False, "error": refusal.error}))
+        with self._lock:
+            delay = self._delays.get(method, 0.0)
+        time.sleep(delay)
         with self._lock:
             try:
                 self._faults.check(method)

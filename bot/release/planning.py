@@ -1,0 +1,277 @@
+"""What the tick wants sent at ``now``: each release's standup, each deliverable's reminder ladder, each
+owner's morning digest, worded in the reader's language and keyed so that each exists once.
+
+There is no scheduler job per release: every tick reads the database and plans afresh; the outbox's keys
+(:mod:`storage.outbox`) recognise what an earlier tick already reserved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.release.calendar import (
+    Calendar,
+    DueStep,
+    ItemFacts,
+    LadderRules,
+    Step,
+    due_steps,
+    local,
+    office_hours,
+    parse_workdays,
+    standup_day,
+)
+from bot.release.health import snapshot
+from bot.release.outcome import utc
+from messages import builders
+from messages.render import Message, language_for, words
+from storage import outbox, queries
+from storage.models import DeliverableState, OutboxState, Person, Release, Workspace
+
+DIGEST_HORIZON_DAYS = 7
+# No ladder step comes earlier before a due date than the unclaimed ask.
+LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
+
+
+@dataclass
+class Planned:
+    """A message the tick wants to exist, under the key that makes it unique."""
+
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    message: Message
+    expires_at: datetime
+    release_id: int | None = None
+    deliverable_id: int | None = None
+
+
+@dataclass
+class _Team:
+    workspace: Workspace
+    calendar: Calendar
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def tz_of(self, user_id: str | None, fallback: str) -> str:
+        person = self.people.get(user_id or "")
+        return person.tz if person is not None and person.tz else fallback
+
+    def lang_of(self, user_id: str | None = None) -> str:
+        """A person's language (their Slack locale) for their DMs; the workspace's for channels."""
+        person = self.people.get(user_id or "")
+        return language_for(person.locale if person is not None else None, self.workspace.language)
+
+    def reminders(self, to: str | None = None):
+        """The reminder words for a message to ``to`` (a user id), or to a channel."""
+        return words("reminders", self.lang_of(to))
+
+
+def calendar_of(workspace: Workspace) -> Calendar:
+    return Calendar(
+        workdays=parse_workdays(workspace.workdays),
+        holiday_country=workspace.holiday_country,
+        quiet_days=frozenset(date.fromisoformat(d) for d in workspace.quiet_days),
+    )
+
+
+def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
+    """Reserve each planned message in the outbox unless its key is there already; how many were new."""
+    rows = [
+        {
+            "team_id": p.team_id,
+            "key": p.key,
+            "kind": p.kind,
+            "channel": p.channel,
+            "text": p.message.text,
+            "blocks": p.message.blocks,
+            "release_id": p.release_id,
+            "deliverable_id": p.deliverable_id,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "expires_at": p.expires_at,
+        }
+        for p in planned
+    ]
+    return outbox.reserve(session=session, rows=rows, now=now)
+
+
+# -- planning ------------------------------------------------------------------------------------
+@dataclass
+class Wanted:
+    """A message the tick would claim under ``key``, worded only if no earlier tick claimed it already."""
+
+    key: str
+    compose: Callable[[], Planned | None]
+
+
+def plan(session: Session, *, now: datetime) -> list[Planned]:
+    """Everything due at ``now`` across all workspaces, in a fixed number of queries per workspace. People
+    are read from the cache (refreshed from Slack before the transaction, see :func:`people_to_reach`).
+
+    A standup is due from its time until midnight, so every minute's tick finds it due again: what an
+    earlier tick reserved is recognised by its key and not worded again (it was most of a tick's work).
+    """
+    planned: list[Planned] = []
+    for workspace in session.exec(select(Workspace).where(col(Workspace.uninstalled_at).is_(None))).all():
+        team = _Team(workspace, calendar_of(workspace))
+        releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
+        bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
+        team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
+        done_since = _done_since(session, workspace.team_id, releases, now=now)
+        wanted: list[Wanted] = []
+        for bundle in bundles:
+            wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
+            wanted.extend(_ladder(team, bundle, now=now))
+        wanted.extend(_digests(team, bundles, now=now))
+        reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
+        planned.extend(p for w in wanted if w.key not in reserved and (p := w.compose()) is not None)
+    return planned
+
+
+def _end_of_day(day: date, timezone: str) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _done_since(session: Session, team_id: str, releases: list[Release], *, now: datetime) -> dict:
+    """Per release, (deliverable, who) done since its last standup (or the last day), in two queries."""
+    if not releases:
+        return {}
+    ids = [r.id for r in releases]
+    last = outbox.last_standups(session=session, team_id=team_id, release_ids=ids)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for entry in queries.done_since(session=session, team_id=team_id, release_ids=ids, since=now - timedelta(days=4)):
+        since = utc(last[entry.release_id]) if entry.release_id in last else now - timedelta(days=1)
+        if utc(entry.at) >= since:
+            found[entry.release_id].append((entry.deliverable_id, entry.actor_id))
+    return found
+
+
+def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], *, now: datetime) -> list[Wanted]:
+    release = bundle.release
+    ws = team.workspace
+    hour, minute = (int(x) for x in ws.standup_time.split(":"))
+    day = standup_day(
+        now=now,
+        timezone=release.timezone,
+        standup_at=time(hour, minute),
+        calendar=team.calendar,
+        release_date=release.release_date,
+    )
+    if day is None:
+        return []
+    key = f"standup:{release.id}:{day.isoformat()}"
+    return [Wanted(key, partial(_standup_message, team, bundle, done, key, day, now))]
+
+
+def _standup_message(
+    team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], key: str, day: date, now: datetime
+) -> Planned | None:
+    """The standup's words, or None on a quiet day in a workspace that wants no quiet standups."""
+    release, ws = bundle.release, team.workspace
+    snap = snapshot(bundle, today=day, now=now)
+    by_id = bundle.by_id()
+    done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
+    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+    if message is None:
+        if not ws.standup_when_quiet:
+            return None
+        message = builders.quiet_standup(snap, day=day, lang=ws.language)
+    expires = _end_of_day(day, release.timezone)
+    return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
+
+
+def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Wanted]:
+    release = bundle.release
+    today = local(now, release.timezone).date()
+    wanted: list[Wanted] = []
+    horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
+    for d in bundle.live:
+        if d.state != DeliverableState.OPEN or d.due_date > horizon:
+            continue
+        owner_tz = team.tz_of(d.owner_id, release.timezone)
+        facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
+        owner_today = local(now, owner_tz).date()
+        for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
+            for channel, wording, tz in _recipients(team, release, d, step, today=today):
+                if not office_hours(now, tz, team.calendar):
+                    continue
+                key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
+                expires = _end_of_day(local(now, tz).date(), tz)
+                if step.step == Step.ESCALATE:
+                    expires = now + timedelta(days=1)
+                wanted.append(Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires)))
+    return wanted
+
+
+def _ladder_message(release: Release, d, key: str, step: DueStep, channel: str, wording, expires: datetime) -> Planned:
+    message = builders.text_message(str(wording()))
+    return Planned(release.team_id, key, f"ladder-{step.step}", channel, message, expires, release.id, d.id)
+
+
+def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date):
+    """(channel or user, the words for them in their language, the timezone whose office hours apply) for one
+    ladder step; the words are a call, made only for a message no earlier tick has claimed."""
+    late_by = (today - d.due_date).days
+    pm = release.pm_id
+    pm_tz = team.tz_of(pm, release.timezone)
+    if step.step == Step.UNCLAIMED:
+        yield release.channel_id, partial(team.reminders().unclaimed_channel, d, release), release.timezone
+        if pm:
+            yield pm, partial(team.reminders(pm).unclaimed_pm, d, release), pm_tz
+    elif step.step in (Step.HEADS_UP, Step.DUE_TODAY):
+        w = team.reminders(d.owner_id)
+        macro = w.heads_up if step.step == Step.HEADS_UP else w.due_today
+        yield d.owner_id, partial(macro, d, release), team.tz_of(d.owner_id, release.timezone)
+    elif step.step == Step.OVERDUE:
+        yield release.channel_id, partial(team.reminders().overdue_channel, d, release, late_by), release.timezone
+        if pm and pm != d.owner_id:
+            yield pm, partial(team.reminders(pm).overdue_pm, d, release, late_by), pm_tz
+    else:
+        days_left = (release.release_date - today).days
+        ws = team.workspace
+        if ws.escalation_channel:
+            escalation = partial(team.reminders().escalation, d, release, late_by, days_left)
+            yield ws.escalation_channel, escalation, ws.timezone
+        else:
+            for head in ws.label_heads or ([pm] if pm else []):
+                escalation = partial(team.reminders(head).escalation, d, release, late_by, days_left)
+                yield head, escalation, team.tz_of(head, ws.timezone)
+
+
+def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Wanted]:
+    """Each owner's morning DM: their deliverables due within a week or late, across releases."""
+    per_owner: dict[str, list] = defaultdict(list)
+    for bundle in bundles:
+        for d in bundle.live:
+            if d.state == DeliverableState.OPEN and d.owner_id:
+                per_owner[d.owner_id].append((d, bundle.release))
+    wanted = []
+    for owner, items in per_owner.items():
+        tz = team.tz_of(owner, team.workspace.timezone)
+        if not office_hours(now, tz, team.calendar):
+            continue
+        today = local(now, tz).date()
+        horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+        due = sorted(
+            ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
+            key=lambda pair: (pair[0].due_date, pair[1].release_date),
+        )
+        if due:
+            key = f"digest:{owner}:{today.isoformat()}"
+            wanted.append(Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz))))
+    return wanted
+
+
+def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
+    message = builders.digest(due, today=today, lang=team.lang_of(owner))
+    return Planned(team.workspace.team_id, key, "digest", owner, message, expires)

@@ -1,0 +1,157 @@
+"""Sending what the outbox holds: leased in batches, paced per channel, retried with backoff, and reported
+to the release's PM when no retry can deliver it."""
+
+from __future__ import annotations
+
+import time as clock
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot.release.language import language_of
+from bot.release.outcome import utc
+from bot.release.planning import Planned, reserve
+from bot.slack.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
+from messages import builders
+from messages.render import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT, Message, words
+from storage import outbox
+from storage.db import session_scope
+from storage.models import Outbox, OutboxState, Release
+
+# A leased batch must be sent within the lease, or another process may take it over. Batches are
+# large so that one person's or channel's pile of messages (paced ~1/s) overlaps everyone else's.
+LEASE = timedelta(minutes=30)
+BATCH = 2000
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    stale: int = 0
+
+
+class Delivery:
+    def __init__(self, engine: Engine, sender: Sender, *, retry_for: timedelta = timedelta(hours=6)):
+        self._engine = engine
+        self._sender = sender
+        self._retry_for = retry_for
+
+    def deliver(self, now: datetime, report: TickReport) -> None:
+        while True:
+            with session_scope(self._engine) as session:
+                batch = outbox.take_due(session=session, now=now, until=now + LEASE, limit=BATCH)
+            if not batch:
+                return
+            self._send_paced(batch, now, report)
+            if len(batch) < BATCH:
+                return
+
+    def _send_paced(self, batch: list[Outbox], now: datetime, report: TickReport) -> None:
+        """Send a batch, always to a channel that may take a post now, so one busy channel's
+        ~1 message/second pace never holds up the others; sleep only when every channel left is busy."""
+        waiting = _interleave(posts_for(batch))
+        while waiting:
+            ready = next((post for post in waiting if self._sender.wait_before(post[0].channel) == 0), None)
+            if ready is None:
+                clock.sleep(min(self._sender.wait_before(post[0].channel) for post in waiting))
+                continue
+            waiting.remove(ready)
+            self._send(ready, now, report)
+
+    def _send(self, rows: list[Outbox], now: datetime, report: TickReport) -> None:
+        """One Slack post for ``rows`` (one row, or several to one person as one DM); they share its fate."""
+        first = rows[0]
+        outcome: dict = {"error": None}
+        follow_up: Planned | None = None
+        messages = [Message(text=row.text, blocks=row.blocks) for row in rows]
+        try:
+            self._sender.post(first.team_id, first.channel, builders.combined(messages))
+            outcome |= {"state": OutboxState.SENT, "sent_at": now}
+            report.sent += len(rows)
+        except SlackApiError as error:
+            code = outcome["error"] = error_code(error)
+            if code in PERMANENT_ERRORS:
+                outcome["state"] = OutboxState.FAILED
+                report.failed += len(rows)
+                # Nobody to tell in a workspace that removed the app.
+                follow_up = None if code == NOT_INSTALLED else self._failure_report(first, code, now)
+        except OSError as error:  # network trouble the client's own retries did not get past
+            outcome["error"] = type(error).__name__
+        with session_scope(self._engine) as session:
+            for row in rows:
+                retry = {} if "state" in outcome else self._retry_later(row, outcome["error"], now, report)
+                outbox.settle(session=session, row_id=row.id, **(outcome | retry))
+            if follow_up is not None:
+                reserve(session, [follow_up], now=now)
+
+    def _retry_later(self, row: Outbox, code: str, now: datetime, report: TickReport) -> dict:
+        if row.expires_at is not None and utc(row.expires_at) <= now:
+            report.stale += 1
+            return {"state": OutboxState.STALE, "error": code}
+        report.retrying += 1
+        backoff = timedelta(seconds=min(30 * 2**row.attempts, 1800))
+        return {"error": code, "next_attempt_at": now + backoff}
+
+    def _failure_report(self, row: Outbox, code: str, now: datetime) -> Planned | None:
+        """Tell the release's PM, once, about a message no retry can deliver."""
+        if row.release_id is None or row.kind == "failure":
+            return None
+        with session_scope(self._engine) as session:
+            release = session.get(Release, row.release_id)
+            if release is None or not release.pm_id or release.pm_id == row.channel:
+                return None
+            lang = language_of(session, row.team_id, release.pm_id)
+        target = f"<@{row.channel}>" if row.channel.startswith(("U", "W")) else f"<#{row.channel}>"
+        text = str(words("reminders", lang).delivery_failed(row.kind, target, code))
+        return Planned(
+            team_id=row.team_id,
+            key=f"failure:{row.id}",
+            kind="failure",
+            channel=release.pm_id,
+            message=builders.text_message(text),
+            expires_at=now + self._retry_for,
+            release_id=release.id,
+        )
+
+
+def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
+    """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
+    thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
+    of pings paced a second apart (a PM with forty late items gets one escalation DM, not forty)."""
+    posts: list[list[Outbox]] = []
+    open_dm: dict[str, list[Outbox]] = {}
+    for row in rows:
+        if not row.channel.startswith(("U", "W")):
+            posts.append([row])
+            continue
+        current = open_dm.get(row.channel)
+        if current is None or not _fits(current, row):
+            current = open_dm[row.channel] = []
+            posts.append(current)
+        current.append(row)
+    return posts
+
+
+def _fits(post: list[Outbox], row: Outbox) -> bool:
+    """Whether ``row`` can join ``post`` within one message's blocks (with dividers) and text."""
+    blocks = sum(len(r.blocks) + 1 for r in post) + len(row.blocks)
+    text = sum(len(r.text) + 2 for r in post) + len(row.text)
+    return blocks <= MAX_MESSAGE_BLOCKS and text <= MAX_MESSAGE_TEXT
+
+
+def _interleave(posts: list[list[Outbox]]) -> list[list[Outbox]]:
+    """Round-robin over channels, so one channel's ~1 message/second pace never holds up the others."""
+    per_channel: dict[str, list[list[Outbox]]] = defaultdict(list)
+    for post in posts:
+        per_channel[post[0].channel].append(post)
+    queues = list(per_channel.values())
+    ordered = []
+    for depth in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[depth] for q in queues if depth < len(q))
+    return ordered
