@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.release.health import PortfolioLine, Snapshot, progress_bar
+from messages.facts import PortfolioLine, Snapshot
+from messages.formats import progress_bar
 from messages.ids import ActionId, SnoozeUntil, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,

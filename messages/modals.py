@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from bot.release.playbooks import Playbook
 from messages.ids import REASON_BLOCK, REASON_INPUT, Field, ViewId
 from messages.render import clip, section, words
 from storage.models import Deliverable, Release
@@ -18,9 +18,15 @@ from storage.models import Deliverable, Release
 # Slack's limits on view text.
 MAX_VIEW_TITLE = 24
 MAX_LABEL = 2000
-MAX_INITIAL_TEXT = 3000
 # Slack's limit on an inline error (response_action: errors); our messages are short anyway.
 MAX_FIELD_ERROR = 150
+
+
+class PlaybookChoice(Protocol):
+    """What the form shows of a playbook (:class:`bot.release.playbooks.Playbook` is one)."""
+
+    name: str
+    deliverables: Sequence
 
 
 def _plain(text: str, limit: int = MAX_LABEL) -> dict:
@@ -61,7 +67,7 @@ def _text_input(initial: str | None = None, *, max_length: int, placeholder: str
     return element
 
 
-def new_release(playbooks: Sequence[Playbook], *, creator: str, lang: str = "en") -> dict:
+def new_release(playbooks: Sequence[PlaybookChoice], *, creator: str, lang: str = "en") -> dict:
     """``/release new`` with no arguments: the same fields as the command, with Slack's pickers."""
     w = words("forms", lang)
     options = [

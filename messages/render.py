@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.release.dates import format_date
+from messages.formats import format_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -25,8 +25,6 @@ MAX_VIEW_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
-MAX_FIELDS = 10
-MAX_FIELD_TEXT = 2000
 MAX_MESSAGE_TEXT = 40_000
 MAX_BUTTON_TEXT = 75
 
@@ -108,13 +106,6 @@ def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
 
 
-def fields_section(pairs: list[str]) -> dict:
-    return {
-        "type": "section",
-        "fields": [{"type": "mrkdwn", "text": clip(p, MAX_FIELD_TEXT)} for p in pairs[:MAX_FIELDS]],
-    }
-
-
 def header(text: str) -> dict:
     return {
         "type": "header",
@@ -175,10 +166,3 @@ def pack_lines(lines: list[str], *, limit: int = MAX_SECTION_TEXT) -> list[str]:
     if current:
         texts.append("\n".join(current))
     return texts
-
-
-def capped_lines(lines: list[str], *, cap: int, more: str) -> list[str]:
-    """At most ``cap`` lines, the last saying how many more there are."""
-    if len(lines) <= cap:
-        return lines
-    return [*lines[: cap - 1], more.format(n=len(lines) - cap + 1)]

@@ -8,17 +8,12 @@ converted into a local timezone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-
-def utcnow() -> datetime:
-    """The default for created/changed columns; business logic takes ``now`` as a parameter."""
-    return datetime.now(UTC)
 
 
 def _ts_column(*, nullable: bool = True, index: bool = False) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -156,6 +156,20 @@ def get_release(*, session: Session, team_id: str, release_id: int) -> Release |
     return session.exec(select(Release).where(Release.team_id == team_id, Release.id == release_id)).first()
 
 
+def active_release_named(
+    *, session: Session, team_id: str, title: str, artist: str | None, release_date: date
+) -> Release | None:
+    return session.exec(
+        select(Release).where(
+            Release.team_id == team_id,
+            Release.state == ReleaseState.ACTIVE,
+            Release.title == title,
+            Release.artist == artist,
+            Release.release_date == release_date,
+        )
+    ).first()
+
+
 def active_releases(
     *, session: Session, team_id: str, limit: int | None = None, pm_id: str | None = None
 ) -> list[Release]:
@@ -278,6 +292,26 @@ def unclaimed_due_by(*, session: Session, team_id: str, due_by: date, limit: int
         .limit(limit)
     ).all()
     return [(d, r) for d, r in rows]
+
+
+def set_release_channel(*, session: Session, release: Release, channel_id: str, channel_name: str) -> None:
+    """The release's channel exists: it and each of its deliverables know where they are shown."""
+    release.channel_id, release.channel_name = channel_id, channel_name
+    session.add(release)
+    session.execute(update(Deliverable).where(col(Deliverable.release_id) == release.id).values(channel_id=channel_id))
+
+
+def record_rendered(*, session: Session, deliverable: Deliverable, ts: str, channel_id: str) -> None:
+    """``deliverable`` as of its version is on Slack at ``ts``; a newer version already shown stays recorded."""
+    newest = case(
+        (col(Deliverable.rendered_version) < deliverable.version, deliverable.version),
+        else_=Deliverable.rendered_version,
+    )
+    session.execute(
+        update(Deliverable)
+        .where(col(Deliverable.id) == deliverable.id)
+        .values(message_ts=ts, channel_id=channel_id, rendered_version=newest)
+    )
 
 
 def deliverables_needing_render(*, session: Session, release_id: int) -> list[Deliverable]:

@@ -1,13 +1,13 @@
 """The time model: which standups, ladder steps and morning DMs are due at a given instant.
 
-Pure functions of plain values and ``now``; the tick (``bot.runtime.tick``) asks these what is due,
-claims each answer in the outbox under its key, and sends. Every time is local: the release's
-timezone for channel posts, the recipient's own for DMs. Nobody ever reads UTC.
+Pure functions of plain values and ``now``; planning (:mod:`bot.release.planning`) asks these what is
+due. Every time is local: the release's timezone for channel posts, the recipient's own for DMs.
+Nobody ever reads UTC.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -131,8 +131,6 @@ class DueStep:
     step: Step
     # The day the step belongs to; a step whose day has passed is stale and never sent late.
     day: date
-    to_owner: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def due_steps(
@@ -159,14 +157,14 @@ def due_steps(
         if item.owner_id is not None:
             owner_day = owner_today or today
             if owner_day == calendar.workdays_before(item.due, rules.heads_up_workdays):
-                steps.append(DueStep(Step.HEADS_UP, owner_day, to_owner=True))
+                steps.append(DueStep(Step.HEADS_UP, owner_day))
             if owner_day == item.due:
-                steps.append(DueStep(Step.DUE_TODAY, owner_day, to_owner=True))
+                steps.append(DueStep(Step.DUE_TODAY, owner_day))
         if late_by >= 1 and today == calendar.first_workday_after(item.due):
             steps.append(DueStep(Step.OVERDUE, today))
     days_to_release = (item.release_date - today).days
     if late_by >= 1 and (
         late_by >= rules.escalate_days_late or days_to_release <= rules.escalate_within_days_of_release or item.hard
     ):
-        steps.append(DueStep(Step.ESCALATE, today, extra={"late_by": late_by}))
+        steps.append(DueStep(Step.ESCALATE, today))
     return steps

@@ -6,7 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Request, SetUpChannel
@@ -15,7 +15,7 @@ from bot.release.playbooks import Playbook, has_enough_lead, lead_time_warnings,
 from bot.release.refusals import UserError
 from messages import builders
 from storage import locks, queries
-from storage.models import Deliverable, Release, ReleaseState
+from storage.models import Deliverable, Release
 
 DEFAULT_PLAYBOOK = "single"
 # A date further out than this is almost certainly a typo in the year.
@@ -52,7 +52,9 @@ def create_release(
     # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
     # so the second finds the first's release below instead of making another.
     locks.until_commit(session, "new_release", zlib.crc32(request.team_id.encode()))
-    existing = _same_release(session, request.team_id, cmd)
+    existing = queries.active_release_named(
+        session=session, team_id=request.team_id, title=cmd.title, artist=cmd.artist, release_date=cmd.release_date
+    )  # a double-submitted command must not create the release twice
     if existing is not None:
         return Outcome(reply=builders.reply("replies", "duplicate", existing, lang=lang))
 
@@ -121,16 +123,3 @@ def create_release(
         lang=lang,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])
-
-
-def _same_release(session: Session, team_id: str, cmd: NewRelease) -> Release | None:
-    """A double-submitted command must not create the release twice."""
-    return session.exec(
-        select(Release).where(
-            Release.team_id == team_id,
-            Release.state == ReleaseState.ACTIVE,
-            Release.title == cmd.title,
-            Release.artist == cmd.artist,
-            Release.release_date == cmd.release_date,
-        )
-    ).first()

@@ -164,10 +164,3 @@ def shift_off_weekend(day: date) -> date:
 
 def is_friday(day: date) -> bool:
     return day.weekday() == 4
-
-
-def format_date(day: date, lang: str = "en") -> str:
-    """``Fri 12 Mar 2027`` in English, ``Fr., 12.03.2027`` in German."""
-    if lang == "de":
-        return f"{('Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So')[day.weekday()]}., {day:%d.%m.%Y}"
-    return f"{WEEKDAYS[day.weekday()][:3].title()} {day.day} {MONTHS[day.month - 1][:3].title()} {day.year}"

@@ -1,63 +1,21 @@
 """Where a release stands: pure functions of its deliverables and a chosen day.
 
-``/release status``, the portfolio and (later) the standup all read this one
-snapshot, so they can never disagree about what is late or at risk.
+``/release status``, the portfolio and the standup all read this one snapshot, so they can never
+disagree about what is late or at risk.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from bot.release.outcome import utc
-from storage.models import Blocker, Deliverable, DeliverableState, Release
+from messages.facts import BlockedItem, Health, Snapshot
+from storage.models import DeliverableState, Release
 from storage.queries import ReleaseBundle
 
 SOON_DAYS = 7
 UNCLAIMED_HORIZON_DAYS = 14
 RECENT_DAYS = 7
-
-
-class Health(StrEnum):
-    ON_TRACK = "on track"
-    AT_RISK = "at risk"
-    LATE = "late"
-
-
-@dataclass(frozen=True)
-class BlockedItem:
-    deliverable: Deliverable
-    blocker: Blocker
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A release's progress as of a day: what status, portfolio and standup lines all show."""
-
-    release: Release
-    today: date
-    total: int
-    done: int
-
-    @property
-    def days_to_release(self) -> int:
-        return (self.release.release_date - self.today).days
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
-
-
-@dataclass(frozen=True)
-class Snapshot(Progress):
-    health: Health
-    overdue: list[Deliverable]
-    blocked: list[BlockedItem]
-    due_soon: list[Deliverable]
-    unclaimed_soon: list[Deliverable]
-    recently_done: list[Deliverable]
-    at_risk_upstream: list[Deliverable]
 
 
 def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
@@ -113,17 +71,3 @@ def health_of(release: Release, *, overdue: int, overdue_hard: int, blocked: int
     if overdue or blocked:
         return Health.AT_RISK
     return Health.ON_TRACK
-
-
-@dataclass(frozen=True)
-class PortfolioLine(Progress):
-    """One active release in the portfolio: counted in the database, never loaded item by item."""
-
-    overdue_count: int
-    blocked_count: int
-    health: Health
-
-
-def progress_bar(percent: int, width: int = 10) -> str:
-    filled = round(percent * width / 100)
-    return "▓" * filled + "░" * (width - filled)

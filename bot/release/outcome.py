@@ -1,8 +1,8 @@
 """What a request decided: the answer to give now, and the Slack work to do after the ack.
 
-Actions return an :class:`Outcome`; handlers ack with ``reply`` at once and hand the
-``effects`` to the background runner (``bot.slack.effects``), which is the only place they
-turn into Web API calls.
+Actions return an :class:`Outcome`; once it is committed, its ``reply`` goes to the person (on the
+command's response_url, or where they clicked) and its ``effects`` to :mod:`bot.slack.effects`, the
+only place they turn into Web API calls.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Slack sends the text with escaping on: mentions arrive as ``<@U123|name>`` or ``<@U123>``,
 channels as ``<#C123|name>``, and ``& < >`` typed by people as ``&amp; &lt; &gt;`` (undone
-here, once mentions are out). Subcommands are matched longest first; anything unknown gets
-the closest subcommand and a pointer to ``help``.
+here, once mentions are out). The first word names the subcommand; an unknown one gets the
+closest subcommand and a pointer to ``help``.
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ from sqlmodel import Session
 from bot.release import parser as c
 from bot.release.dates import shift_off_weekend
 from bot.release.deliverables import Room
-from bot.release.health import PortfolioLine, health_of, snapshot
+from bot.release.health import health_of, snapshot
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
 from bot.release.refusals import UserError
 from messages import builders
+from messages.facts import PortfolioLine
 from storage import queries
 from storage.models import DeliverableState, ReleaseState
 

@@ -9,7 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
@@ -19,7 +19,7 @@ from bot.release.refusals import UserError
 from messages import builders
 from messages.render import words
 from storage import queries
-from storage.models import Release, ReleaseState, Workspace
+from storage.models import Workspace
 
 USAGE = "settings <name> <value>"
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -171,13 +171,7 @@ def _listing(workspace: Workspace):
 def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:
     if request.user_id in admins:
         return
-    runs_a_release = session.exec(
-        select(Release.id).where(
-            Release.team_id == request.team_id,
-            Release.state == ReleaseState.ACTIVE,
-            Release.pm_id == request.user_id,
-        )
-    ).first()
+    runs_a_release = queries.count_active_releases(session=session, team_id=request.team_id, pm_id=request.user_id)
     person = None if runs_a_release else lookup()
     if runs_a_release or (person is not None and (person.is_admin or person.is_owner)):
         return

@@ -14,9 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import case, update
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
 from bot.release.channels import channel_name, with_suffix
 from bot.release.home import home_view
@@ -43,16 +41,6 @@ from storage.models import Deliverable, Release
 log = logging.getLogger(__name__)
 
 MAX_NAME_ATTEMPTS = 20
-
-
-def _rendered(item: Deliverable, ts: str, channel_id: str):
-    """Record that ``item`` as of its version is on Slack at ``ts``; a newer version already shown stays."""
-    newest = case((col(Deliverable.rendered_version) < item.version, item.version), else_=Deliverable.rendered_version)
-    return (
-        update(Deliverable)
-        .where(col(Deliverable.id) == item.id)
-        .values(message_ts=ts, channel_id=channel_id, rendered_version=newest)
-    )
 
 
 def _lagging(session, release_id: int) -> tuple[list[Deliverable], queries.ChecklistContext] | None:
@@ -140,12 +128,8 @@ class FollowUp:
                 return
             with session_scope(self._engine) as session:
                 release = session.get(Release, release_id)
-                release.channel_id, release.channel_name = channel["id"], channel["name"]
-                session.add(release)
-                session.execute(
-                    Deliverable.__table__.update()
-                    .where(Deliverable.release_id == release_id)
-                    .values(channel_id=channel["id"])
+                queries.set_release_channel(
+                    session=session, release=release, channel_id=channel["id"], channel_name=channel["name"]
                 )
         self._invite(release, channel["id"])
         topic = builders.channel_topic(release, lang=self._language(release.team_id))
@@ -233,7 +217,7 @@ class FollowUp:
             )
             ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
             with session_scope(self._engine) as session:
-                session.execute(_rendered(item, ts, release.channel_id))
+                queries.record_rendered(session=session, deliverable=item, ts=ts, channel_id=release.channel_id)
                 if item is lagging[-1]:
                     after = _lagging(session, release.id)
         return after
