@@ -9,10 +9,8 @@ Home the tab is republished with the answer on top.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from slack_bolt import Ack, App, Respond
-from sqlmodel import Session
 
 from bot.release import deliverables
 from bot.release.language import language_of
@@ -21,12 +19,12 @@ from bot.release.parser import Block, Ref
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from messages import builders, modals
-from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeUntil, SnoozeValue, ViewId
+from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeValue, ViewId
 from messages.modals import MAX_FIELD_ERROR
 from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
-from storage.models import Deliverable, DeliverableState, ReleaseState
+from storage.models import DeliverableState
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -45,7 +43,9 @@ def register(app: App, runtime: Runtime) -> None:
     def snooze(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         value = SnoozeValue.decode(action.get("value", ""))
-        _on_deliverable(runtime, body, value.deliverable_id, respond, lambda room, d: _snooze(room, d, value.until))
+        _on_deliverable(
+            runtime, body, value.deliverable_id, respond, lambda room, d: deliverables.snooze_for(room, d, value.until)
+        )
 
     @app.action(ActionId.BLOCK)
     def block(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
@@ -59,7 +59,9 @@ def register(app: App, runtime: Runtime) -> None:
                 )
                 if deliverable is None or deliverable.state != DeliverableState.OPEN:
                     raise UserError("not_open_any_more")
-                _require_active(session, request, deliverable)
+                deliverables.require_active(
+                    queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
+                )
         except UserError as refusal:
             _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
             return
@@ -79,14 +81,23 @@ def register(app: App, runtime: Runtime) -> None:
                 )
                 if deliverable is None:
                     raise UserError("deliverable_gone")
-                room, deliverable = _active_room(session, request, deliverable)
+                room, deliverable = deliverables.room_for(session, request, deliverable)
                 outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={REASON_BLOCK: problem[:MAX_FIELD_ERROR]})
             return
         ack()
-        runtime.followup.submit([*outcome.effects, Post(room.release.team_id, room.release.channel_id, outcome.reply)])
+        runtime.followup.submit(
+            [
+                *outcome.effects,
+                Post(
+                    room.release.team_id,
+                    room.release.channel_id,
+                    outcome.reply.worded(runtime.language(request.team_id)),
+                ),
+            ]
+        )
 
 
 def request_from(runtime: Runtime, body: dict) -> Request:
@@ -107,29 +118,13 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 raise UserError("not_in_release")
-            room, deliverable = _active_room(session, request, deliverable)
-            if _personal(body, request):  # a DM or the Home tab: the answer lands where only they read it
-                room.lang = language_of(session, request.team_id, request.user_id)
+            room, deliverable = deliverables.room_for(session, request, deliverable)
             outcome: Outcome = change(room, deliverable)
     except UserError as refusal:
         _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
         return
-    _answer(runtime, body, request, respond, outcome.reply, effects=outcome.effects)
-
-
-def _active_room(session: Session, request: Request, deliverable: Deliverable) -> tuple[deliverables.Room, Deliverable]:
-    """The deliverable's room, refused once its release is archived (old Home tabs and messages keep buttons)."""
-    room, deliverable = deliverables.room_for(session, request, deliverable)
-    _require_active(session, request, deliverable, release=room.release)
-    return room, deliverable
-
-
-def _require_active(session: Session, request: Request, deliverable: Deliverable, *, release=None) -> None:
-    release = release or queries.get_release(
-        session=session, team_id=request.team_id, release_id=deliverable.release_id
-    )
-    if release is None or release.state != ReleaseState.ACTIVE:
-        raise UserError("archived")
+    reply = outcome.reply.worded(_language(runtime, body, request))
+    _answer(runtime, body, request, respond, reply, effects=outcome.effects)
 
 
 def _personal(body: dict, request: Request) -> bool:
@@ -156,11 +151,6 @@ def _take(room: deliverables.Room, deliverable) -> Outcome:
 
 def _finish(room: deliverables.Room, deliverable) -> Outcome:
     return deliverables.finish(room, deliverable, via="button")
-
-
-def _snooze(room: deliverables.Room, deliverable, until: SnoozeUntil) -> Outcome:
-    day = room.today + timedelta(days=1) if until == SnoozeUntil.TOMORROW else deliverables.next_monday(room.today)
-    return deliverables.snooze_until(room, deliverable, day, via="button")
 
 
 def _answer(

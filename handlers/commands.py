@@ -69,7 +69,7 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
         return lambda: _respond(runtime, request, runtime.refusal(refused, request.team_id))
 
     def then() -> None:
-        _respond(runtime, request, outcome.reply, public=outcome.public)
+        _respond(runtime, request, outcome.reply.worded(runtime.language(request.team_id)), public=outcome.public)
         runtime.followup.submit(outcome.effects)
 
     return then

@@ -12,6 +12,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk.errors import SlackApiError
 
+from bot.release import deliverables
 from bot.release.health import snapshot
 from bot.release.outcome import RefreshHome
 from bot.runtime.context import Runtime, event_id
@@ -21,7 +22,6 @@ from messages import builders
 from storage import queries
 from storage.db import session_scope
 from storage.inbox import Item
-from storage.models import ReleaseState
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def welcome(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     user, channel = event.get("user", ""), event.get("channel", "")
     with session_scope(runtime.engine) as session:
         release = queries.release_in_channel(session=session, team_id=team_id, channel_id=channel)
-        if release is None or release.state != ReleaseState.ACTIVE:
+        if not deliverables.is_active(release):
             return None
         if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(item.body), now=now):
             return None

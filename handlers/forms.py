@@ -24,7 +24,6 @@ from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
 from messages.render import words
 from storage import queries
 from storage.db import session_scope
-from storage.models import ReleaseState
 
 PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")  # <@U123>, <@U123|name>: the owner field takes them
 LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
@@ -61,16 +60,18 @@ def register(app: App, runtime: Runtime) -> None:
         try:
             with session_scope(runtime.engine) as session:
                 place = dispatch.locate(session=session, request=request)
-                dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
                 outcome = dispatch.run(
-                    command, session=session, request=request, services=runtime.services, place=place, lang=dm_lang
+                    command, session=session, request=request, services=runtime.services, place=place
                 )
+                dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
             return
         ack()
-        runtime.followup.submit([Post(request.team_id, request.user_id, outcome.reply), *outcome.effects])
+        runtime.followup.submit(
+            [Post(request.team_id, request.user_id, outcome.reply.worded(dm_lang)), *outcome.effects]
+        )
 
     @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
     def add_as_deliverable(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
@@ -82,7 +83,7 @@ def register(app: App, runtime: Runtime) -> None:
                 session=session, team_id=request.team_id, channel_id=request.channel_id
             )
         lang = runtime.language(request.team_id)
-        if release is None or release.state != ReleaseState.ACTIVE:
+        if not deliverables.is_active(release):
             refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
             runtime.after_ack(respond, response_type="ephemeral", **refusal.as_kwargs())
             return
@@ -117,7 +118,12 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
             return
         ack()
-        runtime.followup.submit([*outcome.effects, Post(request.team_id, origin.channel_id, outcome.reply)])
+        runtime.followup.submit(
+            [
+                *outcome.effects,
+                Post(request.team_id, origin.channel_id, outcome.reply.worded(runtime.language(request.team_id))),
+            ]
+        )
 
 
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
@@ -142,12 +148,8 @@ def _first_mention(message: dict, *, but: str | None) -> str | None:
 
 def _room(session, request: Request, release_id: int) -> deliverables.Room:
     release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
-    if release is None or release.state != ReleaseState.ACTIVE:
-        raise UserError("release_closed")
-    lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language  # the channel's
-    return deliverables.Room(
-        session, request, release, queries.load_bundle(session=session, release=release), lang=lang
-    )
+    deliverables.require_active(release, refusal="release_closed")
+    return deliverables.Room(session, request, release, queries.load_bundle(session=session, release=release))
 
 
 def _field(refusal: UserError, default: Field) -> str:

@@ -23,8 +23,6 @@ from storage.db import session_scope
 from storage.inbox import Item
 from storage.models import DeliverableState
 
-DONE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
-CLAIM_REACTIONS = frozenset({"raised_hand", "raising_hand"})
 KIND = "reaction"
 # A reaction nobody waits on an answer for: taken up again at up to three ticks before it is given up.
 ROUNDS = 3
@@ -43,7 +41,7 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def keep(runtime: Runtime, body: dict, event: dict, context: BoltContext) -> None:
-    if _name(event) not in DONE_REACTIONS | CLAIM_REACTIONS:
+    if _name(event) not in deliverables.DONE_REACTIONS | deliverables.CLAIM_REACTIONS:
         return
     if (event.get("item") or {}).get("type") != "message" or event.get("user", "") == context.bot_user_id:
         return
@@ -65,7 +63,7 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
             if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
                 return None
             room, deliverable = deliverables.room_for(session, request, deliverable)
-            outcome = _apply(room, deliverable, name, user, added=event.get("type") == "reaction_added")
+            outcome = deliverables.reacted(room, deliverable, name, user, added=event.get("type") == "reaction_added")
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
         return lambda: _refuse(runtime, request, refused)
@@ -82,20 +80,3 @@ def _refuse(runtime: Runtime, request: Request, refusal: UserError) -> None:
 
 def _name(event: dict) -> str:
     return event.get("reaction", "").split("::")[0]  # skin tones arrive as raised_hand::skin-tone-3
-
-
-def _apply(room: deliverables.Room, deliverable, name: str, user: str, *, added: bool):
-    session = room.session
-    if name in DONE_REACTIONS:
-        if added:
-            queries.add_reaction(session=session, deliverable=deliverable, user_id=user, name=name)
-            return deliverables.finish(room, deliverable, via="reaction")
-        remaining = queries.remove_reaction(session=session, deliverable=deliverable, user_id=user, name=name)
-        if remaining == 0 and deliverable.state == DeliverableState.DONE:
-            return deliverables.reopen_item(room, deliverable, via="reaction")
-        return None
-    if added:
-        return deliverables.take(room, deliverable, user)
-    if deliverable.owner_id == user and deliverable.state == DeliverableState.OPEN:
-        return deliverables.release_claim(room, deliverable)
-    return None

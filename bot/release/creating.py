@@ -9,11 +9,10 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot.release.dates import is_friday
-from bot.release.outcome import Outcome, Request, SetUpChannel
+from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import NewRelease
 from bot.release.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
 from bot.release.refusals import UserError
-from messages import builders
 from storage import locks, queries
 from storage.models import Deliverable, Release
 
@@ -38,7 +37,7 @@ class Catalogue:
 
 
 def create_release(
-    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str, lang: str = "en"
+    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str
 ) -> Outcome:
     """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
     today = request.today(timezone)
@@ -56,7 +55,7 @@ def create_release(
         session=session, team_id=request.team_id, title=cmd.title, artist=cmd.artist, release_date=cmd.release_date
     )  # a double-submitted command must not create the release twice
     if existing is not None:
-        return Outcome(reply=builders.reply("replies", "duplicate", existing, lang=lang))
+        return Outcome(reply=Reply.of("duplicate", existing))
 
     release = Release(
         team_id=request.team_id,
@@ -110,8 +109,7 @@ def create_release(
     )
     at_risk = lead_time_warnings(playbook, cmd.release_date, today=today)
     short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
-    reply = builders.reply(
-        "replies",
+    reply = Reply.of(
         "created",
         release,
         playbook.name,
@@ -120,6 +118,5 @@ def create_release(
         not is_friday(cmd.release_date),
         (cmd.release_date - today).days,
         short_lead,
-        lang=lang,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import InvalidOperation
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
@@ -135,7 +136,7 @@ def _written(value: str, today: date) -> date | None:
     try:
         # A leap-year default, so "Feb 29" without a year parses and is then placed in the right year.
         parsed = dateutil_parser.parse(value, default=datetime(2000, 1, 1), fuzzy=False)
-    except (ValueError, OverflowError) as error:
+    except (ValueError, OverflowError, InvalidOperation) as error:  # huge numbers break dateutil's arithmetic
         if "day is out of range" in str(error) or "must be in" in str(error):
             raise DateError("no_such_day", text=value) from None
         return None

@@ -15,16 +15,17 @@ from sqlmodel import Session
 from bot.release import parser as c
 from bot.release.channels import slug
 from bot.release.dates import ReleaseOffset, shift_off_weekend
-from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Request, SyncChecklist
+from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
 from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
-from messages import builders
-from messages.render import Message
+from messages.ids import SnoozeUntil
 from storage import queries
-from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release
+from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release, ReleaseState
 
 DEFAULT_ADD_OFFSET = -7
+DONE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
+CLAIM_REACTIONS = frozenset({"raised_hand", "raising_hand"})
 
 
 @dataclass
@@ -35,13 +36,11 @@ class Room:
     request: Request
     release: Release
     bundle: queries.ReleaseBundle
-    # The workspace's language: replies and channel messages speak it.
-    lang: str = "en"
     # Owners whose App Home shows a deliverable this request changed (before and after the change).
     homes: set[str] = field(default_factory=set)
 
-    def reply(self, macro: str, *args) -> Message:
-        return builders.reply("replies", macro, *args, lang=self.lang)
+    def reply(self, macro: str, *args) -> Reply:
+        return Reply.of(macro, *args)
 
     def dm(self, user_id: str, macro: str, *args) -> DirectMessage:
         """A DM, worded after the ack in the recipient's language."""
@@ -338,8 +337,43 @@ def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command
     return room.changed(room.reply("snoozed", d))
 
 
+def snooze_for(room: Room, d: Deliverable, until: SnoozeUntil) -> Outcome:
+    """A Snooze button: quiet until tomorrow, or until next Monday."""
+    day = room.today + timedelta(days=1) if until == SnoozeUntil.TOMORROW else next_monday(room.today)
+    return snooze_until(room, d, day, via="button")
+
+
+def reacted(room: Room, d: Deliverable, reaction: str, user_id: str, *, added: bool) -> Outcome | None:
+    """✅ marks done and ✋ claims. Taking one away undoes it only when nothing else holds it: the last ✅
+    removed reopens, and only the owner's ✋ removed unclaims."""
+    if reaction in DONE_REACTIONS:
+        if added:
+            queries.add_reaction(session=room.session, deliverable=d, user_id=user_id, name=reaction)
+            return finish(room, d, via="reaction")
+        remaining = queries.remove_reaction(session=room.session, deliverable=d, user_id=user_id, name=reaction)
+        if remaining == 0 and d.state == DeliverableState.DONE:
+            return reopen_item(room, d, via="reaction")
+        return None
+    if added:
+        return take(room, d, user_id)
+    if d.owner_id == user_id and d.state == DeliverableState.OPEN:
+        return release_claim(room, d)
+    return None
+
+
 def next_monday(day: date) -> date:
     return day + timedelta(days=7 - day.weekday())
+
+
+def is_active(release: Release | None) -> bool:
+    return release is not None and release.state == ReleaseState.ACTIVE
+
+
+def require_active(release: Release | None, *, refusal: str = "archived") -> Release:
+    """An archived release keeps its messages, buttons and Home rows, but nothing in it changes any more."""
+    if not is_active(release):
+        raise UserError(refusal)
+    return release
 
 
 def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:
@@ -349,7 +383,7 @@ def room_for(session: Session, request: Request, deliverable: Deliverable) -> tu
     thirty deliverables builds one ORM object, not thirty.
     """
     release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
-    lang = queries.get_or_create_workspace(session=session, team_id=request.team_id).language
+    require_active(release)
     bundle = queries.load_bundle(session=session, release=release, readonly=True)
     bundle.deliverables = [deliverable if d.id == deliverable.id else d for d in bundle.deliverables]
-    return Room(session, request, release, bundle, lang=lang), deliverable
+    return Room(session, request, release, bundle), deliverable

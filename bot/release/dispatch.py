@@ -11,11 +11,11 @@ from sqlmodel import Session
 from bot.release import deliverables, releasing, workspace_settings
 from bot.release import parser as c
 from bot.release.creating import Catalogue, create_release
-from bot.release.outcome import Outcome, Request
+from bot.release.outcome import Outcome, Reply, Request
 from bot.release.refusals import UserError
 from messages import builders
 from storage import queries
-from storage.models import Release, ReleaseState, Workspace
+from storage.models import Release, Workspace
 
 
 @dataclass(frozen=True)
@@ -70,16 +70,12 @@ def locate(*, session: Session, request: Request) -> Place:
     )
 
 
-def run(
-    cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place, lang: str | None = None
-) -> Outcome:
-    """``lang``: the reply's language when it goes to the asker alone by DM (else the workspace's).
-    Who the asker is comes from the people cache, refreshed before the transaction began."""
+def run(cmd: c.Command, *, session: Session, request: Request, services: Services, place: Place) -> Outcome:
+    """Who the asker is comes from the people cache, refreshed before the transaction began."""
     workspace, release = place.workspace, place.release
     lookup = partial(queries.get_person, session=session, team_id=request.team_id, user_id=request.user_id)
-    lang = lang or workspace.language
     if isinstance(cmd, c.Help):
-        return Outcome(reply=builders.help_message(c.SUBCOMMANDS, topic=cmd.topic, lang=lang))
+        return Outcome(reply=Reply(builders.help_message, (c.SUBCOMMANDS,), {"topic": cmd.topic}))
     if isinstance(cmd, c.NewRelease):
         creator = queries.get_person(session=session, team_id=request.team_id, user_id=request.user_id)
         timezone = (creator.tz if creator and creator.tz else None) or workspace.timezone
@@ -89,17 +85,16 @@ def run(
             request=request,
             catalogue=services.catalogue,
             timezone=timezone,
-            lang=lang,
         )
     if isinstance(cmd, c.Settings):
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
     if isinstance(cmd, c.Mine):
-        return releasing.mine(session=session, request=request, timezone=workspace.timezone, lang=lang)
-    if release is not None and release.state != ReleaseState.ACTIVE:
-        raise UserError("archived")
+        return releasing.mine(session=session, request=request, timezone=workspace.timezone)
+    if release is not None:
+        deliverables.require_active(release)
     if release is None:
         if isinstance(cmd, c.Status):
-            return releasing.portfolio(session=session, request=request, timezone=workspace.timezone, lang=lang)
+            return releasing.portfolio(session=session, request=request, timezone=workspace.timezone)
         releases = [r for r in queries.active_releases(session=session, team_id=request.team_id) if r.channel_id]
         raise UserError("use_release_channel", releases=releases[:5])
     room = deliverables.Room(
@@ -107,7 +102,6 @@ def run(
         request=request,
         release=release,
         bundle=queries.load_bundle(session=session, release=release),
-        lang=lang,
     )
     if isinstance(cmd, c.Status):
         return releasing.release_status(room)

@@ -7,10 +7,12 @@ only place they turn into Web API calls.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from messages import builders
 from messages.render import Message
 
 
@@ -85,9 +87,27 @@ class RefreshHome:
 Effect = SetUpChannel | SyncChecklist | Post | DirectMessage | RetitleChannel | ArchiveChannel | RefreshHome
 
 
+@dataclass(frozen=True)
+class Reply:
+    """An answer as data: the builder that words it and the facts it words. The language is chosen where the
+    answer is sent: the workspace's in a channel, the person's own where only they read it."""
+
+    build: Callable[..., Message]
+    args: tuple = ()
+    facts: Mapping = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, macro: str, *args, kind: str = "replies") -> Reply:
+        """The common answer: one macro of a template file (``replies.j2`` unless ``kind`` says otherwise)."""
+        return cls(builders.reply, (kind, macro, *args))
+
+    def worded(self, lang: str) -> Message:
+        return self.build(*self.args, **self.facts, lang=lang)
+
+
 @dataclass
 class Outcome:
-    reply: Message
+    reply: Reply
     public: bool = False
     effects: list[Effect] = field(default_factory=list)
 

@@ -12,7 +12,7 @@ from bot.release import parser as c
 from bot.release.dates import shift_off_weekend
 from bot.release.deliverables import Room
 from bot.release.health import health_of, snapshot
-from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Request, RetitleChannel, SyncChecklist
+from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
 from bot.release.refusals import UserError
 from messages import builders
@@ -37,13 +37,13 @@ class DateChange:
 
 
 def release_status(room: Room) -> Outcome:
-    return Outcome(reply=builders.status(snapshot(room.bundle, today=room.today, now=room.request.now), lang=room.lang))
+    return Outcome(reply=Reply(builders.status, (snapshot(room.bundle, today=room.today, now=room.request.now),)))
 
 
-def portfolio(*, session: Session, request: Request, timezone: str, lang: str) -> Outcome:
+def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
     """Every active release, soonest first, one line each (the soonest ones, then "…and N more")."""
     lines, total = portfolio_lines(session=session, team_id=request.team_id, today=request.today(timezone))
-    return Outcome(reply=builders.portfolio(lines, total=total, lang=lang))
+    return Outcome(reply=Reply(builders.portfolio, (lines,), {"total": total}))
 
 
 def portfolio_lines(
@@ -67,9 +67,9 @@ def portfolio_lines(
     return lines, total
 
 
-def mine(*, session: Session, request: Request, timezone: str, lang: str) -> Outcome:
+def mine(*, session: Session, request: Request, timezone: str) -> Outcome:
     items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
-    return Outcome(reply=builders.mine(items, today=request.today(timezone), lang=lang))
+    return Outcome(reply=Reply(builders.mine, (items,), {"today": request.today(timezone)}))
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:

@@ -13,11 +13,9 @@ from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
-from bot.release.outcome import Outcome, Request
+from bot.release.outcome import Outcome, Reply, Request
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
-from messages import builders
-from messages.render import words
 from storage import queries
 from storage.models import Workspace
 
@@ -159,13 +157,12 @@ def handle(
         before=before,
         after=value,
     )
-    changed = words("settings", workspace.language).changed(setting.name, setting.show(value))
-    return Outcome(reply=builders.text_message(str(changed)))
+    return Outcome(reply=Reply.of("changed", setting.name, setting.show(value), kind="settings"))
 
 
-def _listing(workspace: Workspace):
+def _listing(workspace: Workspace) -> Reply:
     rows = [(s.name, s.show(getattr(workspace, s.name))) for s in SETTINGS.values()]
-    return builders.text_message(str(words("settings", workspace.language).listing(rows, USAGE)))
+    return Reply.of("listing", rows, USAGE, kind="settings")
 
 
 def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:
