@@ -7,11 +7,9 @@ shows under the field at fault (``response_action: errors``), and nothing is sav
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.release import deliverables, dispatch
+from bot.release import deliverables, dispatch, slack_text
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, NewRelease
@@ -24,12 +22,6 @@ from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
 from messages.render import words
 from storage import queries
 from storage.db import session_scope
-
-PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")  # <@U123>, <@U123|name>: the owner field takes them
-LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
-BARE = re.compile(r"<[#!]?([^<>]+)>")  # <https://…>, <#C123>
-EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")  # *bold*, _italic_, ~struck~, not snake_case
-MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)")
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -90,8 +82,8 @@ def register(app: App, runtime: Runtime) -> None:
         origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
         view = modals.add_deliverable(
             release,
-            name=name_from(message.get("text", "")),
-            owner=_first_mention(message, but=context.bot_user_id),
+            name=slack_text.name_from(message.get("text", "")),
+            owner=slack_text.first_mention(message.get("text", ""), but=context.bot_user_id),
             origin=origin,
             lang=lang,
         )
@@ -131,19 +123,6 @@ def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> Non
     playbooks = list(runtime.services.catalogue.playbooks.values())
     view = modals.new_release(playbooks, creator=request.user_id, lang=runtime.language(request.team_id))
     runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=trigger_id, view=view)
-
-
-def name_from(text: str) -> str:
-    """A deliverable name from a message: its first line, Slack markup turned back into plain words."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    plain = EMPHASIS.sub("", BARE.sub(r"\1", LINK.sub(r"\2", PERSON.sub("", first))))
-    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(plain.split()).strip(" ,;:-")[:150]
-
-
-def _first_mention(message: dict, *, but: str | None) -> str | None:
-    """The first person the message mentions, other than ``but`` (Releasebot: it owns no work)."""
-    return next((u for u in MENTIONED.findall(message.get("text", "")) if u != but), None)
 
 
 def _room(session, request: Request, release_id: int) -> deliverables.Room:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
-from bot.release.parser import NewRelease
+from bot.release.parser import USAGE, NewRelease
 from bot.release.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
 from bot.release.refusals import UserError
 from storage import locks, queries
@@ -19,7 +19,6 @@ from storage.models import Deliverable, Release
 DEFAULT_PLAYBOOK = "single"
 # A date further out than this is almost certainly a typo in the year.
 MAX_YEARS_AHEAD = 5
-NEW_USAGE = 'new "<title>" [by <artist>] on <date> [playbook single|ep|album] [pm @user] [team @user …]'
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Catalogue:
         key = (name or DEFAULT_PLAYBOOK).casefold()
         if key not in self.playbooks:
             known = sorted(self.playbooks)
-            raise UserError("unknown_playbook", usage=NEW_USAGE, about="playbook", name=name, known=known)
+            raise UserError("unknown_playbook", usage=USAGE["new"], about="playbook", name=name, known=known)
         return self.playbooks[key]
 
 
@@ -43,10 +42,10 @@ def create_release(
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
     if cmd.release_date < today:
-        raise UserError("release_date_past", usage=NEW_USAGE, about="release_date", day=cmd.release_date)
+        raise UserError("release_date_past", usage=USAGE["new"], about="release_date", day=cmd.release_date)
     if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
         raise UserError(
-            "release_date_far", usage=NEW_USAGE, about="release_date", day=cmd.release_date, years=MAX_YEARS_AHEAD
+            "release_date_far", usage=USAGE["new"], about="release_date", day=cmd.release_date, years=MAX_YEARS_AHEAD
         )
     # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
     # so the second finds the first's release below instead of making another.

@@ -78,7 +78,10 @@ def parse_due(text: str, *, today: date) -> date | ReleaseOffset:
     match = OFFSET.match(text.strip().lower())
     if match:
         sign, amount, unit = match.groups()
-        days = int(amount or 0) * (7 if unit == "w" else 1)
+        try:
+            days = int(amount or 0) * (7 if unit == "w" else 1)
+        except ValueError:  # more digits than Python reads as a number
+            raise DateError("no_such_day", text=text.strip()) from None
         return ReleaseOffset(-days if sign == "-" else days)
     return parse_date(text, today=today)
 
@@ -109,9 +112,12 @@ def _relative(value: str, today: date) -> date | None:
     match = RELATIVE.match(value)
     if not match:
         return None
-    amount = 1 if match[1] in {"a", "an", "one"} else int(match[1])
     unit = match[2].rstrip("s") + "s"
-    return today + relativedelta(**{unit: amount})
+    try:
+        amount = 1 if match[1] in {"a", "an", "one"} else int(match[1])
+        return today + relativedelta(**{unit: amount})
+    except (ValueError, OverflowError):  # past the year 9999, or more digits than Python reads as a number
+        raise DateError("no_such_day", text=value) from None
 
 
 def _weekday(value: str, today: date) -> date | None:

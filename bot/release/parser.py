@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.release.dates import DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.slack_text import MENTION, mentions, unescape
 
 MAX_TEXT = 3000
 MAX_TITLE = 150
 MAX_NAME = 150
 MAX_REASON = 1000
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
@@ -234,7 +234,7 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     reader = _READERS.get(name)
     if reader is None:
         close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
-        facts = {"name": _plain(name), "suggestion": close[0] if close else None}
+        facts = {"name": unescape(name), "suggestion": close[0] if close else None}
         return ParseError("unknown_subcommand", facts=facts)
     try:
         return reader(rest.strip(), today)
@@ -242,11 +242,6 @@ def parse(text: str, *, today: date) -> Command | ParseError:
         return refused.error
     except DateError as error:
         return ParseError(error.key, USAGE.get(name, ""), error.facts)
-
-
-def _plain(text: str) -> str:
-    """Undo Slack's escaping of ``& < >`` in free text (mentions already taken out)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _unquote(text: str) -> tuple[str, bool]:
@@ -260,11 +255,11 @@ def _ref(text: str, usage: str) -> Ref:
     value, quoted = _unquote(text)
     if not value:
         raise _Refused("which_deliverable", usage)
-    return Ref(tuple(_plain(value).split()), quoted)
+    return Ref(tuple(unescape(value).split()), quoted)
 
 
 def _mentions(text: str) -> list[str]:
-    return MENTION.findall(text)
+    return mentions(text)
 
 
 def _split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
@@ -318,8 +313,8 @@ def _new(rest: str, today: date) -> Command:
             raise _Refused(last_error.key, usage, **last_error.facts)
         raise _Refused("need_release_date", usage)
     by_at = next((i for i in reversed(range(on_at)) if tokens[i].lower() == "by" and i > 0), None)
-    title = _plain(_unquote(" ".join(tokens[: by_at if by_at is not None else on_at]))[0]).strip()
-    artist = _plain(_unquote(" ".join(tokens[by_at + 1 : on_at]))[0]).strip() if by_at is not None else None
+    title = unescape(_unquote(" ".join(tokens[: by_at if by_at is not None else on_at]))[0]).strip()
+    artist = unescape(_unquote(" ".join(tokens[by_at + 1 : on_at]))[0]).strip() if by_at is not None else None
     if not title:
         raise _Refused("need_title", usage)
     for label, value in (("title", title), ("artist", artist or "")):
@@ -329,7 +324,7 @@ def _new(rest: str, today: date) -> Command:
         raise _Refused("need_artist", usage)
     options = _split_keywords(" ".join(tokens[options_at:]), NEW_OPTIONS)
     if options.get("", "").strip():
-        raise _Refused("extra_after_date", usage, text=_plain(options[""]).strip())
+        raise _Refused("extra_after_date", usage, text=unescape(options[""]).strip())
     pm = None
     if "pm" in options:
         found = _mentions(options["pm"])
@@ -365,16 +360,16 @@ def _block(rest: str, _today: date) -> Command:
         end = text.find(text[0], 1)
         if end < 0:
             raise _Refused("unclosed_quote", usage)
-        ref, reason = Ref(tuple(_plain(text[1:end]).split()), True), text[end + 1 :].lstrip(" :")
+        ref, reason = Ref(tuple(unescape(text[1:end]).split()), True), text[end + 1 :].lstrip(" :")
     elif ":" in text.split(" ", 1)[0] or re.match(r"^[^:]{1,60}:\s", text):
         head, _, reason = text.partition(":")
-        ref = Ref(tuple(_plain(head).split()), True)
+        ref = Ref(tuple(unescape(head).split()), True)
     else:
         head, _, reason = text.partition(" ")
-        ref = Ref(tuple(_plain(head).split()), False)
+        ref = Ref(tuple(unescape(head).split()), False)
     if not ref.words:
         raise _Refused("block_which", usage)
-    reason = _plain(reason).strip()
+    reason = unescape(reason).strip()
     if not reason:
         raise _Refused("block_reason", usage)
     if len(reason) > MAX_REASON:
@@ -410,7 +405,7 @@ def _snooze(rest: str, today: date) -> Command:
 def _add(rest: str, today: date) -> Command:
     usage = USAGE["add"]
     parts = _split_keywords(rest, ("due", "owner", "after"))
-    name = _plain(parts.get("", "")).strip()
+    name = unescape(parts.get("", "")).strip()
     if not name:
         raise _Refused("add_name", usage)
     if len(name) > MAX_NAME:

@@ -20,7 +20,6 @@ from messages.facts import PortfolioLine
 from storage import queries
 from storage.models import DeliverableState, ReleaseState
 
-MOVE_USAGE = "date <new date>"
 # A portfolio shows the soonest releases; a Slack message has no room for hundreds of lines.
 PORTFOLIO_LINES = 60
 
@@ -77,7 +76,7 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     release = room.release
     require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move_date")
     if cmd.new_date < room.today:
-        raise UserError("move_date_past", usage=MOVE_USAGE, day=cmd.new_date)
+        raise UserError("move_date_past", usage=c.USAGE["date"], day=cmd.new_date)
     if cmd.new_date == release.release_date:
         return Outcome(reply=room.reply("date_unchanged", release))
     old = release.release_date

@@ -16,11 +16,10 @@ from bot.release.calendar import WEEKDAYS, parse_workdays
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
+from bot.release.slack_text import MENTION, mentions
 from storage import queries
 from storage.models import Workspace
 
-USAGE = "settings <name> <value>"
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 NONE_WORDS = {"none", "off", "-", "unset"}
 
@@ -84,7 +83,7 @@ def _channel(value: str) -> str | None:
 def _people(value: str) -> list[str]:
     if value.strip().lower() in NONE_WORDS:
         return []
-    found = MENTION.findall(value)
+    found = mentions(value)
     if not found or MENTION.sub("", value).strip(" ,"):
         raise ValueError("people")
     return list(dict.fromkeys(found))
@@ -137,7 +136,7 @@ def handle(
         return Outcome(reply=_listing(workspace))
     setting = SETTINGS.get(cmd.name.lower().replace("-", "_"))
     if setting is None:
-        raise UserError("no_setting", usage=USAGE, name=cmd.name, known=list(SETTINGS))
+        raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=list(SETTINGS))
     _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
     try:
         value = setting.parse(cmd.value or "")
@@ -162,7 +161,7 @@ def handle(
 
 def _listing(workspace: Workspace) -> Reply:
     rows = [(s.name, s.show(getattr(workspace, s.name))) for s in SETTINGS.values()]
-    return Reply.of("listing", rows, USAGE, kind="settings")
+    return Reply.of("listing", rows, kind="settings")
 
 
 def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:

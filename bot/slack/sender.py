@@ -81,25 +81,31 @@ class ExactRetryAfter(RateLimitErrorRetryHandler):
 
     slack_sdk's handler adds up to a second of random jitter, which spreads the retries of many
     clients; for the one paced queue a process sends from, it only adds idle time: half a second per
-    429 on average, 40% of the delivery time of a label's morning (bench/RESULTS.md).
+    429 on average, 40% of the delivery time of a label's morning (bench/RESULTS.md). ``sleep`` is injected so
+    that tests need not wait out a real ``Retry-After``.
     """
+
+    def __init__(self, *, max_retry_count: int, sleep: Callable[[float], None] = time.sleep):
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
 
     def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest, response=None, error=None) -> None:
         if response is None:
             raise error
         state.next_attempt_requested = True
         retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
-        time.sleep(int(retry_after[0]))
+        self._sleep(int(retry_after[0]))
 
 
-def make_client(token: str, base_url: str) -> WebClient:
-    """A WebClient that honours SLACK_API_URL and retries what Slack asks us to retry."""
+def make_client(token: str, base_url: str, *, sleep: Callable[[float], None] = time.sleep) -> WebClient:
+    """A WebClient that honours SLACK_API_URL and retries what Slack asks us to retry, waiting out 429s with
+    ``sleep``."""
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=10,
         retry_handlers=[
-            ExactRetryAfter(max_retry_count=5),
+            ExactRetryAfter(max_retry_count=5, sleep=sleep),
             ServerErrorRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(max_retry_count=3),
         ],
@@ -111,6 +117,8 @@ def error_code(error: SlackApiError) -> str:
 
 
 class Sender:
+    """``clock`` and ``sleep`` pace posts per channel and wait out 429s: tests pass fakes that never wait."""
+
     def __init__(
         self,
         tokens: Tokens,
@@ -137,7 +145,7 @@ class Sender:
         with self._lock:
             client = self._clients.get(token)
             if client is None:
-                client = self._clients[token] = make_client(token, self._base_url)
+                client = self._clients[token] = make_client(token, self._base_url, sleep=self._sleep)
         return client
 
     def call(self, team_id: str, method: str, **params) -> SlackResponse:

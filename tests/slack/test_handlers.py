@@ -104,7 +104,7 @@ def test_release_channel_errors_name_the_deliverable(bot, standin):
     ambiguous = bot.command("claim a", user=DESIGNER, **room)
     assert "matches" in ambiguous.text and "`artwork`" in ambiguous.text
     missing = bot.command("block artwork", user=DESIGNER, **room)
-    assert "Say what is blocking it" in missing.text and "Usage: `block <deliverable> <reason>`" in missing.text
+    assert "Say what is blocking it" in missing.text and "Usage: `block &lt;deliverable&gt; &lt;reason&gt;`" in missing.text  # escaped, as mrkdwn must be
     assert changes(bot) == before
 
 

@@ -1,0 +1,34 @@
+"""Slack's message text as people's words: mentions (``<@U123>``, ``<@U123|name>``), links, emphasis, and
+the ``&amp; &lt; &gt;`` escaping Slack applies to what people type."""
+
+from __future__ import annotations
+
+import re
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
+BARE = re.compile(r"<[#!]?([^<>]+)>")  # <https://…>, <#C123>
+EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")  # *bold*, _italic_, ~struck~, not snake_case
+MAX_NAME = 150
+
+
+def mentions(text: str) -> list[str]:
+    """The user ids ``text`` mentions, in order."""
+    return MENTION.findall(text)
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of ``& < >`` in free text (mentions already taken out)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def name_from(text: str) -> str:
+    """A deliverable name from a message: its first line, Slack markup turned back into plain words."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    plain = unescape(EMPHASIS.sub("", BARE.sub(r"\1", LINK.sub(r"\2", MENTION.sub("", first)))))
+    return " ".join(plain.split()).strip(" ,;:-")[:MAX_NAME]
+
+
+def first_mention(text: str, *, but: str | None) -> str | None:
+    """The first person ``text`` mentions other than ``but`` (the bot: it owns no work)."""
+    return next((u for u in mentions(text) if u != but), None)

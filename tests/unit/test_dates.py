@@ -1,0 +1,200 @@
+"""The date reader on its own: every accepted form read to the right day, anything else refused by name."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.release.dates import DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.refusals import UserError
+
+MONDAY = date(2027, 1, 4)
+FRIDAY = date(2027, 1, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # absolute
+        ("2027-03-12", MONDAY, date(2027, 3, 12)),
+        ("  2027-3-5 ", MONDAY, date(2027, 3, 5)),
+        ("2026-12-31", MONDAY, date(2026, 12, 31)),  # the past is read too; commands refuse it later
+        ("12.03.2027", MONDAY, date(2027, 3, 12)),
+        ("5.3.27", MONDAY, date(2027, 3, 5)),
+        ("March 12 2027", MONDAY, date(2027, 3, 12)),
+        ("12 March 2027", MONDAY, date(2027, 3, 12)),
+        ("march 12, 2027", MONDAY, date(2027, 3, 12)),
+        # relative
+        ("today", MONDAY, MONDAY),
+        ("Tomorrow", MONDAY, date(2027, 1, 5)),
+        ("tomorrow", date(2027, 12, 31), date(2028, 1, 1)),
+        ("friday", MONDAY, FRIDAY),
+        ("next friday", MONDAY, FRIDAY),
+        ("next  Fri", MONDAY, FRIDAY),
+        ("friday", FRIDAY, date(2027, 1, 15)),  # never today
+        ("next monday", MONDAY, date(2027, 1, 11)),
+        ("this wed", MONDAY, date(2027, 1, 6)),
+        ("in 3 days", MONDAY, date(2027, 1, 7)),
+        ("in 0 days", MONDAY, MONDAY),
+        ("in a week", MONDAY, date(2027, 1, 11)),
+        ("in 3 weeks", MONDAY, date(2027, 1, 25)),
+        ("in one month", date(2027, 1, 31), date(2027, 2, 28)),
+        ("in 2 months", MONDAY, date(2027, 3, 4)),
+        # month and day: without a year the next such day, today included
+        ("mar 5", MONDAY, date(2027, 3, 5)),
+        ("5 Mar", MONDAY, date(2027, 3, 5)),
+        ("jan 4", MONDAY, MONDAY),
+        ("jan 3", MONDAY, date(2028, 1, 3)),
+        ("mar 5 2028", MONDAY, date(2028, 3, 5)),
+        ("december 24", date(2027, 12, 25), date(2028, 12, 24)),
+        # 29 February: only in leap years
+        ("feb 29", MONDAY, date(2028, 2, 29)),
+        ("feb 29", date(2028, 2, 29), date(2028, 2, 29)),
+        ("29 February", date(2028, 3, 1), date(2032, 2, 29)),
+        ("feb 29", date(2096, 3, 1), date(2104, 2, 29)),  # 2100 is no leap year
+        ("feb 29 2028", MONDAY, date(2028, 2, 29)),
+        ("2028-02-29", MONDAY, date(2028, 2, 29)),
+        ("29.02.2028", MONDAY, date(2028, 2, 29)),
+    ],
+)
+def test_dates_are_read_to_the_right_day(text, today, expected):
+    assert parse_date(text, today=today) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "facts"),
+    [
+        ("", "date_missing", {}),
+        (" \t ", "date_missing", {}),
+        (",", "date_missing", {}),
+        ("03/04/2027", "date_ambiguous", {"text": "03/04/2027"}),
+        ("someday", "date_unreadable", {"text": "someday"}),
+        ("next month", "date_unreadable", {"text": "next month"}),
+        ("in weeks", "date_unreadable", {"text": "in weeks"}),
+        ("fridays", "date_unreadable", {"text": "fridays"}),
+        ("march", "date_unreadable", {"text": "march"}),
+        ("T-3", "date_unreadable", {"text": "T-3"}),
+        ("2027-02-29", "no_such_date", {"day": 29, "month": 2, "year": 2027}),
+        ("2100-02-29", "no_such_date", {"day": 29, "month": 2, "year": 2100}),
+        ("29.02.2027", "no_such_date", {"day": 29, "month": 2, "year": 2027}),
+        ("2027-04-31", "no_such_date", {"day": 31, "month": 4, "year": 2027}),
+        ("2027-13-01", "no_such_month", {"text": "2027-13-01", "month": 13}),
+        ("12.00.2027", "no_such_month", {"text": "12.00.2027", "month": 0}),
+        ("feb 29 2027", "no_such_day", {"text": "feb 29 2027"}),
+        ("feb 30", "no_such_day", {"text": "feb 30"}),
+        ("31 april", "no_such_day", {"text": "31 april"}),
+        # Regressions: these raised OverflowError, ValueError or decimal.InvalidOperation.
+        ("in 99999999999 weeks", "no_such_day", {"text": "in 99999999999 weeks"}),
+        ("in 99999 months", "no_such_day", {"text": "in 99999 months"}),
+        ("in 3000000 days", "no_such_day", {"text": "in 3000000 days"}),
+        (f"in {'9' * 5000} days", "no_such_day", {"text": f"in {'9' * 5000} days"}),
+        ("mar 999999999999999999999999999999 M", "date_unreadable", {"text": "mar 999999999999999999999999999999 M"}),
+    ],
+)
+def test_what_is_no_date_is_refused_by_name(text, key, facts):
+    with pytest.raises(DateError) as refused:
+        parse_date(text, today=MONDAY)
+    assert (refused.value.key, refused.value.facts) == (key, facts)
+    worded(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T-14", ReleaseOffset(-14)),
+        ("t - 2w", ReleaseOffset(-14)),
+        ("R-3", ReleaseOffset(-3)),
+        ("T+1w", ReleaseOffset(7)),
+        ("T+3d", ReleaseOffset(3)),
+        ("T", ReleaseOffset(0)),
+        ("2027-02-05", date(2027, 2, 5)),
+        ("next friday", FRIDAY),
+    ],
+)
+def test_due_dates_are_days_or_offsets_from_release_day(text, expected):
+    assert parse_due(text, today=MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("T-", "date_unreadable"),
+        ("T-3m", "date_unreadable"),
+        ("", "date_missing"),
+        (f"T-{'9' * 5000}", "no_such_day"),  # regression: more digits than int() reads raised ValueError
+    ],
+)
+def test_bad_due_dates_are_refused_by_name(text, key):
+    with pytest.raises(DateError) as refused:
+        parse_due(text, today=MONDAY)
+    assert refused.value.key == key
+    worded(refused.value)
+
+
+# -- properties ----------------------------------------------------------------------------------------
+TODAYS = st.dates(date(2000, 1, 1), date(2100, 12, 31))
+DATE_WORDS = st.sampled_from(
+    ["in", "a", "one", "3", "99999999999", "day", "days", "week", "weeks", "month", "months", "next", "this",
+     "fri", "friday", "feb", "29", "mar", "march", "5", "2027", "0001", "12.03.27", "2027-02-29", "03/04/27",
+     "T", "-", "+", "2w", "today", "tomorrow", ",", ".", "\x00", "\u00a0", "٣", "²", "M"]
+)  # fmt: skip
+PHRASES = st.lists(st.one_of(DATE_WORDS, st.text(max_size=6)), max_size=6).map(" ".join)
+
+
+def worded(error: DateError) -> None:
+    """The refusal names a message that takes its facts, in English and German."""
+    refusal = UserError(error.key, **error.facts)
+    assert refusal.text("en") and refusal.text("de")
+
+
+def date_or_refusal(text: str, today: date) -> None:
+    for read in (parse_date, parse_due):
+        try:
+            assert isinstance(read(text, today=today), date | ReleaseOffset)
+        except DateError as error:
+            worded(error)
+
+
+@given(st.one_of(st.text(), PHRASES), TODAYS)
+@example("\x00", MONDAY)
+@example("feb 29 \x00", MONDAY)
+@example("in 99999 months", MONDAY)
+@example("mar 999999999999999999999999999999 m", MONDAY)
+def test_any_text_is_a_date_or_a_refusal(text, today):
+    date_or_refusal(text, today)
+
+
+@given(st.text(min_size=1, max_size=10), st.integers(1, 1000), TODAYS)
+def test_very_long_text_is_a_date_or_a_refusal(chunk, times, today):
+    date_or_refusal(chunk * times, today)
+
+
+@given(st.dates(date(1000, 1, 1), date(9999, 12, 31)))
+def test_every_day_reads_back_from_its_iso_and_dotted_forms(day):
+    assert parse_date(day.isoformat(), today=MONDAY) == day
+    assert parse_date(day.strftime("%d.%m.%Y"), today=MONDAY) == day
+
+
+@given(st.integers(0, 3000), TODAYS)
+def test_in_n_days_and_weeks_count_from_today(n, today):
+    assert parse_date(f"in {n} days", today=today) == today + timedelta(days=n)
+    assert parse_date(f"in {n} weeks", today=today) == today + timedelta(weeks=n)
+
+
+@given(TODAYS)
+def test_a_named_weekday_is_within_the_coming_week(today):
+    for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        day = parse_date(f"next {name}", today=today)
+        assert 1 <= (day - today).days <= 7 and day.strftime("%A").lower() == name
+
+
+@given(TODAYS)
+def test_feb_29_without_a_year_is_the_first_leap_day_from_today(today):
+    day = parse_date("feb 29", today=today)
+    assert (day.month, day.day) == (2, 29) and day >= today
+    skipped = [date(year, 2, 29) for year in range(today.year, day.year) if calendar.isleap(year)]
+    assert all(leap_day < today for leap_day in skipped)
