@@ -31,8 +31,8 @@ def floor_app() -> App:
 if __name__ == "__main__":
     from sqlalchemy import create_engine
 
-    from bot.runtime.config import Settings
+    from bot.runtime.config import Config
 
-    threads = int(os.environ.get("WEB_THREADS", Settings.model_fields["web_threads"].default))
+    threads = int(os.environ.get("WEB_THREADS", Config.model_fields["web_threads"].default))
     server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=threads)
     server.run()

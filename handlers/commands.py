@@ -57,7 +57,7 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
     try:
         with session_scope(runtime.engine) as session:
-            if not queries.claim_event(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
+            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
                 return None  # done already, by a process that stopped before it could say so
             place = dispatch.locate(session=session, request=request)
             command = parse(item.body.get("text", ""), today=request.today(place.timezone))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk.errors import SlackApiError
 
 from bot.release import deliverables
+from bot.release.calendar import local_today
 from bot.release.health import snapshot
 from bot.release.outcome import RefreshHome
 from bot.runtime.context import Runtime, event_id
@@ -89,11 +89,11 @@ def welcome(runtime: Runtime, item: Item) -> Callable[[], None] | None:
         release = queries.release_in_channel(session=session, team_id=team_id, channel_id=channel)
         if not deliverables.is_active(release):
             return None
-        if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(item.body), now=now):
+        if not queries.mark_processed(session=session, team_id=team_id, event_id=event_id(item.body), now=now):
             return None
         bundle = queries.load_bundle(session=session, release=release)
         lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
-    today = now.astimezone(ZoneInfo(release.timezone)).date()
+    today = local_today(now, release.timezone)
     message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
     return lambda: _send_welcome(runtime, team_id, channel, user, message)
 

@@ -60,7 +60,7 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
             )
             if deliverable is None or deliverable.state == DeliverableState.REMOVED:
                 return None
-            if not queries.claim_event(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
+            if not queries.mark_processed(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
                 return None
             room, deliverable = deliverables.room_for(session, request, deliverable)
             outcome = deliverables.reacted(room, deliverable, name, user, added=event.get("type") == "reaction_added")

@@ -159,8 +159,10 @@ class Blocker(SQLModel, table=True):
     resolved_at: datetime | None = _ts_column()
 
 
-class Claim(SQLModel, table=True):
+class Ownership(SQLModel, table=True):
     """Ownership history: who held a deliverable, from when, until when, and who put them there."""
+
+    __tablename__ = "claim"
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

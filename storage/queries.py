@@ -19,10 +19,10 @@ from sqlmodel import Session, col, select
 from storage.models import (
     Activity,
     Blocker,
-    Claim,
     Deliverable,
     DeliverableState,
     Dependency,
+    Ownership,
     Person,
     ProcessedEvent,
     Reaction,
@@ -367,10 +367,20 @@ def releases_needing_sync(*, session: Session) -> list[Release]:
     )
 
 
-def open_claim(*, session: Session, deliverable_id: int) -> Claim | None:
-    return session.exec(
-        select(Claim).where(Claim.deliverable_id == deliverable_id, col(Claim.released_at).is_(None))
+def hand_over(*, session: Session, deliverable: Deliverable, to: str | None, by: str, at: datetime) -> Ownership | None:
+    """End ``deliverable``'s current ownership and, with ``to``, start theirs; the ownership that ended."""
+    previous = session.exec(
+        select(Ownership).where(Ownership.deliverable_id == deliverable.id, col(Ownership.released_at).is_(None))
     ).first()
+    if previous is not None:
+        previous.released_at = at
+        session.add(previous)
+    if to is not None:
+        session.add(
+            Ownership(team_id=deliverable.team_id, deliverable_id=deliverable.id, user_id=to, assigned_by=by,
+                      claimed_at=at)
+        )  # fmt: skip
+    return previous
 
 
 def add_dependencies(*, session: Session, team_id: str, pairs: Iterable[tuple[int, int]]) -> None:
@@ -416,8 +426,9 @@ def done_since(*, session: Session, team_id: str, release_ids: list[int], since:
     )
 
 
-def claim_event(*, session: Session, team_id: str, event_id: str, now: datetime) -> bool:
-    """Record an event id; False when it was already processed (a retry or a duplicate)."""
+def mark_processed(*, session: Session, team_id: str, event_id: str, now: datetime) -> bool:
+    """Record that a request (event, command, click) was processed; False when it already was (a retry or a
+    duplicate)."""
     return _insert_once(
         session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=now
     )

@@ -75,6 +75,11 @@ def local(now: datetime, timezone: str) -> datetime:
     return now.astimezone(ZoneInfo(timezone))
 
 
+def local_today(now: datetime, timezone: str) -> date:
+    """The date it is at ``now`` in ``timezone``: what "today" means to the people there."""
+    return local(now, timezone).date()
+
+
 def office_hours(now: datetime, timezone: str, calendar: Calendar) -> bool:
     """Reminders reach a person (or a channel) from 09:00 local time, on workdays."""
     here = local(now, timezone)

@@ -21,7 +21,7 @@ from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
 from messages.ids import SnoozeUntil
 from storage import queries
-from storage.models import Blocker, Claim, Deliverable, DeliverableState, Release, ReleaseState
+from storage.models import Blocker, Deliverable, DeliverableState, Release, ReleaseState
 
 DEFAULT_ADD_OFFSET = -7
 DONE_REACTIONS = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
@@ -102,19 +102,7 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
         return Outcome(reply=room.reply(macro, d))
     if d.owner_id and assigned_by is None:
         raise UserError("owned_by", d=d)
-    previous = queries.open_claim(session=room.session, deliverable_id=d.id)
-    if previous is not None:
-        previous.released_at = room.request.now
-        room.session.add(previous)
-    room.session.add(
-        Claim(
-            team_id=d.team_id,
-            deliverable_id=d.id,
-            user_id=user_id,
-            assigned_by=me,
-            claimed_at=room.request.now,
-        )
-    )
+    previous = queries.hand_over(session=room.session, deliverable=d, to=user_id, by=me, at=room.request.now)
     owner_before, d.owner_id = d.owner_id, user_id
     room.touch(d, previous_owner=owner_before)
     if assigned_by is None:
@@ -137,10 +125,7 @@ def unclaim(room: Room, cmd: c.Unclaim) -> Outcome:
 
 
 def release_claim(room: Room, d: Deliverable) -> Outcome:
-    previous = queries.open_claim(session=room.session, deliverable_id=d.id)
-    if previous is not None:
-        previous.released_at = room.request.now
-        room.session.add(previous)
+    queries.hand_over(session=room.session, deliverable=d, to=None, by=room.request.user_id, at=room.request.now)
     owner = d.owner_id
     d.owner_id = None
     room.touch(d, previous_owner=owner)
@@ -282,14 +267,8 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     if after is not None:
         queries.add_dependencies(session=room.session, team_id=d.team_id, pairs=[(d.id, after.id)])
     if cmd.owner:
-        room.session.add(
-            Claim(
-                team_id=d.team_id,
-                deliverable_id=d.id,
-                user_id=cmd.owner,
-                assigned_by=room.request.user_id,
-                claimed_at=room.request.now,
-            )
+        queries.hand_over(
+            session=room.session, deliverable=d, to=cmd.owner, by=room.request.user_id, at=room.request.now
         )
     room.log("added", d, name=cmd.name, due=due.isoformat())
     reply = room.reply("added", d, room.request.user_id, after, cmd.due is None)

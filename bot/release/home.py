@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.release.calendar import local_today
 from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
 from messages import builders
@@ -18,7 +18,7 @@ GRABS_WITHIN_DAYS = 14
 def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, notice: str | None = None) -> dict:
     """The Home view for ``user_id`` in their language, with ``notice`` on top (a button's answer)."""
     workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
-    today = now.astimezone(ZoneInfo(workspace.timezone)).date()
+    today = local_today(now, workspace.timezone)
     running, running_total = portfolio_lines(session=session, team_id=team_id, today=today, pm_id=user_id)
     portfolio, portfolio_total = portfolio_lines(session=session, team_id=team_id, today=today)
     content = builders.HomeContent(

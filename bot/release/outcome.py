@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+from bot.release.calendar import local_today
 from messages import builders
 from messages.render import Message
 
@@ -27,7 +27,7 @@ class Request:
     response_url: str | None = None
 
     def today(self, timezone: str) -> date:
-        return self.now.astimezone(ZoneInfo(timezone)).date()
+        return local_today(self.now, timezone)
 
 
 @dataclass(frozen=True)

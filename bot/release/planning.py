@@ -23,7 +23,7 @@ from bot.release.calendar import (
     LadderRules,
     Step,
     due_steps,
-    local,
+    local_today,
     office_hours,
     parse_workdays,
     standup_day,
@@ -192,7 +192,7 @@ def _standup_message(
 
 def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Wanted]:
     release = bundle.release
-    today = local(now, release.timezone).date()
+    today = local_today(now, release.timezone)
     wanted: list[Wanted] = []
     horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
     for d in bundle.live:
@@ -200,13 +200,13 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
             continue
         owner_tz = team.tz_of(d.owner_id, release.timezone)
         facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
-        owner_today = local(now, owner_tz).date()
+        owner_today = local_today(now, owner_tz)
         for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
             for channel, wording, tz in _recipients(team, release, d, step, today=today):
                 if not office_hours(now, tz, team.calendar):
                     continue
                 key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
-                expires = _end_of_day(local(now, tz).date(), tz)
+                expires = _end_of_day(local_today(now, tz), tz)
                 if step.step == Step.ESCALATE:
                     expires = now + timedelta(days=1)
                 wanted.append(Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires)))
@@ -260,7 +260,7 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
         tz = team.tz_of(owner, team.workspace.timezone)
         if not office_hours(now, tz, team.calendar):
             continue
-        today = local(now, tz).date()
+        today = local_today(now, tz)
         horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
         due = sorted(
             ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,7 +16,7 @@ from bot.release.creating import Catalogue
 from bot.release.dispatch import Services
 from bot.release.playbooks import load_playbooks
 from bot.runtime.background import Background
-from bot.runtime.config import Settings
+from bot.runtime.config import Config
 from bot.runtime.context import Runtime
 from bot.runtime.intake import Inbox
 from bot.runtime.tick import Ticker
@@ -37,14 +38,16 @@ def respond_via_url(url: str, payload: dict) -> None:
 
 
 def build_app(
-    settings: Settings,
+    settings: Config,
     engine: Engine,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     post_interval: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
     hand_off: Callable[[], None] | None = None,
 ) -> tuple[App, Runtime]:
-    """The app in single-workspace mode (a bot token) or multi-workspace mode (OAuth installs in the database)."""
+    """The app in single-workspace mode (a bot token) or multi-workspace mode (OAuth installs in the database);
+    ``sleep`` waits out Slack's pacing and ``Retry-After``."""
     if settings.multi_workspace:
         store = installs.installation_store(engine, settings.slack_client_id)
         tokens: installs.Tokens = installs.Installations(store)
@@ -62,10 +65,13 @@ def build_app(
     else:
         store = None
         tokens = installs.SingleWorkspace(settings.slack_bot_token.get_secret_value())
-        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url, sleep=sleep)
         speaking = {}
     sender = Sender(
-        tokens, settings.slack_api_url, **({} if post_interval is None else {"post_interval": post_interval})
+        tokens,
+        settings.slack_api_url,
+        sleep=sleep,
+        **({} if post_interval is None else {"post_interval": post_interval}),
     )
     directory = Directory(engine, sender, clock=clock)
     services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)

@@ -1,6 +1,6 @@
 """The ``releasebot`` command: serve, run, migrate, tick, demo-data, manifest.
 
-Settings and logging are set up here, once, and passed down; nothing reads the
+Configuration and logging are set up here, once, and passed down; nothing reads the
 environment at import time.
 """
 
@@ -15,7 +15,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 
-from bot.runtime.config import Settings, SettingsError, load_settings
+from bot.runtime.config import Config, ConfigError, load_config
 from storage.db import make_engine, migrate
 
 log = logging.getLogger("releasebot")
@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate()
         if args.command == "demo-data":
             return _demo_data(args.releases, args.team)
-        settings = load_settings()
-    except SettingsError as error:
+        settings = load_config()
+    except ConfigError as error:
         print(f"releasebot: {error}", file=sys.stderr)
         return 2
     if args.command == "tick":
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _database_url() -> str:
     """Commands that only touch the database need no Slack credentials."""
-    return os.environ.get("DATABASE_URL") or Settings.model_fields["database_url"].default
+    return os.environ.get("DATABASE_URL") or Config.model_fields["database_url"].default
 
 
 def _migrate() -> int:
@@ -101,7 +101,7 @@ def _instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
+def _start(settings: Config, *, schedule: bool = True, hand_off=None):
     """The app and its runtime; with ``hand_off``, a web process whose worker does the rest."""
     from bot.runtime import timer
     from bot.runtime.app import build_app
@@ -120,7 +120,7 @@ def _start(settings: Settings, *, schedule: bool = True, hand_off=None):
     return app, runtime, engine
 
 
-def _tick(settings: Settings, now: datetime | None) -> int:
+def _tick(settings: Config, now: datetime | None) -> int:
     from bot.runtime.timer import run_tick
 
     _app, runtime, _engine = _start(settings, schedule=False)
@@ -131,7 +131,7 @@ def _tick(settings: Settings, now: datetime | None) -> int:
     return 0
 
 
-def _serve(settings: Settings) -> int:
+def _serve(settings: Config) -> int:
     from bot.runtime.server import make_server
     from bot.runtime.worker import Worker
 
@@ -150,7 +150,7 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
-def _work(settings: Settings, wake_fd: int) -> int:
+def _work(settings: Config, wake_fd: int) -> int:
     from bot.runtime.worker import work_forever
 
     # A deploy stops every process with SIGTERM: finish the work under way and give back the rest, rather
@@ -170,7 +170,7 @@ def _work(settings: Settings, wake_fd: int) -> int:
     return 0
 
 
-def _socket_mode(settings: Settings) -> int:
+def _socket_mode(settings: Config) -> int:
     from bot.runtime.server import socket_mode_handler
 
     if settings.multi_workspace:

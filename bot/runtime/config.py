@@ -1,7 +1,7 @@
 """Configuration, read from the environment once at the entry point and passed down.
 
 A missing or malformed value stops start-up with one line naming it
-(:func:`load_settings` raises :class:`SettingsError`).
+(:func:`load_config` raises :class:`ConfigError`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
 
-class SettingsError(RuntimeError):
+class ConfigError(RuntimeError):
     """One line naming the setting that is missing or malformed."""
 
 
-class Settings(BaseSettings):
+class Config(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     slack_signing_secret: SecretStr
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         return value or None
 
     @model_validator(mode="after")
-    def _one_way_to_speak(self) -> Settings:
+    def _one_way_to_speak(self) -> Config:
         """A bot token (one workspace) or all three OAuth settings (any number of workspaces)."""
         oauth = {
             "slack_client_id": self.slack_client_id,
@@ -104,13 +104,13 @@ class Settings(BaseSettings):
         return frozenset(part for part in self.releasebot_admins.replace(",", " ").split() if part)
 
 
-def load_settings(**overrides) -> Settings:
+def load_config(**overrides) -> Config:
     """Build settings from the environment (plus explicit overrides, for tests and the CLI)."""
     try:
-        return Settings(**overrides)
+        return Config(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
         problem = "is not set" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
         if not first["loc"]:  # a rule across settings names them itself
-            raise SettingsError(problem) from None
-        raise SettingsError(f"{str(first['loc'][0]).upper()} {problem}") from None
+            raise ConfigError(problem) from None
+        raise ConfigError(f"{str(first['loc'][0]).upper()} {problem}") from None

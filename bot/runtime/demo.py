@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from bot.release.playbooks import Playbook, plan_deliverables
 from storage.db import session_scope
-from storage.models import Activity, Blocker, Claim, Deliverable, Dependency, Person, Release, Workspace
+from storage.models import Activity, Blocker, Deliverable, Dependency, Ownership, Person, Release, Workspace
 
 ARTISTS = ["Nova Lane", "The Quiet Harbours", "Kid Meridian", "Ada Sol", "Velvet Static", "Juno Park", "Marlow",
            "Saltwater Choir", "Lumen & Ash", "Tiny Giants", "Orla Fenn", "Northbound"]  # fmt: skip
@@ -156,7 +156,7 @@ def _one_release(session, rng, playbooks, crew, pms, team_id, number, today, now
             {"team_id": team_id, "deliverable_id": None}, release.id, pm.user_id, "release_created", release.created_at
         )
     )
-    for table, batch in ((Claim, claims), (Activity, activity), (Blocker, blockers)):
+    for table, batch in ((Ownership, claims), (Activity, activity), (Blocker, blockers)):
         if batch:
             session.execute(insert(table), batch)
     counts["blockers"] += len(blockers)

@@ -36,6 +36,6 @@ class Ticker:
         for team_id, user_ids in to_remind.items():
             self._directory.refresh(team_id, user_ids)
         with session_scope(self._engine) as session:
-            report.claimed = reserve(session, plan(session, now=now), now=now)
+            report.reserved = reserve(session, plan(session, now=now), now=now)
         self.delivery.deliver(now, report)
         return report

@@ -24,7 +24,7 @@ def run_tick(ticker: Ticker, followup: FollowUp, inbox: Inbox, now: datetime) ->
     report = ticker.tick(now)
     followup.reconcile()
     inbox.resume()
-    if report.claimed or report.sent or report.failed:
+    if report.reserved or report.sent or report.failed:
         log.info("tick: %s", report)
 
 

@@ -29,7 +29,7 @@ BATCH = 2000
 
 @dataclass
 class TickReport:
-    claimed: int = 0
+    reserved: int = 0
     sent: int = 0
     failed: int = 0
     retrying: int = 0

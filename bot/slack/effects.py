@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.release.calendar import local_today
 from bot.release.channels import channel_name, with_suffix
 from bot.release.home import home_view
 from bot.release.language import language_of
@@ -205,7 +205,7 @@ class FollowUp:
     ) -> tuple[list[Deliverable], queries.ChecklistContext] | None:
         """Send each of ``lagging`` and record it as soon as Slack has it (a post that is not recorded would
         be posted again). What lags after them is read in the transaction that records the last one."""
-        today = self._clock().astimezone(ZoneInfo(release.timezone)).date()
+        today = local_today(self._clock(), release.timezone)
         after = None
         for item in lagging:
             message = builders.checklist_item(

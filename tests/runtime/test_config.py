@@ -1,6 +1,6 @@
 import pytest
 
-from bot.runtime.config import SettingsError, load_settings
+from bot.runtime.config import ConfigError, load_config
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2", "SLACK_SIGNING_SECRET": "secret"}
 
@@ -24,7 +24,7 @@ def env(monkeypatch):
 def test_defaults_need_only_slack_credentials(env):
     for name, value in GOOD.items():
         env.setenv(name, value)
-    settings = load_settings()
+    settings = load_config()
     assert settings.database_url.startswith("sqlite:///")
     assert settings.port == 3000
     assert settings.slack_api_url == "https://slack.com/api/"
@@ -48,8 +48,8 @@ def test_a_bad_setting_is_named_in_one_line(env, name, value, message):
         env.delenv(name)
     else:
         env.setenv(name, value)
-    with pytest.raises(SettingsError) as error:
-        load_settings()
+    with pytest.raises(ConfigError) as error:
+        load_config()
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
 
@@ -59,6 +59,6 @@ def test_api_url_gets_its_trailing_slash_and_admins_split(env):
         env.setenv(key, good)
     env.setenv("SLACK_API_URL", "http://127.0.0.1:9000/api")
     env.setenv("RELEASEBOT_ADMINS", "U1, U2 U3")
-    settings = load_settings()
+    settings = load_config()
     assert settings.slack_api_url == "http://127.0.0.1:9000/api/"
     assert settings.admins == {"U1", "U2", "U3"}

@@ -14,6 +14,7 @@ from storage.models import Activity, Deliverable, Release
 from tests.support import slackreq
 from tests.support.harness import SIGNING_SECRET
 from tests.support.people import ADMIN, DESIGNER, DISTRIBUTION, OUTSIDER, PM
+from tests.support.standin.limits import FAULT_RETRY_AFTER
 from tests.support.story import CHANNEL, checklist, message_text, open_release
 
 PAYLOADS = Path(__file__).parents[1] / "payloads"
@@ -104,7 +105,10 @@ def test_release_channel_errors_name_the_deliverable(bot, standin):
     ambiguous = bot.command("claim a", user=DESIGNER, **room)
     assert "matches" in ambiguous.text and "`artwork`" in ambiguous.text
     missing = bot.command("block artwork", user=DESIGNER, **room)
-    assert "Say what is blocking it" in missing.text and "Usage: `block &lt;deliverable&gt; &lt;reason&gt;`" in missing.text  # escaped, as mrkdwn must be
+    assert (
+        "Say what is blocking it" in missing.text
+        and "Usage: `block &lt;deliverable&gt; &lt;reason&gt;`" in missing.text
+    )  # escaped, as mrkdwn must be
     assert changes(bot) == before
 
 
@@ -253,6 +257,8 @@ def test_slack_failures_are_retried_and_nothing_is_posted_twice(bot, standin):
         items = session.exec(select(Deliverable)).all()
     posted = [m for m in standin.messages(channel_id) if m["ts"] != standin.channel_by_name(CHANNEL)["pins"][0]]
     assert len(posted) == len(items), "exactly one checklist message per deliverable"
+    rate_limited = [c for c in standin.calls if c.status == 429]
+    assert rate_limited and bot.waits == [FAULT_RETRY_AFTER] * len(rate_limited), "each 429 waits its Retry-After"
 
 
 def test_an_unexpected_failure_answers_with_a_reference_and_changes_nothing(bot, monkeypatch):

@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from sqlalchemy import text
 
-from bot.runtime.config import SettingsError, load_settings
+from bot.runtime.config import ConfigError, load_config
 from tests.support.harness import BotUnderTest, utc
 from tests.support.people import DESIGNER, PM
 from tests.support.standin import SlackStandIn
@@ -167,5 +167,5 @@ def test_half_an_oauth_setup_is_named_at_start(monkeypatch, env, message):
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(SettingsError, match=message):
-        load_settings()
+    with pytest.raises(ConfigError, match=message):
+        load_config()

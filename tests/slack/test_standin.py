@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.sender import make_client
 from tests.support import slackreq
 from tests.support.standin import SlackStandIn
 
@@ -243,6 +244,22 @@ def test_tier_limits_count_per_method_per_minute(client, slack, clock):
     assert slack.channel_by_name("c20") is None
     clock.now += 60
     assert client.conversations_create(name="c20")["ok"]
+
+
+def test_the_bots_client_waits_exactly_the_retry_after_it_is_given(slack, clock):
+    waits = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.now += seconds
+
+    slack.set_rate_limits(tiers=True)
+    ours = make_client(TOKEN, slack.base_url, sleep=sleep)
+    for i in range(20):  # conversations.create is Tier 2: 20 a minute
+        ours.conversations_create(name=f"c{i}")
+    assert ours.conversations_create(name="c20")["ok"]
+    limited = [c for c in slack.calls_to("conversations.create") if c.status == 429]
+    assert len(limited) == 1 and waits == [60]
 
 
 def test_injected_faults_happen_before_any_effect(client, slack, room):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.runtime.app import build_app
-from bot.runtime.config import load_settings
+from bot.runtime.config import load_config
 from bot.runtime.server import SLACK_PATH, make_server
 from tests.support import slackreq
 
@@ -76,12 +76,14 @@ class BotUnderTest:
     url: str = ""
     # Settings on top of the single-workspace defaults (the OAuth tests replace the bot token).
     settings: dict = field(default_factory=dict)
+    # The seconds Slack's client was asked to sleep (each 429's Retry-After): recorded, never waited out.
+    waits: list[float] = field(default_factory=list)
     # Shared by every bot a test starts (a restarted one too): each command's response_url is its own.
     _ids: itertools.count = field(default_factory=lambda: _REQUEST_IDS)
     _closing: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> BotUnderTest:
-        settings = load_settings(
+        settings = load_config(
             **{
                 "slack_bot_token": BOT_TOKEN,
                 "slack_signing_secret": SIGNING_SECRET,
@@ -91,7 +93,9 @@ class BotUnderTest:
             }
             | self.settings
         )
-        self.app, self.runtime = build_app(settings, self.engine, clock=self.clock, post_interval=0.0)
+        self.app, self.runtime = build_app(
+            settings, self.engine, clock=self.clock, post_interval=0.0, sleep=self.waits.append
+        )
         self.server = make_server(self.app, self.engine, inbox=self.runtime.inbox, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=self._serve, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"

@@ -28,8 +28,8 @@ from bot.release.parser import (
     NewReleaseForm,
     ParseError,
     Ref,
-    Reopen,
     Remove,
+    Reopen,
     Settings,
     Snooze,
     Status,
@@ -108,7 +108,12 @@ MALFORMED = [
     ("new", "new X on 2027-03-12 team dee", "team_mentions", {}),
     ("new", 'new X on 2027-03-12 team "dee', "unclosed_quote", {}),
     # dateutil's decimal arithmetic used to fail on a huge number of minutes.
-    ("new", "new X on mar 999999999999999999999999999999 M", "date_unreadable", {"text": "mar 999999999999999999999999999999 M"}),  # fmt: skip
+    (
+        "new",
+        "new X on mar 999999999999999999999999999999 M",
+        "date_unreadable",
+        {"text": "mar 999999999999999999999999999999 M"},
+    ),  # fmt: skip
     ("status", "status please", "takes_nothing", {"name": "status"}),
     ("claim", "claim", "which_deliverable", {}),
     ("claim", 'claim " "', "which_deliverable", {}),
