@@ -9,6 +9,7 @@
    SQL statements, peak RSS.
 3. Delivery: those messages to a Slack stand-in enforcing ~1 message/s per channel and a
    workspace-wide limit (429 + Retry-After): total time against the least the limits allow.
+4. The inbox's write, the one database call before every ack (bench/inbox.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
+from bench import inbox as inbox_put
 from bench.slack import slack_in_a_process
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
@@ -47,6 +49,7 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-test-token"
 TEAM = "T0RELEASE"
 KINDS = ("status in a release channel", "status portfolio", "claim", "✅ reaction")
+INBOX_PUTS = 3000
 
 
 def main() -> None:
@@ -64,7 +67,8 @@ def main() -> None:
     sections = []
     for database in args.databases.split(","):
         url = _fresh_database(database, args.postgres_url)
-        sections.append(run_one(database, url, args, levels))
+        section = run_one(database, url, args, levels)
+        sections.append(section | {"inbox": inbox_put.measure(url, INBOX_PUTS)})
     report = _report(args, sections)
     args.output.write_text(report)
     print(report)
@@ -101,7 +105,7 @@ def run_one(database: str, url: str, args, levels: list[int]) -> dict:
         finally:
             ours.stop()
             floor.stop()
-    # The tick that claims the morning's messages, and the next minute's, which finds them all due and claimed.
+    # The tick that reserves the morning's messages, and the next minute's, which finds them all due and reserved.
     tick = _tick_cost(url, _tick_instant(today))
     tick_again = _tick_cost(url, _tick_instant(today) + timedelta(minutes=1))
     delivery = _delivery(engine, url, args.workspace_per_minute, today)
@@ -300,7 +304,7 @@ def _tick_cost(url: str, now: datetime) -> dict:
 
 
 def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
-    """Deliver what the tick claimed through a stand-in enforcing Slack's posting limits."""
+    """Deliver what the tick reserved through a stand-in enforcing Slack's posting limits."""
     with session_scope(engine) as session:
         rows = session.exec(select(Outbox).order_by(Outbox.id)).all()
     # The least time counts the posts the messages need: one per message in a channel, what waits for one
@@ -405,15 +409,18 @@ def _report(args, sections: list[dict]) -> str:
         t, again, d = s["tick"], s["tick_again"], s["delivery"]
         lines += [
             "",
-            f"Tick: {t['messages']} messages claimed ({t['standups']} standups) in **{t['seconds']} s** of compute, "
+            f"Tick: {t['messages']} messages reserved ({t['standups']} standups) in **{t['seconds']} s** of compute, "
             f"**{t['statements']} SQL statements**, peak RSS **{t['peak_rss_mb']} MB**. The next minute's tick, "
-            f"which finds all of it due and already claimed ({again['messages']} new): **{again['seconds']} s**, "
+            f"which finds all of it due and already reserved ({again['messages']} new): **{again['seconds']} s**, "
             f"{again['statements']} statements, {again['peak_rss_mb']} MB.",
             "",
             f"Delivery at ~1 msg/s per channel and {d['per_minute']}/min per workspace: {d['messages']} messages "
             f"in {d['posted']} posts ({d['posts_needed']} needed: what waits for one person goes as one DM) in "
             f"**{d['seconds']} s**; the limits allow {d['least_seconds']} s at best (ratio **{d['ratio']}**); "
             f"{d['lost']} lost, {d['duplicates']} duplicates, {d['refused_429']} answered 429.",
+            "",
+            f"Keeping a request in the inbox, the ack's one write (`storage.inbox.put`, one thread, "
+            f"{INBOX_PUTS} puts): **{s['inbox']['wall_us']} µs** wall, **{s['inbox']['cpu_us']} µs** CPU each.",
             "",
         ]
     return "\n".join(lines)

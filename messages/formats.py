@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 
@@ -10,6 +11,7 @@ from babel.dates import format_date as babel_format_date
 DATE_PATTERNS = {"en": "EEE d MMM y", "de": "EEE, dd.MM.y"}
 
 
+@lru_cache(maxsize=4096)  # a tick words the same few hundred days thousands of times
 def format_date(day: date, lang: str = "en") -> str:
     return babel_format_date(day, DATE_PATTERNS.get(lang, DATE_PATTERNS["en"]), locale=lang)
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from psycopg import errors, pq
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -62,8 +61,8 @@ def put(engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease
     """Keep a request; its id, or None when the key is already here (Slack retrying what we hold).
 
     It runs before every ack, so it goes to the driver directly, past SQLAlchemy's per-statement work (its
-    transaction, result and connection reset), on a connection each thread holds (:class:`_Held`). On
-    PostgreSQL it is one libpq call (:func:`_insert_postgresql`). The SQL is SQLAlchemy's.
+    transaction, result and connection reset), on a connection each thread holds (:class:`_Held`). The SQL
+    is SQLAlchemy's.
     """
     values = {"key": key, "kind": kind, "body": json.dumps(body), "received_at": now, "leased_until": lease_until,
               "attempts": 0}  # fmt: skip
@@ -86,13 +85,14 @@ def _insert(engine: Engine, values: dict) -> int | None:
     """Run the INSERT on this thread's held connection. Any error replaces the connection; one the server
     closed meanwhile (a restart, an idle timeout) is tried once more on the new one, which is safe: a key
     already kept comes back as None."""
-    insert = _insert_postgresql if engine.dialect.name == "postgresql" else _insert_sqlite
+    sql, encode = _put(engine.dialect.name)
+    row = {name: encode(value) if isinstance(value, datetime) else value for name, value in values.items()}
     for last_try in (False, True):
         connection = _held.connections.get(engine)
         if connection is None:
             connection = _held.connections[engine] = engine.raw_connection()
         try:
-            return insert(connection, values)
+            return _execute(connection, sql, row)
         except engine.dialect.loaded_dbapi.Error as error:
             closed = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
             del _held.connections[engine]
@@ -101,62 +101,28 @@ def _insert(engine: Engine, values: dict) -> int | None:
                 raise
 
 
-def _insert_sqlite(connection: PoolProxiedConnection, values: dict) -> int | None:
-    sql, encode = _sqlite_put()
+def _execute(connection: PoolProxiedConnection, sql: str, row: dict) -> int | None:
     cursor = connection.cursor()
     try:
-        cursor.execute(sql, {name: encode(value) if isinstance(value, datetime) else value
-                             for name, value in values.items()})  # fmt: skip
-        row = cursor.fetchone()
+        cursor.execute(sql, row)
+        kept = cursor.fetchone()
     finally:
         cursor.close()
-    connection.commit()
-    return None if row is None else row[0]
-
-
-# The INSERT, prepared once on each held connection (its record's info says whether it is).
-PREPARED_PUT = "releasebot_inbox_put"
-
-
-def _insert_postgresql(connection: PoolProxiedConnection, values: dict) -> int | None:
-    """One PQexecPrepared through psycopg's libpq binding, which lets go of the interpreter for the whole
-    round trip. A psycopg cursor spends more Python on each ack (bench/NOTES.md has the figures), and
-    under a burst every one of its waits is one more turn to win back from the other threads. Parameters
-    go as text; the statement's casts, SQLAlchemy's, give them their types."""
-    pgconn, encoding = connection.dbapi_connection.pgconn, connection.dbapi_connection.info.encoding
-    sql, order = _postgresql_put()
-    if not connection.info.get(PREPARED_PUT):
-        _check(pgconn.prepare(PREPARED_PUT.encode(), sql.encode()), encoding)
-        connection.info[PREPARED_PUT] = True
-    result = _check(pgconn.exec_prepared(PREPARED_PUT.encode(), [_text(values[name]) for name in order]), encoding)
-    return int(result.get_value(0, 0)) if result.ntuples else None
-
-
-def _check(result: pq.abc.PGresult, connection_encoding: str) -> pq.abc.PGresult:
-    """The result, or the error psycopg would have raised for it (a psycopg.Error, so the caller's handling
-    of a closed connection applies)."""
-    if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
-        raise errors.error_from_result(result, encoding=connection_encoding)
-    return result
-
-
-def _text(value) -> bytes:
-    return (value.isoformat() if isinstance(value, datetime) else str(value)).encode()
+    connection.commit()  # SQLite's; on PostgreSQL the inbox's connections are in autocommit
+    return None if kept is None else kept[0]
 
 
 @functools.cache
-def _postgresql_put() -> tuple[str, list[str]]:
-    """The INSERT with ``$n`` placeholders, and which value goes in each."""
-    compiled = _statement(postgresql).compile(dialect=postgresql.psycopg.dialect(paramstyle="numeric_dollar"))
-    return str(compiled), list(compiled.positiontup)
-
-
-@functools.cache
-def _sqlite_put() -> tuple[str, Callable[[datetime], object]]:
-    """The INSERT with ``:name`` placeholders, and how SQLAlchemy stores a datetime in SQLite (a string)."""
-    dialect = sqlite.dialect(paramstyle="named")
-    stored_datetime = inbox.c.received_at.type.dialect_impl(dialect)
-    return str(_statement(sqlite).compile(dialect=dialect)), stored_datetime.bind_processor(dialect)
+def _put(dialect_name: str) -> tuple[str, Callable[[datetime], object]]:
+    """The INSERT with named placeholders in the driver's style, and how SQLAlchemy hands the driver a
+    datetime (SQLite stores a string; psycopg takes the datetime as it is)."""
+    module, dialect = (
+        (postgresql, postgresql.psycopg.dialect())
+        if dialect_name == "postgresql"
+        else (sqlite, sqlite.dialect(paramstyle="named"))
+    )
+    stored_datetime = inbox.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return str(_statement(module).compile(dialect=dialect)), stored_datetime or (lambda value: value)
 
 
 def _statement(module):

@@ -80,9 +80,9 @@ class ExactRetryAfter(RateLimitErrorRetryHandler):
     """Waits exactly the ``Retry-After`` Slack asks for after a 429.
 
     slack_sdk's handler adds up to a second of random jitter, which spreads the retries of many
-    clients; for the one paced queue a process sends from, it only adds idle time: half a second per
-    429 on average, 40% of the delivery time of a label's morning (bench/RESULTS.md). ``sleep`` is injected so
-    that tests need not wait out a real ``Retry-After``.
+    clients; for the one paced queue a process sends from, it only adds idle time. ``sleep`` is injected
+    so that tests need not wait out a real ``Retry-After``. After ``max_retry_count`` 429s in a row the
+    call gives up with Slack's error, like any other.
     """
 
     def __init__(self, *, max_retry_count: int, sleep: Callable[[float], None] = time.sleep):
@@ -93,6 +93,7 @@ class ExactRetryAfter(RateLimitErrorRetryHandler):
         if response is None:
             raise error
         state.next_attempt_requested = True
+        state.increment_current_attempt()
         retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
         self._sleep(int(retry_after[0]))
 

@@ -37,5 +37,5 @@ def test_bench_runs_on_a_tiny_data_set(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     report = output.read_text()
     assert "| 2 | claim |" in report and "Tick:" in report and "0 lost, 0 duplicates" in report
-    assert "over 2 rounds of 4 requests" in report
-    assert "already claimed (0 new)" in report, "the next minute's tick claims nothing twice"
+    assert "over 2 rounds of 4 requests" in report and "Keeping a request in the inbox" in report
+    assert "already reserved (0 new)" in report, "the next minute's tick reserves nothing twice"

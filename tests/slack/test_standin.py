@@ -262,6 +262,14 @@ def test_the_bots_client_waits_exactly_the_retry_after_it_is_given(slack, clock)
     assert len(limited) == 1 and waits == [60]
 
 
+def test_the_bots_client_gives_up_after_five_429s_in_a_row(slack, room):
+    waits = []
+    slack.fail_next("chat.postMessage", status=429, times=10)
+    ours = make_client(TOKEN, slack.base_url, sleep=waits.append)
+    assert refused(ours.chat_postMessage, channel=room, text="never").response.status_code == 429
+    assert len(waits) == 5 and len(slack.calls_to("chat.postMessage")) == 6, "one try and five retries"
+
+
 def test_injected_faults_happen_before_any_effect(client, slack, room):
     slack.fail_next("chat.postMessage", status=500)
     assert refused(client.chat_postMessage, channel=room, text="lost").response.status_code == 500

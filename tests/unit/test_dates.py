@@ -92,7 +92,7 @@ def test_dates_are_read_to_the_right_day(text, today, expected):
         ("in 99999 months", "no_such_day", {"text": "in 99999 months"}),
         ("in 3000000 days", "no_such_day", {"text": "in 3000000 days"}),
         (f"in {'9' * 5000} days", "no_such_day", {"text": f"in {'9' * 5000} days"}),
-        ("mar 999999999999999999999999999999 M", "date_unreadable", {"text": "mar 999999999999999999999999999999 M"}),
+        (f"mar {'9' * 30} M", "date_unreadable", {"text": f"mar {'9' * 30} M"}),
     ],
 )
 def test_what_is_no_date_is_refused_by_name(text, key, facts):
@@ -163,7 +163,7 @@ def date_or_refusal(text: str, today: date) -> None:
 @example("\x00", MONDAY)
 @example("feb 29 \x00", MONDAY)
 @example("in 99999 months", MONDAY)
-@example("mar 999999999999999999999999999999 m", MONDAY)
+@example(f"mar {'9' * 30} m", MONDAY)
 def test_any_text_is_a_date_or_a_refusal(text, today):
     date_or_refusal(text, today)
 

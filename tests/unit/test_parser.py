@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.release.dates import ReleaseOffset, parse_date
@@ -108,12 +108,7 @@ MALFORMED = [
     ("new", "new X on 2027-03-12 team dee", "team_mentions", {}),
     ("new", 'new X on 2027-03-12 team "dee', "unclosed_quote", {}),
     # dateutil's decimal arithmetic used to fail on a huge number of minutes.
-    (
-        "new",
-        "new X on mar 999999999999999999999999999999 M",
-        "date_unreadable",
-        {"text": "mar 999999999999999999999999999999 M"},
-    ),  # fmt: skip
+    ("new", f"new X on mar {'9' * 30} M", "date_unreadable", {"text": f"mar {'9' * 30} M"}),
     ("status", "status please", "takes_nothing", {"name": "status"}),
     ("claim", "claim", "which_deliverable", {}),
     ("claim", 'claim " "', "which_deliverable", {}),
@@ -231,6 +226,7 @@ def test_subcommands_with_any_tail_parse_or_are_refused(name, gap, tail, today):
     command_or_refusal(f"{name}{gap}{tail}", today)
 
 
+@settings(deadline=None)  # due and snooze try every tail of a long text as a date
 @given(st.sampled_from(NAMES), st.text(min_size=1, max_size=8), st.integers(1, 800))
 def test_very_long_commands_parse_or_are_refused(name, chunk, times):
     command_or_refusal(f"{name} {chunk * times}"[: MAX_TEXT + 10])
