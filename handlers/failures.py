@@ -3,7 +3,7 @@
 A failed button or form still answers 200 with that reference (Slack would otherwise show its
 own opaque error); a failed event answers 500 so Slack retries it, and the stored event id makes
 the retry safe. Commands and reactions fail after their ack, in the inbox (bot/runtime/intake.py): a
-command's answer then carries the same words, from :func:`our_fault`.
+command's answer then carries the same words, from :meth:`Runtime.our_fault`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import uuid
 
 from slack_bolt import App, BoltResponse
 
-from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
-from messages import builders
-from messages.render import Message
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +32,7 @@ def register(app: App, runtime: Runtime) -> None:
         if response is None or body.get("type") == "event_callback":
             return
         team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
-        message = our_fault(runtime, team, reference)
+        message = runtime.our_fault(team, reference)
         response.status = 200
         response.body = json.dumps({"response_type": "ephemeral", **message.as_kwargs()})
         response.headers["content-type"] = ["application/json;charset=utf-8"]
-
-
-def our_fault(runtime: Runtime, team_id: str, reference: str) -> Message:
-    """Sorry, with the reference the log has, in the workspace's language unless the trouble is the
-    database itself (then English)."""
-    try:
-        lang = runtime.language(team_id)
-    except Exception:  # noqa: BLE001 - an error message must not fail in turn
-        lang = "en"
-    return builders.error(UserError("our_fault", reference=reference).text(lang), lang=lang)

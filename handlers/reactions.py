@@ -1,27 +1,19 @@
 """Reactions on checklist messages: ✅ marks done, ✋ claims; removing them undoes that.
 
-A reaction that could matter is kept in the inbox and acknowledged at once; its work runs right after.
-Slack's retries (``X-Slack-Retry-Num``) of a reaction still in the inbox are refused there, and each
-event id is recorded in the same transaction as its change, so a retry after that changes nothing.
+A reaction that could matter is kept in the inbox and acknowledged at once; its work
+(:mod:`bot.jobs.reactions`) runs right after. Slack's retries (``X-Slack-Retry-Num``) of a reaction
+still in the inbox are refused there.
 Reactions on any other message, by the bot, or with other emoji are acknowledged and dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from slack_bolt import App, BoltContext
-from slack_sdk.errors import SlackApiError
 
+from bot.jobs import reactions as jobs
 from bot.release import deliverables
-from bot.release.outcome import Request
-from bot.release.refusals import UserError
-from bot.runtime.context import Runtime, event_id
+from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
-from storage import queries
-from storage.db import session_scope
-from storage.inbox import Item
-from storage.models import DeliverableState
 
 KIND = "reaction"
 # A reaction nobody waits on an answer for: taken up again at up to three ticks before it is given up.
@@ -29,7 +21,7 @@ ROUNDS = 3
 
 
 def register(app: App, runtime: Runtime) -> None:
-    runtime.inbox.handles(KIND, Kind(work=lambda item: apply(runtime, item), rounds=ROUNDS))
+    runtime.inbox.handles(KIND, Kind(work=lambda item: jobs.apply(runtime, item), rounds=ROUNDS))
 
     @app.event("reaction_added")
     def reaction_added(body: dict, event: dict, context: BoltContext) -> None:
@@ -41,42 +33,8 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def keep(runtime: Runtime, body: dict, event: dict, context: BoltContext) -> None:
-    if _name(event) not in deliverables.DONE_REACTIONS | deliverables.CLAIM_REACTIONS:
+    if jobs.reaction_name(event) not in deliverables.DONE_REACTIONS | deliverables.CLAIM_REACTIONS:
         return
     if (event.get("item") or {}).get("type") != "message" or event.get("user", "") == context.bot_user_id:
         return
     runtime.keep_event(KIND, body, context.team_id)
-
-
-def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
-    """Record the reaction's change; the checklist update (or a refusal) goes to Slack after."""
-    body, event = kept.body, kept.body["event"]
-    name, message, user, team_id = _name(event), event.get("item") or {}, event.get("user", ""), body["team_id"]
-    request = Request(team_id=team_id, user_id=user, channel_id=message.get("channel", ""), now=kept.received_at)
-    try:
-        with session_scope(runtime.engine) as session:
-            deliverable = queries.deliverable_by_message(
-                session=session, team_id=team_id, channel_id=request.channel_id, ts=message.get("ts", "")
-            )
-            if deliverable is None or deliverable.state == DeliverableState.REMOVED:
-                return None
-            if not queries.mark_processed(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
-                return None
-            room, deliverable = deliverables.room_for(session, request, deliverable)
-            outcome = deliverables.reacted(room, deliverable, name, user, added=event.get("type") == "reaction_added")
-    except UserError as refusal:
-        refused = refusal  # the except clause unbinds its own name when it ends
-        return lambda: _refuse(runtime, request, refused)
-    return None if outcome is None else lambda: runtime.followup.submit(outcome.effects)
-
-
-def _refuse(runtime: Runtime, request: Request, refusal: UserError) -> None:
-    message = runtime.refusal(refusal, request.team_id)
-    try:
-        runtime.sender.ephemeral(request.team_id, request.channel_id, request.user_id, message)
-    except SlackApiError:
-        pass  # a courtesy (the person sees the reaction did nothing); the sender has logged why it failed
-
-
-def _name(event: dict) -> str:
-    return event.get("reaction", "").split("::")[0]  # skin tones arrive as raised_hand::skin-tone-3

@@ -54,6 +54,15 @@ class Runtime:
         with session_scope(self.engine) as session:
             return language_of(session, team_id)
 
+    def our_fault(self, team_id: str, reference: str) -> Message:
+        """Sorry, with the reference the log has, in the workspace's language unless the trouble is the
+        database itself (then English)."""
+        try:
+            lang = self.language(team_id)
+        except Exception:  # noqa: BLE001 - an error message must not fail in turn
+            lang = "en"
+        return builders.error(UserError("our_fault", reference=reference).text(lang), lang=lang)
+
     def refusal(self, refusal: UserError, team_id: str) -> Message:
         """A refusal in the workspace's language, with the command's syntax when it helps."""
         lang = self.language(team_id)
