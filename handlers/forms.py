@@ -1,134 +1,129 @@
 """Modals that start things: a new release (``/release new`` alone, or the Home button) and
-"Add as deliverable" (a message shortcut in a release channel).
+"Add as deliverable" (a message shortcut in a release channel); and the reason form of Block….
 
-Submissions go through the same code as the typed commands; what the command would refuse
-shows under the field at fault (``response_action: errors``), and nothing is saved.
+A submission is checked from its payload alone: what it shows to be wrong (a field left empty, a date
+past everywhere, a playbook that does not exist) comes back under the field at fault
+(``response_action: errors``) and nothing is kept. Otherwise it is kept in the inbox and acknowledged,
+and its work (:mod:`bot.jobs.forms`) follows: the ack never waits on the database.
 """
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+import logging
 
-from bot.release import deliverables, dispatch, slack_text
-from bot.release.language import language_of
-from bot.release.outcome import Post, Request
-from bot.release.parser import Add, NewRelease
+from slack_bolt import Ack, App, BoltContext
+
+from bot.jobs import forms as jobs
+from bot.jobs.clicks import request_from
+from bot.release.calendar import earliest_today
+from bot.release.creating import check_release_day
+from bot.release.deliverables import check_new_due
+from bot.release.outcome import Request
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
-from handlers.actions import request_from
-from messages import builders, modals
-from messages.ids import ActionId, Field, ShortcutId, ViewId
-from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
+from bot.runtime.intake import Kind
+from messages.ids import REASON_BLOCK, ActionId, Field, ShortcutId, ViewId
+from messages.modals import MAX_FIELD_ERROR, AddFromMessage, BlockReasonFor, Submitted, language_of_form
 from messages.render import words
-from storage import queries
-from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+KIND = "form"
 
 
 def register(app: App, runtime: Runtime) -> None:
+    runtime.inbox.handles(KIND, Kind(work=lambda item: jobs.apply(runtime, item)))
+
     @app.action(ActionId.NEW_RELEASE)
     def new_release_button(ack: Ack, body: dict) -> None:
         ack()
-        open_new_release(runtime, request_from(runtime, body), body["trigger_id"])
+        open_new_release(runtime, request_from(body, runtime.clock()), body["trigger_id"])
 
     @app.view(ViewId.NEW_RELEASE)
     def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
-        form = Submitted(view)
-        request = request_from(runtime, body)
-        title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
-        missing = [(f, what) for f, what, given in ((Field.TITLE, "title", title), (Field.RELEASE_DATE, "date", day))
-                   if not given]  # fmt: skip
-        if missing:
-            w = words("forms", runtime.language(request.team_id))
-            ack(response_action="errors", errors={f.value: str(w.missing(what)) for f, what in missing})
+        problems = _new_release_problems(runtime, view, runtime.clock())
+        if problems:
+            ack(response_action="errors", errors=problems)
             return
-        command = NewRelease(
-            title=title,
-            artist=form.text(Field.ARTIST) or None,
-            release_date=day,
-            playbook=form.option(Field.PLAYBOOK),
-            pm=form.user(Field.PM),
-            team=form.users(Field.TEAM),
-        )
-        try:
-            with session_scope(runtime.engine) as session:
-                place = dispatch.locate(session=session, request=request)
-                outcome = dispatch.run(
-                    command, session=session, request=request, services=runtime.services, place=place
-                )
-                dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
-        except UserError as refusal:
-            problem = refusal.text(runtime.language(request.team_id))
-            ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
-            return
+        runtime.inbox.accept(KIND, body)
         ack()
-        runtime.followup.submit(
-            [Post(request.team_id, request.user_id, outcome.reply.worded(dm_lang)), *outcome.effects]
-        )
 
     @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
-    def add_as_deliverable(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+    def add_as_deliverable(ack: Ack, body: dict, context: BoltContext) -> None:
         ack()
-        request = request_from(runtime, body)
-        message = body.get("message") or {}
-        with session_scope(runtime.engine) as session:
-            release = queries.release_in_channel(
-                session=session, team_id=request.team_id, channel_id=request.channel_id
-            )
-        lang = runtime.language(request.team_id)
-        if not deliverables.is_active(release):
-            refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
-            runtime.after_ack(respond, response_type="ephemeral", **refusal.as_kwargs())
-            return
-        origin = AddFromMessage(release.id, request.channel_id, message.get("ts", ""))
-        view = modals.add_deliverable(
-            release,
-            name=slack_text.name_from(message.get("text", "")),
-            owner=slack_text.first_mention(message.get("text", ""), but=context.bot_user_id),
-            origin=origin,
-            lang=lang,
-        )
-        runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
+        runtime.after_ack(jobs.open_add_form, runtime, body, context.bot_user_id)
 
     @app.view(ViewId.ADD_DELIVERABLE)
     def add_submitted(ack: Ack, body: dict, view: dict) -> None:
-        form = Submitted(view)
-        name = form.text(Field.NAME)
-        request = request_from(runtime, body)
-        if not name:
-            missing = words("forms", runtime.language(request.team_id)).missing("name")
-            ack(response_action="errors", errors={Field.NAME.value: str(missing)})
+        problems = _add_problems(view, runtime.clock())
+        if problems:
+            ack(response_action="errors", errors=problems)
             return
-        origin = AddFromMessage.decode(view["private_metadata"])
-        request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
-        try:
-            with session_scope(runtime.engine) as session:
-                room = _room(session, request, origin.release_id)
-                command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
-                outcome = deliverables.add(room, command)
-        except UserError as refusal:
-            problem = refusal.text(runtime.language(request.team_id))
-            ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
-            return
+        runtime.inbox.accept(KIND, body)
         ack()
-        runtime.followup.submit(
-            [
-                *outcome.effects,
-                Post(request.team_id, origin.channel_id, outcome.reply.worded(runtime.language(request.team_id))),
-            ]
-        )
+
+    @app.view(ViewId.BLOCK_REASON)
+    def block_reason(ack: Ack, body: dict, view: dict) -> None:
+        lang = language_of_form(view)
+        try:
+            BlockReasonFor.decode(view.get("private_metadata", ""))
+        except ValueError:
+            ack(response_action="errors", errors={REASON_BLOCK: _outdated(view, lang)})
+            return
+        if not Submitted(view).reason():
+            ack(response_action="errors", errors={REASON_BLOCK: UserError("block_reason").text(lang)})
+            return
+        runtime.inbox.accept(KIND, body)
+        ack()
 
 
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:
     """Open the new-release modal right after the ack (its trigger id lives three seconds)."""
-    playbooks = list(runtime.services.catalogue.playbooks.values())
-    view = modals.new_release(playbooks, creator=request.user_id, lang=runtime.language(request.team_id))
-    runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=trigger_id, view=view)
+    runtime.after_ack(jobs.open_new_release_form, runtime, request, trigger_id)
 
 
-def _room(session, request: Request, release_id: int) -> deliverables.Room:
-    release = queries.get_release(session=session, team_id=request.team_id, release_id=release_id)
-    deliverables.require_active(release, refusal="release_closed")
-    return deliverables.Room(session, request, release, queries.load_bundle(session=session, release=release))
+def _new_release_problems(runtime: Runtime, view: dict, now) -> dict[str, str]:
+    """What the new-release form's payload alone shows to be wrong, by field."""
+    form, lang = Submitted(view), language_of_form(view)
+    try:
+        title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
+    except ValueError:
+        return {Field.RELEASE_DATE.value: _outdated(view, lang)}
+    w = words("forms", lang)
+    missing = {f.value: str(w.missing(what)) for f, what, given in ((Field.TITLE, "title", title),
+               (Field.RELEASE_DATE, "date", day)) if not given}  # fmt: skip
+    if missing:
+        return missing
+    try:
+        runtime.services.catalogue.pick(form.option(Field.PLAYBOOK))
+        check_release_day(day, today=earliest_today(now))
+    except UserError as refusal:
+        return {_field(refusal, Field.TITLE): refusal.text(lang)[:MAX_FIELD_ERROR]}
+    return {}
+
+
+def _add_problems(view: dict, now) -> dict[str, str]:
+    """What the "Add as deliverable" form's payload alone shows to be wrong, by field."""
+    form, lang = Submitted(view), language_of_form(view)
+    try:
+        AddFromMessage.decode(view.get("private_metadata", ""))
+        name, due = form.text(Field.NAME), form.day(Field.DUE)
+    except ValueError:
+        return {Field.NAME.value: _outdated(view, lang)}
+    if not name:
+        return {Field.NAME.value: str(words("forms", lang).missing("name"))}
+    try:
+        if due is not None:
+            check_new_due(due, today=earliest_today(now))
+    except UserError as refusal:
+        return {_field(refusal, Field.NAME): refusal.text(lang)[:MAX_FIELD_ERROR]}
+    return {}
+
+
+def _outdated(view: dict, lang: str) -> str:
+    """A form whose hidden values or dates are not what ours carry: tampered with, or from an older release."""
+    log.warning("a %s submission with values no form of ours has was refused", view.get("callback_id"))
+    return str(words("forms", lang).outdated())
 
 
 def _field(refusal: UserError, default: Field) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from messages.ids import REASON_BLOCK, REASON_INPUT, Field, ViewId
-from messages.render import clip, section, words
+from messages.render import clip, language_for, section, words
 from storage.models import Deliverable, Release
 
 # Slack's limits on view text.
@@ -89,7 +89,7 @@ def new_release(playbooks: Sequence[PlaybookChoice], *, creator: str, lang: str 
     ]
     return _modal(
         ViewId.NEW_RELEASE,
-        "",
+        lang,
         title=str(w.new_title()),
         submit=str(w.create()),
         close=str(w.cancel()),
@@ -97,21 +97,46 @@ def new_release(playbooks: Sequence[PlaybookChoice], *, creator: str, lang: str 
     )
 
 
+def language_of_form(view: dict) -> str:
+    """The language a form was written in (its ``private_metadata`` says), for the errors shown under its
+    fields: known from the payload alone, so the ack waits on nothing."""
+    metadata = view.get("private_metadata") or ""
+    return language_for(metadata.rsplit("|", 1)[-1], "en")
+
+
 @dataclass(frozen=True)
 class AddFromMessage:
-    """What the "Add as deliverable" modal carries in ``private_metadata``: the release and source message."""
+    """What the "Add as deliverable" modal carries in ``private_metadata``: the release, the source message
+    and the form's language. ``decode`` raises ValueError on anything else."""
 
     release_id: int
     channel_id: str
     message_ts: str
+    lang: str = "en"
 
     def encode(self) -> str:
-        return f"{self.release_id}|{self.channel_id}|{self.message_ts}"
+        return f"{self.release_id}|{self.channel_id}|{self.message_ts}|{self.lang}"
 
     @classmethod
     def decode(cls, value: str) -> AddFromMessage:
-        release_id, channel_id, message_ts = value.split("|")
-        return cls(int(release_id), channel_id, message_ts)
+        release_id, channel_id, message_ts, lang = value.split("|")
+        return cls(int(release_id), channel_id, message_ts, lang)
+
+
+@dataclass(frozen=True)
+class BlockReasonFor:
+    """What the "Block…" modal carries in ``private_metadata``: the deliverable and the form's language."""
+
+    deliverable_id: int
+    lang: str = "en"
+
+    def encode(self) -> str:
+        return f"{self.deliverable_id}|{self.lang}"
+
+    @classmethod
+    def decode(cls, value: str) -> BlockReasonFor:
+        deliverable_id, lang = value.split("|")
+        return cls(int(deliverable_id), lang)
 
 
 def add_deliverable(
@@ -147,7 +172,7 @@ def block_reason(deliverable: Deliverable, *, lang: str = "en") -> dict:
     }
     return _modal(
         ViewId.BLOCK_REASON,
-        str(deliverable.id),
+        BlockReasonFor(deliverable.id, lang).encode(),
         title=str(w.modal_title()),
         submit=str(w.modal_submit()),
         close=str(w.modal_close()),
@@ -176,6 +201,10 @@ class Submitted:
 
     def user(self, field: Field) -> str | None:
         return self._element(field).get("selected_user") or None
+
+    def reason(self) -> str:
+        """The Block… form's reason."""
+        return (self._values.get(REASON_BLOCK, {}).get(REASON_INPUT, {}).get("value") or "").strip()
 
     def users(self, field: Field) -> tuple[str, ...]:
         return tuple(self._element(field).get("selected_users") or ())

@@ -240,6 +240,12 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
     return room.changed(reply, public=True)
 
 
+def check_new_due(day: date, *, today: date) -> None:
+    """A new deliverable's own due date: from ``today`` on."""
+    if day < today:
+        raise UserError("due_past", usage=c.USAGE["add"], about="due", day=day)
+
+
 def add(room: Room, cmd: c.Add) -> Outcome:
     after = resolve_ref(cmd.after, room.live) if cmd.after else None
     if isinstance(cmd.due, ReleaseOffset) or cmd.due is None:
@@ -247,8 +253,7 @@ def add(room: Room, cmd: c.Add) -> Outcome:
         due = shift_off_weekend(room.release.release_date + timedelta(days=offset))
         pinned = False
     else:
-        if cmd.due < room.today:
-            raise UserError("due_past", usage=c.USAGE["add"], about="due", day=cmd.due)
+        check_new_due(cmd.due, today=room.today)
         due, offset, pinned = cmd.due, (cmd.due - room.release.release_date).days, True
     d = Deliverable(
         team_id=room.release.team_id,

@@ -35,6 +35,11 @@ LEASE = timedelta(minutes=5)
 # again (a second later, or at the next request), few enough to finish well within the lease: a backlog
 # taken whole would outlast it, be taken again by others, and hold a stopping process up.
 AT_ONCE = 100
+# The longest an ack waits for its request to be kept: Slack gives up on an ack after 3 s, whatever the
+# database is doing.
+KEEP_WAIT = 1.0
+# Threads keeping requests: as many as the web server's threads that may be acking at once.
+KEEPERS = 16
 # Pauses between the attempts one process makes at once (a lock timeout or a dropped connection passes).
 PAUSES = (0.2, 1.0)
 
@@ -65,6 +70,7 @@ class Inbox:
         self._hand_off = hand_off
         # Its own pool: an answer never queues behind follow-ups waiting out Slack's rate limits.
         self._background = Background(workers=workers, name="inbox")
+        self._keeping = Background(workers=KEEPERS, name="inbox-keep")
         self._clock = clock
         self._kinds: dict[str, Kind] = {}
         # Work submitted and not finished, by request: a stopping process gives back what never started.
@@ -76,8 +82,16 @@ class Inbox:
 
     def accept(self, kind: str, body: dict, *, key: str | None = None) -> bool:
         """Keep a request and start its work; False when ``key`` is already here (Slack retrying an event).
-        Without a key (Slack never retries a command) the request gets a fresh one."""
-        key = key or uuid.uuid4().hex
+        Without a key the request gets a fresh one. The caller's ack waits at most ``KEEP_WAIT`` for the
+        database: a request not kept by then is kept (and worked) as soon as the database answers."""
+        keeping = self._keeping.submit(self._keep, kind, body, key or uuid.uuid4().hex)
+        try:
+            return keeping.result(timeout=KEEP_WAIT)
+        except TimeoutError:
+            log.warning("inbox: a %s not kept within %.1f s is acknowledged all the same", kind, KEEP_WAIT)
+            return True
+
+    def _keep(self, kind: str, body: dict, key: str) -> bool:
         now = self._clock()
         lease_until = now if self._hand_off else now + LEASE
         item_id = inbox.put(self._engine, key=key, kind=kind, body=body, now=now, lease_until=lease_until)
@@ -109,13 +123,17 @@ class Inbox:
         return inbox.waiting(self._engine)
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
-        return self._background.wait_idle(timeout)
+        """Wait until every request accepted so far is kept and its work done."""
+        deadline = time.monotonic() + timeout
+        kept = self._keeping.wait_idle(timeout)
+        return kept and self._background.wait_idle(max(0.0, deadline - time.monotonic()))
 
     def shutdown(self, *, give_back: bool = False) -> None:
         """Finish what was accepted (a process killed before that leaves it to be resumed elsewhere). With
         ``give_back``, hand what has not started back to the inbox at once, free for the next process, and
         finish only the work under way: after a burst a stopping worker may hold up to ``AT_ONCE`` requests,
         and working through them would keep it running long after its web process has gone."""
+        self._keeping.shutdown()
         if give_back:
             self._background.shutdown(wait=False, cancel_futures=True)
             with self._submitted_guard:

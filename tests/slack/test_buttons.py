@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+from sqlalchemy import event
 from sqlmodel import select
 
+from storage import inbox
 from storage.db import session_scope
-from storage.models import Blocker
-from tests.support.harness import view_submission
+from storage.models import Activity, Blocker
+from tests.support.harness import button_click, view_submission
 from tests.support.people import DESIGNER, DISTRIBUTION
 from tests.support.story import button_click_in_actions, checklist, item, message_text, open_release, press
 
@@ -54,3 +59,56 @@ def test_block_button_opens_a_modal_whose_submission_blocks_it(bot, standin):
 
 def submission(view: dict, user: str, reason: str) -> dict:
     return view_submission(view, user, {"reason": {"reason_input": {"type": "plain_text_input", "value": reason}}})
+
+
+def test_a_click_is_acknowledged_at_once_however_slow_the_database(bot, standin, monkeypatch):
+    """Slack gives an ack three seconds: a click's must not wait on its transaction, nor on keeping it."""
+    channel_id, _ = open_release(bot, standin)
+    stall = 2.0
+    keep = inbox.put
+    monkeypatch.setattr(inbox, "put", lambda *args, **kwargs: time.sleep(stall) or keep(*args, **kwargs))
+    slow = lambda *_: time.sleep(0.2)  # noqa: E731 - every statement of the click's work, on top
+    event.listen(bot.engine, "before_cursor_execute", slow)
+    try:
+        started = time.perf_counter()
+        status, _, answer = bot.interact(done_click(bot, standin, channel_id, "artwork", DESIGNER))
+        acked = time.perf_counter() - started
+        bot.settle()
+    finally:
+        event.remove(bot.engine, "before_cursor_execute", slow)
+    assert status == 200 and not answer.strip()
+    assert acked < stall, f"the ack waited {acked:.1f} s on a database stalled for {stall} s"
+    assert item(bot, "artwork").state == "done", "the click still took effect once the database answered"
+    assert len(standin.responses("artwork")) == 1, "and its answer came, once"
+
+
+def test_the_same_click_sent_twice_is_one_click(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    click = done_click(bot, standin, channel_id, "artwork", DESIGNER)
+    for _ in range(2):
+        status, _, _ = bot.interact(click)
+        assert status == 200
+    bot.settle()
+    with session_scope(bot.engine) as session:
+        done = session.exec(select(Activity).where(Activity.action == "done")).all()
+    assert len(done) == 1 and len(standin.responses("artwork")) == 1
+
+
+def test_a_tampered_button_value_is_dropped_with_one_log_line(bot, standin, caplog):
+    channel_id, _ = open_release(bot, standin)
+    click = done_click(bot, standin, channel_id, "artwork", DESIGNER)
+    click["actions"][0]["value"] = "1 OR 1=1"
+    status, _, answer = bot.interact(click)
+    bot.settle()
+    assert status == 200 and not answer.strip()
+    dropped = [r for r in caplog.records if "no button of ours" in r.getMessage()]
+    assert len(dropped) == 1 and dropped[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert item(bot, "artwork").state == "open" and not standin.responses("artwork")
+
+
+def done_click(bot, standin, channel_id: str, key: str, user: str) -> dict:
+    message = checklist(standin, channel_id)[key]
+    return button_click(
+        message, "checklist_done", user=user, channel=channel_id, response_url=standin.response_url(key)
+    )

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date
+import time
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlmodel import select
 
+from bot.release.calendar import earliest_today
 from messages.ids import Field, ShortcutId
+from storage import inbox
 from storage.db import session_scope
 from storage.models import Blocker, Deliverable, Release
 from tests.support.harness import TEAM, button_click, buttons, view_submission
-from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
+from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
 from tests.support.story import CHANNEL, item, message_text, open_release, press
 
 USER_FIELDS = {Field.PM: "selected_user", Field.OWNER: "selected_user", Field.TEAM: "selected_users"}
@@ -208,6 +213,39 @@ def test_a_double_click_on_create_arriving_at_once_creates_one_release(bot, stan
     assert len(releases(bot)) == 1, "two releases (and two channels) from one double click"
 
 
+def test_the_form_is_acknowledged_at_once_however_slow_the_database(bot, standin, monkeypatch):
+    """The form closes within Slack's three seconds; the release is made after, once the database answers."""
+    submission = filled(new_release_form(bot, standin), PM, NEW_RELEASE)
+    stall = 2.0
+    keep = inbox.put
+    monkeypatch.setattr(inbox, "put", lambda *args, **kwargs: time.sleep(stall) or keep(*args, **kwargs))
+    slow = lambda *_: time.sleep(0.2)  # noqa: E731 - every statement of the form's work, on top
+    event.listen(bot.engine, "before_cursor_execute", slow)
+    try:
+        started = time.perf_counter()
+        status, _, answer = bot.interact(submission)
+        acked = time.perf_counter() - started
+        bot.settle()
+    finally:
+        event.remove(bot.engine, "before_cursor_execute", slow)
+    assert closed(status, answer) and acked < stall, f"the ack waited {acked:.1f} s"
+    assert [r.title for r in releases(bot)] == ["Midnight Drive"]
+
+
+def test_what_only_the_database_can_refuse_comes_by_dm_after_the_form_closed(bot, standin):
+    """A date that is past in the workspace's timezone but not everywhere on Earth yet."""
+    bot.command("settings timezone Pacific/Kiritimati", user=ADMIN)  # UTC+14: already tomorrow there
+    tomorrow_somewhere = bot.clock().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+    yesterday_there = tomorrow_somewhere - timedelta(days=1)
+    assert yesterday_there >= earliest_today(bot.clock()), "still today somewhere: the payload cannot tell"
+    view = new_release_form(bot, standin)
+    status, _, answer = bot.interact(filled(view, PM, NEW_RELEASE | {Field.RELEASE_DATE: yesterday_there}))
+    bot.settle()
+    assert closed(status, answer)
+    assert "is in the past" in dm_texts(standin, PM)[-1]
+    assert releases(bot) == []
+
+
 # -- 3. inline errors -----------------------------------------------------------------------------------
 
 
@@ -314,7 +352,7 @@ def test_block_from_the_home_opens_the_reason_form_whose_submission_blocks_it(bo
     home_of(bot, standin, DISTRIBUTION)
     home_click(bot, standin, DISTRIBUTION, "checklist_block", trigger_id=standin.issue_trigger_id())
     form = opened_form(standin)
-    assert form["callback_id"] == "block_reason" and form["private_metadata"] == str(item(bot, "metadata").id)
+    assert form["callback_id"] == "block_reason" and form["private_metadata"] == f"{item(bot, 'metadata').id}|en"
     submission = {**filled({"blocks": []}, DISTRIBUTION, {}), "view": {**form, "state": {"values": {
         "reason": {"reason_input": {"type": "plain_text_input", "value": "ISRCs not issued"}}}}}}  # fmt: skip
     status, _, answer = bot.interact(submission)

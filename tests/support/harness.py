@@ -18,6 +18,12 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0RELEASE"
 _REQUEST_IDS = itertools.count(1)
+# Slack stamps each click with its own time: a click sent twice (a replay) carries the same one.
+_ACTION_TS = itertools.count(1)
+
+
+def action_ts() -> str:
+    return f"1700000000.{next(_ACTION_TS):06d}"
 
 
 class Clock:
@@ -216,7 +222,7 @@ def button_click(
                 "text": element["text"],
                 "value": element["value"],
                 "type": "button",
-                "action_ts": "1700000000.000001",
+                "action_ts": action_ts(),
             }
         ],
     }

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from storage.db import session_scope
 from storage.models import Deliverable
-from tests.support.harness import TEAM, BotUnderTest
+from tests.support.harness import TEAM, BotUnderTest, action_ts
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
 
 
@@ -61,7 +61,7 @@ def press(bot, standin, channel_id, key, action_id, user, *, stale=False, **extr
         "message": message,
         "response_url": standin.response_url(key),
         "actions": [{"action_id": action_id, "block_id": "actions", "text": element["text"], "value": element["value"],
-                     "type": "button", "action_ts": "1700000000.000001"}],
+                     "type": "button", "action_ts": action_ts()}],
         **extra,
     }  # fmt: skip
     status, _, _ = bot.interact(payload)

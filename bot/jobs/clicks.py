@@ -1,0 +1,147 @@
+"""A button's work after its ack: Claim, Done and Snooze change one deliverable as the clicking person (the
+same change as the typed subcommand), and the answer goes where the click happened. On a checklist
+message the message itself is updated and the clicker gets a private note; on the morning DM the clicked
+row is replaced by the answer; on the App Home the tab is republished with the answer on top.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.release import deliverables
+from bot.release.language import language_of
+from bot.release.outcome import Effect, Outcome, RefreshHome, Request
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
+from messages import builders, modals
+from messages.ids import ActionId, SnoozeValue
+from messages.render import Message, context
+from storage import queries
+from storage.db import session_scope
+from storage.inbox import Item
+from storage.models import Deliverable, DeliverableState
+
+log = logging.getLogger(__name__)
+
+
+def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """Record the click's change, with its key, in one transaction; the answer goes to Slack after."""
+    body = item.body
+    action = body["actions"][0]
+    request = request_from(body, item.received_at)
+    deliverable_id, change = _change(action)
+    try:
+        with session_scope(runtime.engine) as session:
+            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
+                return None
+            deliverable = _changeable(session, request, deliverable_id)
+            room, deliverable = deliverables.room_for(session, request, deliverable)
+            outcome: Outcome = change(room, deliverable)
+            lang = _language(session, body, request)
+    except UserError as refusal:
+        refused = refusal  # the except clause unbinds its own name when it ends
+        return lambda: answer(runtime, body, request, _refusal(runtime, body, request, refused))
+    reply = outcome.reply.worded(lang)
+    return lambda: answer(runtime, body, request, reply, effects=outcome.effects)
+
+
+def open_block_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
+    """After the ack: the "Block…" modal for a deliverable that is still open, or why not where it was clicked."""
+    request = request_from(body, runtime.clock())
+    try:
+        with session_scope(runtime.engine) as session:
+            deliverable = queries.get_deliverable(
+                session=session, team_id=request.team_id, deliverable_id=deliverable_id
+            )
+            if deliverable is None or deliverable.state != DeliverableState.OPEN:
+                raise UserError("not_open_any_more")
+            release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
+            deliverables.require_active(release)
+            lang = _language(session, body, request)
+    except UserError as refusal:
+        answer(runtime, body, request, _refusal(runtime, body, request, refusal))
+        return
+    runtime.sender.call(
+        request.team_id, "views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable, lang=lang)
+    )
+
+
+def request_from(body: dict, now) -> Request:
+    """Who clicked or submitted, in which workspace and channel (none for views)."""
+    user = body.get("user", {})
+    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+    return Request(team_id=team, user_id=user.get("id", ""), channel_id=channel, now=now)
+
+
+def answer(runtime: Runtime, body: dict, request: Request, reply: Message, *, effects: list[Effect] = ()) -> None:
+    """Answer the clicker: on their Home, in the DM row they clicked, or privately in the channel."""
+    if (body.get("container") or {}).get("type") == "view":
+        runtime.followup.submit(_home_notice(effects, request, reply.text))
+        return
+    runtime.followup.submit(effects)
+    url = body.get("response_url")
+    if not url:
+        return
+    if request.channel_id.startswith("D") and body.get("message"):
+        payload = {"replace_original": True, **_row_answered(body, reply).as_kwargs()}
+    else:
+        payload = {"replace_original": False, "response_type": "ephemeral", **reply.as_kwargs()}
+    try:
+        runtime.followup.respond(url, payload)
+    except Exception as error:  # noqa: BLE001 - the change is saved; a lost answer must not undo or repeat it
+        log.warning("answer to a click not delivered: %r", error, extra={"slack_team": request.team_id})
+
+
+def _change(action: dict) -> tuple[int, Callable[[deliverables.Room, Deliverable], Outcome]]:
+    """Which deliverable a button is about and what it does to it (the handler checked the value already)."""
+    if action["action_id"] in (ActionId.SNOOZE, ActionId.SNOOZE_WEEK):
+        value = SnoozeValue.decode(action["value"])
+        return value.deliverable_id, lambda room, d: deliverables.snooze_for(room, d, value.until)
+    if action["action_id"] == ActionId.CLAIM:
+        return int(action["value"]), lambda room, d: deliverables.take(room, d, room.request.user_id)
+    return int(action["value"]), lambda room, d: deliverables.finish(room, d, via="button")
+
+
+def _changeable(session, request: Request, deliverable_id: int) -> Deliverable:
+    deliverable = queries.get_deliverable(session=session, team_id=request.team_id, deliverable_id=deliverable_id)
+    if deliverable is None or deliverable.state == DeliverableState.REMOVED:
+        raise UserError("not_in_release")
+    return deliverable
+
+
+def _personal(body: dict, request: Request) -> bool:
+    return (body.get("container") or {}).get("type") == "view" or request.channel_id.startswith("D")
+
+
+def _language(session, body: dict, request: Request) -> str:
+    """The clicker's own language where only they read it (a DM, the Home); the workspace's on a channel."""
+    if _personal(body, request):
+        return language_of(session, request.team_id, request.user_id)
+    return language_of(session, request.team_id)
+
+
+def _refusal(runtime: Runtime, body: dict, request: Request, refusal: UserError) -> Message:
+    with session_scope(runtime.engine) as session:
+        lang = _language(session, body, request)
+    return builders.error(refusal.text(lang), refusal.usage, lang=lang)
+
+
+def _home_notice(effects: list[Effect], request: Request, notice: str) -> list[Effect]:
+    """The clicker's Home is republished once, with the answer on top; other owners' without it."""
+    others = [
+        RefreshHome(e.team_id, tuple(u for u in e.user_ids if u != request.user_id))
+        for e in effects
+        if isinstance(e, RefreshHome)
+    ]
+    rest = [e for e in effects if not isinstance(e, RefreshHome)]
+    return [*rest, *(e for e in others if e.user_ids), RefreshHome(request.team_id, (request.user_id,), notice)]
+
+
+def _row_answered(body: dict, reply: Message) -> Message:
+    """The DM as it was, with the clicked row of buttons replaced by the answer."""
+    message = body["message"]
+    clicked = body["actions"][0].get("block_id")
+    blocks = [context(reply.text) if block.get("block_id") == clicked else block for block in message.get("blocks", [])]
+    return Message(text=message.get("text", reply.text), blocks=blocks)

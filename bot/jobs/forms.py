@@ -1,0 +1,143 @@
+"""A submitted form's work after its ack: the new-release form, "Add as deliverable" and the Block reason.
+
+The handler has already shown under its field whatever the payload alone shows to be wrong; what only the
+database can tell (a timezone's today, a name taken, a release archived meanwhile) comes back here as a
+refusal sent to the person: by DM for a new release or a block, privately in the channel for an add.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+
+from bot.jobs.clicks import request_from
+from bot.release import deliverables, dispatch, slack_text
+from bot.release.language import language_of
+from bot.release.outcome import Post, Request
+from bot.release.parser import Add, Block, NewRelease, Ref
+from bot.release.refusals import UserError
+from bot.runtime.context import Runtime
+from messages import builders, modals
+from messages.ids import Field, ViewId
+from messages.modals import AddFromMessage, BlockReasonFor, Submitted
+from messages.render import words
+from storage import queries
+from storage.db import session_scope
+from storage.inbox import Item
+
+log = logging.getLogger(__name__)
+
+
+def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    view = item.body["view"]
+    request = request_from(item.body, item.received_at)
+    work = {ViewId.NEW_RELEASE: _new_release, ViewId.ADD_DELIVERABLE: _add, ViewId.BLOCK_REASON: _block}
+    return work[view["callback_id"]](runtime, request, view)
+
+
+def open_new_release_form(runtime: Runtime, request: Request, trigger_id: str) -> None:
+    playbooks = list(runtime.services.catalogue.playbooks.values())
+    view = modals.new_release(playbooks, creator=request.user_id, lang=runtime.language(request.team_id))
+    runtime.sender.call(request.team_id, "views.open", trigger_id=trigger_id, view=view)
+
+
+def open_add_form(runtime: Runtime, body: dict, bot_user_id: str | None) -> None:
+    """The "Add as deliverable" form for a message in a release channel, or privately why not."""
+    request = request_from(body, runtime.clock())
+    message = body.get("message") or {}
+    with session_scope(runtime.engine) as session:
+        release = queries.release_in_channel(session=session, team_id=request.team_id, channel_id=request.channel_id)
+        lang = language_of(session, request.team_id)
+    if not deliverables.is_active(release):
+        refusal = builders.error(str(words("forms", lang).not_a_release_channel()), lang=lang)
+        runtime.followup.respond(body["response_url"], {"response_type": "ephemeral", **refusal.as_kwargs()})
+        return
+    view = modals.add_deliverable(
+        release,
+        name=slack_text.name_from(message.get("text", "")),
+        owner=slack_text.first_mention(message.get("text", ""), but=bot_user_id),
+        origin=AddFromMessage(release.id, request.channel_id, message.get("ts", ""), lang),
+        lang=lang,
+    )
+    runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
+
+
+def new_release_command(form: Submitted) -> NewRelease:
+    return NewRelease(
+        title=form.text(Field.TITLE),
+        artist=form.text(Field.ARTIST) or None,
+        release_date=form.day(Field.RELEASE_DATE),
+        playbook=form.option(Field.PLAYBOOK),
+        pm=form.user(Field.PM),
+        team=form.users(Field.TEAM),
+    )
+
+
+def _new_release(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+    command = new_release_command(Submitted(view))
+    try:
+        with session_scope(runtime.engine) as session:
+            place = dispatch.locate(session=session, request=request)
+            outcome = dispatch.run(command, session=session, request=request, services=runtime.services, place=place)
+            dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
+    except UserError as refusal:
+        refused = refusal  # the except clause unbinds its own name when it ends
+        return lambda: _tell(runtime, request, request.user_id, refused)
+    return lambda: runtime.followup.submit(
+        [Post(request.team_id, request.user_id, outcome.reply.worded(dm_lang)), *outcome.effects]
+    )
+
+
+def _add(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+    form, origin = Submitted(view), AddFromMessage.decode(view["private_metadata"])
+    request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
+    try:
+        with session_scope(runtime.engine) as session:
+            release = queries.get_release(session=session, team_id=request.team_id, release_id=origin.release_id)
+            deliverables.require_active(release, refusal="release_closed")
+            room = deliverables.Room(session, request, release, queries.load_bundle(session=session, release=release))
+            command = Add(name=form.text(Field.NAME), due=form.day(Field.DUE), owner=form.user(Field.OWNER))
+            outcome = deliverables.add(room, command)
+    except UserError as refusal:
+        refused = refusal
+        return lambda: _tell(runtime, request, origin.channel_id, refused)
+    reply = outcome.reply.worded(runtime.language(request.team_id))
+    return lambda: runtime.followup.submit([*outcome.effects, Post(request.team_id, origin.channel_id, reply)])
+
+
+def _block(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+    reason, wanted = Submitted(view).reason(), BlockReasonFor.decode(view["private_metadata"])
+    try:
+        with session_scope(runtime.engine) as session:
+            deliverable = queries.get_deliverable(
+                session=session, team_id=request.team_id, deliverable_id=wanted.deliverable_id
+            )
+            if deliverable is None:
+                raise UserError("deliverable_gone")
+            room, deliverable = deliverables.room_for(session, request, deliverable)
+            outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
+    except UserError as refusal:
+        refused = refusal
+        return lambda: _tell(runtime, request, request.user_id, refused)
+    reply = outcome.reply.worded(runtime.language(request.team_id))
+    return lambda: runtime.followup.submit(
+        [*outcome.effects, Post(room.release.team_id, room.release.channel_id, reply)]
+    )
+
+
+def _tell(runtime: Runtime, request: Request, where: str, refusal: UserError) -> None:
+    """A refusal the form could not show under its field: by DM (``where`` is the person) or privately in a
+    channel, in the language the person reads there."""
+    with session_scope(runtime.engine) as session:
+        personal = where == request.user_id
+        lang = language_of(session, request.team_id, request.user_id if personal else None)
+    message = builders.error(refusal.text(lang), refusal.usage, lang=lang)
+    try:
+        if personal:
+            runtime.sender.post(request.team_id, where, message)
+        else:
+            runtime.sender.ephemeral(request.team_id, where, request.user_id, message)
+    except SlackApiError:
+        log.warning("a form's refusal was not delivered", extra={"slack_team": request.team_id})
