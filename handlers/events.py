@@ -1,5 +1,5 @@
-"""Other events: a welcome for people joining a release channel and the App Home (both kept in the inbox
-and worked after the ack, like reactions), uninstalls, and the rest acknowledged."""
+"""Other events: people joining a release channel (welcomed) and leaving it, and the App Home (kept in the
+inbox and worked after the ack, like reactions), uninstalls, and the rest acknowledged."""
 
 from __future__ import annotations
 
@@ -17,17 +17,23 @@ from bot.slack import installs
 
 log = logging.getLogger(__name__)
 
-WELCOME, HOME = "welcome", "home"
+WELCOME, LEFT, HOME = "welcome", "left", "home"
 
 
 def register(app: App, runtime: Runtime) -> None:
     runtime.inbox.handles(WELCOME, Kind(work=lambda item: jobs.welcome(runtime, item)))
+    runtime.inbox.handles(LEFT, Kind(work=lambda item: jobs.left(runtime, item)))
     runtime.inbox.handles(HOME, Kind(work=lambda item: jobs.home(runtime, item)))
 
     @app.event("member_joined_channel")
     def member_joined(body: dict, event: dict, context: BoltContext) -> None:
         if event.get("user", "") != context.bot_user_id:
             runtime.keep_event(WELCOME, body, context.team_id)
+
+    @app.event("member_left_channel")
+    def member_left(body: dict, event: dict, context: BoltContext) -> None:
+        if event.get("user", "") != context.bot_user_id:
+            runtime.keep_event(LEFT, body, context.team_id)
 
     app.middleware(RateLimitNotice())
 

@@ -96,8 +96,26 @@ class Release(SQLModel, table=True):
     # Where to tell the creator that set-up finished (a slash command's response_url).
     setup_response_url: str | None = Field(default=None, max_length=1024)
     setup_error: str | None = Field(default=None, max_length=255)
+    # When the channel's member list was last read from Slack (None: never; nobody's membership is known).
+    members_synced_at: datetime | None = _ts_column()
     created_at: datetime | None = _ts_column()
     updated_at: datetime | None = _ts_column()
+
+
+class ChannelMember(SQLModel, table=True):
+    """Who is in a release channel, from Slack's member list and the join and leave events since.
+
+    A row is as of ``changed_at`` (the event's time, or the list's): an older event or list, arriving
+    late, never overrides a newer one."""
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    present: bool
+    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class Deliverable(SQLModel, table=True):

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     Activity,
     Blocker,
+    ChannelMember,
     Deliverable,
     DeliverableState,
     Dependency,
@@ -146,6 +147,60 @@ def upsert(session: Session, table):
     """``INSERT … ON CONFLICT`` in the dialect at hand (SQLite and PostgreSQL both have it)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def channel_presence(*, session: Session, release: Release, user_id: str) -> bool | None:
+    """Whether ``user_id`` is in the release's channel; None while its member list was never read."""
+    if release.members_synced_at is None or release.channel_id is None:
+        return None
+    present = session.exec(
+        select(ChannelMember.present).where(
+            ChannelMember.team_id == release.team_id,
+            ChannelMember.channel_id == release.channel_id,
+            ChannelMember.user_id == user_id,
+        )
+    ).first()
+    return bool(present)
+
+
+def member_changed(
+    *, session: Session, team_id: str, channel_id: str, user_ids: Iterable[str], present: bool, at: datetime
+) -> None:
+    """``user_ids`` joined (or left) the channel at ``at``; a row already as of a later moment stays as it is."""
+    rows = [
+        {"team_id": team_id, "channel_id": channel_id, "user_id": u, "present": present, "changed_at": at}
+        for u in user_ids
+    ]
+    if not rows:
+        return
+    table = ChannelMember.__table__
+    statement = upsert(session, table).values(rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["team_id", "channel_id", "user_id"],
+            set_={"present": statement.excluded.present, "changed_at": statement.excluded.changed_at},
+            where=table.c.changed_at < statement.excluded.changed_at,
+        )
+    )
+
+
+def members_listed(*, session: Session, release: Release, user_ids: list[str], at: datetime) -> None:
+    """Slack's member list of the release's channel as of ``at``: those on it are in, anyone else is out
+    (unless a join or leave event after ``at`` says otherwise)."""
+    member_changed(session=session, team_id=release.team_id, channel_id=release.channel_id, user_ids=user_ids,
+                   present=True, at=at)  # fmt: skip
+    session.execute(
+        update(ChannelMember)
+        .where(
+            ChannelMember.team_id == release.team_id,
+            ChannelMember.channel_id == release.channel_id,
+            col(ChannelMember.user_id).not_in(user_ids),
+            ChannelMember.changed_at < at,
+        )
+        .values(present=False, changed_at=at)
+    )
+    release.members_synced_at = at
+    session.add(release)
 
 
 def release_in_channel(*, session: Session, team_id: str, channel_id: str) -> Release | None:

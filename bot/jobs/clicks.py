@@ -31,12 +31,14 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     action = body["actions"][0]
     request = request_from(body, item.received_at)
     deliverable_id, change = _change(action)
+    runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
+    runtime.rosters.ensure(request.team_id, deliverable_id=deliverable_id)
     try:
         with session_scope(runtime.engine) as session:
             if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
                 return None
             deliverable = _changeable(session, request, deliverable_id)
-            room, deliverable = deliverables.room_for(session, request, deliverable)
+            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
             outcome: Outcome = change(room, deliverable)
             lang = _language(session, body, request)
     except UserError as refusal:

@@ -25,6 +25,7 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     response_url and start the follow-ups."""
     request = request_of(item.body, item.received_at)
     runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
+    runtime.rosters.ensure(request.team_id, channel_id=request.channel_id)
     try:
         with session_scope(runtime.engine) as session:
             if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):

@@ -1,9 +1,10 @@
-"""The work after the ack of two events: a welcome for someone joining a release channel, and their
-App Home when they open it."""
+"""The work after the ack of the events the bot acts on: someone joining a release channel (noted, and
+welcomed) or leaving it (noted), and their App Home when they open it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -28,11 +29,32 @@ def welcome(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             return None
         if not queries.mark_processed(session=session, team_id=team_id, event_id=event_id(item.body), now=now):
             return None
+        queries.member_changed(session=session, team_id=team_id, channel_id=channel, user_ids=[user], present=True,
+                               at=event_time(item))  # fmt: skip
         bundle = queries.load_bundle(session=session, release=release)
         lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
     today = local_today(now, release.timezone)
     message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
     return lambda: _send_welcome(runtime, team_id, channel, user, message)
+
+
+def left(runtime: Runtime, item: Item) -> None:
+    """Someone left a release channel: from now on they may not change its deliverables."""
+    team_id, event = item.body["team_id"], item.body["event"]
+    with session_scope(runtime.engine) as session:
+        release = queries.release_in_channel(session=session, team_id=team_id, channel_id=event.get("channel", ""))
+        if release is not None:
+            queries.member_changed(session=session, team_id=team_id, channel_id=release.channel_id,
+                                   user_ids=[event.get("user", "")], present=False, at=event_time(item))  # fmt: skip
+
+
+def event_time(item: Item) -> datetime:
+    """When Slack says the event happened (two events about one person can be worked out of order)."""
+    stamp = item.body["event"].get("event_ts") or item.body.get("event_time")
+    try:
+        return datetime.fromtimestamp(float(stamp), UTC)
+    except (TypeError, ValueError):
+        return item.received_at
 
 
 def home(runtime: Runtime, item: Item) -> Callable[[], None]:

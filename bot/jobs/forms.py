@@ -93,11 +93,15 @@ def _new_release(runtime: Runtime, request: Request, view: dict) -> Callable[[],
 def _add(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
     form, origin = Submitted(view), AddFromMessage.decode(view["private_metadata"])
     request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
+    runtime.directory.refresh(request.team_id, [request.user_id])
+    runtime.rosters.ensure(request.team_id, channel_id=origin.channel_id)
     try:
         with session_scope(runtime.engine) as session:
             release = queries.get_release(session=session, team_id=request.team_id, release_id=origin.release_id)
             deliverables.require_active(release, refusal="release_closed")
-            room = deliverables.Room(session, request, release, queries.load_bundle(session=session, release=release))
+            bundle = queries.load_bundle(session=session, release=release)
+            room = deliverables.Room(session, request, release, bundle, admins=runtime.services.admins)
+            room.require_member()
             command = Add(name=form.text(Field.NAME), due=form.day(Field.DUE), owner=form.user(Field.OWNER))
             outcome = deliverables.add(room, command)
     except UserError as refusal:
@@ -109,6 +113,8 @@ def _add(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
 
 def _block(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
     reason, wanted = Submitted(view).reason(), BlockReasonFor.decode(view["private_metadata"])
+    runtime.directory.refresh(request.team_id, [request.user_id])
+    runtime.rosters.ensure(request.team_id, deliverable_id=wanted.deliverable_id)
     try:
         with session_scope(runtime.engine) as session:
             deliverable = queries.get_deliverable(
@@ -116,7 +122,7 @@ def _block(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]
             )
             if deliverable is None:
                 raise UserError("deliverable_gone")
-            room, deliverable = deliverables.room_for(session, request, deliverable)
+            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
             outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
     except UserError as refusal:
         refused = refusal

@@ -22,6 +22,8 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
     body, event = kept.body, kept.body["event"]
     name, message, user, team_id = reaction_name(event), event.get("item") or {}, event.get("user", ""), body["team_id"]
     request = Request(team_id=team_id, user_id=user, channel_id=message.get("channel", ""), now=kept.received_at)
+    runtime.directory.refresh(team_id, [user])  # Slack is asked before the transaction
+    runtime.rosters.ensure(team_id, channel_id=request.channel_id)
     try:
         with session_scope(runtime.engine) as session:
             deliverable = queries.deliverable_by_message(
@@ -31,7 +33,7 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
                 return None
             if not queries.mark_processed(session=session, team_id=team_id, event_id=event_id(body), now=request.now):
                 return None
-            room, deliverable = deliverables.room_for(session, request, deliverable)
+            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
             outcome = deliverables.reacted(room, deliverable, name, user, added=event.get("type") == "reaction_added")
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
@@ -40,11 +42,15 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
 
 
 def _refuse(runtime: Runtime, request: Request, refusal: UserError) -> None:
+    """Privately in the channel, or by DM to someone Slack will not show an ephemeral there (not in it)."""
     message = runtime.refusal(refusal, request.team_id)
     try:
         runtime.sender.ephemeral(request.team_id, request.channel_id, request.user_id, message)
     except SlackApiError:
-        pass  # a courtesy (the person sees the reaction did nothing); the sender has logged why it failed
+        try:
+            runtime.sender.post(request.team_id, request.user_id, message)
+        except SlackApiError:
+            pass  # a courtesy (the person sees the reaction did nothing); the sender has logged why it failed
 
 
 def reaction_name(event: dict) -> str:

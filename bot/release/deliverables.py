@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from sqlmodel import Session
 
@@ -16,7 +17,7 @@ from bot.release import parser as c
 from bot.release.channels import slug
 from bot.release.dates import ReleaseOffset, shift_off_weekend
 from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
-from bot.release.permissions import PersonLookup, require_manager
+from bot.release.permissions import PersonLookup, require_manager, require_member
 from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
 from messages.ids import SnoozeUntil
@@ -36,8 +37,21 @@ class Room:
     request: Request
     release: Release
     bundle: queries.ReleaseBundle
+    # Who may change any release's deliverables without being in its channel (RELEASEBOT_ADMINS).
+    admins: frozenset[str] = frozenset()
     # Owners whose App Home shows a deliverable this request changed (before and after the change).
     homes: set[str] = field(default_factory=set)
+
+    def require_member(self) -> None:
+        """Changing a deliverable is for the people in the release's channel (and its managers)."""
+        user_id = self.request.user_id
+        require_member(
+            self.release,
+            user_id,
+            present=queries.channel_presence(session=self.session, release=self.release, user_id=user_id),
+            lookup=partial(queries.get_person, session=self.session, team_id=self.release.team_id, user_id=user_id),
+            admins=self.admins,
+        )
 
     def reply(self, macro: str, *args) -> Reply:
         return Reply.of(macro, *args)
@@ -360,8 +374,11 @@ def require_active(release: Release | None, *, refusal: str = "archived") -> Rel
     return release
 
 
-def room_for(session: Session, request: Request, deliverable: Deliverable) -> tuple[Room, Deliverable]:
-    """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room.
+def room_for(
+    session: Session, request: Request, deliverable: Deliverable, *, admins: frozenset[str]
+) -> tuple[Room, Deliverable]:
+    """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room;
+    refused to someone who may not change it.
 
     Only that deliverable changes, so the rest of its release is loaded read-only: a ✅ in a release of
     thirty deliverables builds one ORM object, not thirty.
@@ -370,4 +387,6 @@ def room_for(session: Session, request: Request, deliverable: Deliverable) -> tu
     require_active(release)
     bundle = queries.load_bundle(session=session, release=release, readonly=True)
     bundle.deliverables = [deliverable if d.id == deliverable.id else d for d in bundle.deliverables]
-    return Room(session, request, release, bundle), deliverable
+    room = Room(session, request, release, bundle, admins=admins)
+    room.require_member()
+    return room, deliverable

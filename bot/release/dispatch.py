@@ -102,10 +102,12 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         request=request,
         release=release,
         bundle=queries.load_bundle(session=session, release=release),
+        admins=services.admins,
     )
     if isinstance(cmd, c.Status):
         return releasing.release_status(room)
     if type(cmd) in ROOM_ACTIONS:
+        room.require_member()
         return ROOM_ACTIONS[type(cmd)](room, cmd)
     if type(cmd) in MANAGED_ACTIONS:
         return MANAGED_ACTIONS[type(cmd)](room, cmd, lookup=lookup, admins=services.admins)

@@ -1,4 +1,5 @@
-"""Who may change a release's shape: its PM, its creator, workspace admins and owners, configured admins."""
+"""Who may change a release's shape (its PM, its creator, workspace admins and owners, configured admins),
+and who may change its deliverables (the people in its channel, and those managers)."""
 
 from __future__ import annotations
 
@@ -33,4 +34,16 @@ def require_manager(
         creator=release.created_by if release.created_by != release.pm_id else None,
         admins=sorted(admins),
         doing=doing,
+    )
+
+
+def require_member(
+    release: Release, user_id: str, *, present: bool | None, lookup: PersonLookup, admins: frozenset[str]
+) -> None:
+    """Refuse someone outside the release's channel, saying how to get in; ``present`` is None while the
+    channel's member list could not be read."""
+    if present or may_manage(release, user_id, lookup=lookup, admins=admins):
+        return
+    raise UserError(
+        "members_only" if present is False else "members_unknown", channel=release.channel_id, pm=release.pm_id
     )

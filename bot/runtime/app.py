@@ -23,6 +23,7 @@ from bot.runtime.tick import Ticker
 from bot.slack import installs
 from bot.slack.effects import FollowUp
 from bot.slack.people import Directory
+from bot.slack.rosters import Rosters
 from bot.slack.sender import Sender, make_client
 from handlers import register_all
 from storage.db import inbox_engine
@@ -74,14 +75,16 @@ def build_app(
         **({} if post_interval is None else {"post_interval": post_interval}),
     )
     directory = Directory(engine, sender, clock=clock)
+    rosters = Rosters(engine, sender, clock=clock)
     services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)
     background = Background(workers=16, name="after-ack")
     inbox = Inbox(inbox_engine(engine), clock, hand_off=hand_off)
-    followup = FollowUp(engine, sender, directory, respond=respond_via_url, background=background, clock=clock)
+    followup = FollowUp(engine, sender, directory, rosters, respond=respond_via_url, background=background, clock=clock)
     runtime = Runtime(
         engine=engine,
         sender=sender,
         directory=directory,
+        rosters=rosters,
         services=services,
         followup=followup,
         background=background,

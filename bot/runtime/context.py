@@ -17,6 +17,7 @@ from bot.runtime.intake import Inbox
 from bot.runtime.tick import Ticker
 from bot.slack.effects import FollowUp
 from bot.slack.people import Directory
+from bot.slack.rosters import Rosters
 from bot.slack.sender import Sender
 from messages import builders
 from messages.render import Message
@@ -28,6 +29,7 @@ class Runtime:
     engine: Engine
     sender: Sender
     directory: Directory
+    rosters: Rosters
     services: Services
     followup: FollowUp
     background: Background

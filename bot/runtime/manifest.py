@@ -16,6 +16,7 @@ BOT_EVENTS = (
     "app_home_opened",
     "app_uninstalled",
     "member_joined_channel",
+    "member_left_channel",
     "reaction_added",
     "reaction_removed",
     "tokens_revoked",

@@ -31,6 +31,7 @@ from bot.release.outcome import (
 )
 from bot.runtime.background import Background
 from bot.slack.people import Directory
+from bot.slack.rosters import Rosters
 from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from storage import queries
@@ -57,6 +58,7 @@ class FollowUp:
         engine: Engine,
         sender: Sender,
         directory: Directory,
+        rosters: Rosters,
         *,
         respond: Callable[[str, dict], None],
         background: Background,
@@ -65,6 +67,7 @@ class FollowUp:
         self._engine = engine
         self._sender = sender
         self._directory = directory
+        self._rosters = rosters
         self.respond = respond  # posts to a response_url (commands answer there too)
         self._clock = clock
         self._background = background
@@ -132,6 +135,7 @@ class FollowUp:
                     session=session, release=release, channel_id=channel["id"], channel_name=channel["name"]
                 )
         self._invite(release, channel["id"])
+        self._rosters.read(release.team_id, channel["id"])
         topic = builders.channel_topic(release, lang=self._language(release.team_id))
         self._try(release.team_id, "conversations.setTopic", channel=channel["id"], topic=topic)
         self.sync_checklist(release_id, overview=True)
