@@ -45,6 +45,9 @@ def test_recorded_reaction_envelope_on_a_checklist_message(bot, standin):
     ts = standin.messages(channel_id)[-1]["ts"]
     envelope["team_id"] = "T0RELEASE"
     envelope["event"] |= {"reaction": "white_check_mark", "item": {"type": "message", "channel": channel_id, "ts": ts}}
+    reacting = envelope["event"]["user"]  # someone in the channel, as anyone who can react there is
+    standin.world.channels[channel_id]["members"].add(reacting)
+    bot.event({"type": "member_joined_channel", "user": reacting, "channel": channel_id, "event_ts": "1.0"})
     status, _, _ = bot.post(json.dumps(envelope), content_type="application/json")
     bot.settle()
     with session_scope(bot.engine) as session:
