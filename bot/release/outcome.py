@@ -113,4 +113,5 @@ class Outcome:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The moment in UTC, whether it came naive (taken as UTC) or aware in any timezone."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
