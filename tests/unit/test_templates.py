@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -62,3 +63,12 @@ def test_preload_compiles_every_kind_in_every_language_so_no_message_compiles_la
         for kind in KINDS:
             words(kind, lang)
     assert words.cache_info().hits == compiled.hits + len(KINDS) * len(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_template_writes_a_bare_angle_bracket_placeholder(lang):
+    """Slack reads ``<…>`` as a link or mention even inside backticks: a placeholder is ``&lt;reason&gt;``."""
+    markup = re.compile(r"<(?![@#!]|http|\{\{)[^>\s]*[A-Za-zÄÖÜäöü][^>]*>")
+    for path in sorted((TEMPLATES / lang).glob("*.j2")):
+        found = markup.findall(path.read_text())
+        assert not found, f"{path.name}: {found}"
