@@ -207,6 +207,14 @@ def test_managed_actions_allow_pm_admin_and_refuse_others(bot, standin):
     assert by_pm.public and "removed *Ad creative*" in by_pm.text
 
 
+def test_pinning_a_deliverable_to_its_own_date_says_it_stays_there(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    room = dict(channel=channel_id, channel_name=CHANNEL)
+    bot.command("due artwork 2027-02-05", user=PM, **room)
+    again = bot.command("due artwork 2027-02-05", user=PM, **room)
+    assert "kept *Cover artwork*" in again.text and "from" not in again.text.split("pinned")[0]
+
+
 def test_date_move_keeps_pinned_dates_and_flags_what_is_now_past(bot, standin, clock):
     channel_id, _ = open_release(bot, standin)
     room = dict(channel=channel_id, channel_name=CHANNEL)
