@@ -235,6 +235,20 @@ def active_releases(
     return list(session.exec(statement.order_by(Release.release_date, Release.id).limit(limit)))
 
 
+def has_any_release(*, session: Session, team_id: str) -> bool:
+    return session.exec(select(Release.id).where(Release.team_id == team_id).limit(1)).first() is not None
+
+
+def rerender_checklists(*, session: Session, release_ids: list[int]) -> None:
+    """Every posted checklist message of these releases lags its deliverable, so each is sent again."""
+    if release_ids:
+        session.execute(
+            update(Deliverable)
+            .where(col(Deliverable.release_id).in_(release_ids), col(Deliverable.message_ts).is_not(None))
+            .values(version=Deliverable.version + 1)
+        )
+
+
 def count_active_releases(*, session: Session, team_id: str, pm_id: str | None = None) -> int:
     statement = (
         select(func.count())

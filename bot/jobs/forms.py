@@ -77,6 +77,7 @@ def new_release_command(form: Submitted) -> NewRelease:
 
 def _new_release(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
     command = new_release_command(Submitted(view))
+    runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
     try:
         with session_scope(runtime.engine) as session:
             place = dispatch.locate(session=session, request=request)

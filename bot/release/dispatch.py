@@ -62,6 +62,9 @@ class Place:
 
 def locate(*, session: Session, request: Request) -> Place:
     workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+    workspace_settings.first_use(
+        workspace, queries.get_person(session=session, team_id=request.team_id, user_id=request.user_id)
+    )
     if workspace.uninstalled_at is not None:  # Slack only sends requests from where the app is installed
         queries.mark_installed(session=session, team_id=request.team_id)
     return Place(

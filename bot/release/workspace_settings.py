@@ -9,16 +9,17 @@ from datetime import date
 from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
+from babel.core import get_global
 from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
-from bot.release.outcome import Outcome, Reply, Request
+from bot.release.outcome import Outcome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
 from bot.release.slack_text import MENTION, mentions
 from storage import queries
-from storage.models import Workspace
+from storage.models import Person, Workspace
 
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 NONE_WORDS = {"none", "off", "-", "unset"}
@@ -128,6 +129,23 @@ SETTINGS = {
 }
 
 
+def first_use(workspace: Workspace, person: Person | None) -> None:
+    """A workspace nobody has used yet takes its timezone and holiday country from its first user's Slack
+    settings, rather than Europe/London and none for everyone. The country is the timezone's (Babel's
+    table: Europe/Berlin → DE), else the locale's region: Slack gives everyone en-US unless they change it,
+    so the locale says less about where people work."""
+    if workspace.set_up_from is not None or person is None:
+        return
+    workspace.set_up_from = person.user_id
+    if person.tz:
+        workspace.timezone = person.tz
+    region = get_global("zone_territories").get(person.tz or "") or (person.locale or "").partition("-")[2]
+    try:
+        workspace.holiday_country = _country(region) if region else workspace.holiday_country
+    except ValueError:
+        pass  # a region whose public holidays we do not know: the PM sets the country if it matters
+
+
 def handle(
     cmd: c.Settings, *, session: Session, request: Request, lookup: PersonLookup, admins: frozenset[str]
 ) -> Outcome:
@@ -156,7 +174,12 @@ def handle(
         before=before,
         after=value,
     )
-    return Outcome(reply=Reply.of("changed", setting.name, setting.show(value), kind="settings"))
+    reply = Reply.of("changed", setting.name, setting.show(value), kind="settings")
+    if setting.name == "language" and value != before:  # every checklist and overview speaks it from now
+        releases = queries.active_releases(session=session, team_id=request.team_id)
+        queries.rerender_checklists(session=session, release_ids=[r.id for r in releases])
+        return Outcome(reply=reply, effects=[SyncChecklist(r.id, overview=True) for r in releases if r.channel_id])
+    return Outcome(reply=reply)
 
 
 def _listing(workspace: Workspace) -> Reply:
@@ -165,7 +188,9 @@ def _listing(workspace: Workspace) -> Reply:
 
 
 def _require_pm_or_admin(session: Session, request: Request, *, lookup: PersonLookup, admins) -> None:
-    if request.user_id in admins:
+    """A release's PM or an admin; anyone while the workspace has never had a release (a new label sets its
+    country, timezone and label heads before planning its first)."""
+    if request.user_id in admins or not queries.has_any_release(session=session, team_id=request.team_id):
         return
     runs_a_release = queries.count_active_releases(session=session, team_id=request.team_id, pm_id=request.user_id)
     person = None if runs_a_release else lookup()

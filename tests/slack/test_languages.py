@@ -64,3 +64,16 @@ def test_a_german_speaker_in_an_english_workspace_reads_their_own_dms_and_home_i
     bot.settle()
     notice = json.dumps(standin.home_views[DESIGNER], ensure_ascii=False)
     assert "*Cover artwork* `artwork` ist erledigt." in notice
+
+
+def test_switching_language_rewords_every_checklist_message_and_the_overview(bot, standin):
+    channel_id = german_workspace(bot, standin)
+    bot.settle()
+    items = checklist(standin, channel_id)
+    assert items and all("Fällig" in message_text(m) for m in items.values()), "all German, not only the new"
+    bot.command("settings language en", user=PM)
+    bot.settle()
+    items = checklist(standin, channel_id)
+    assert all("Due *" in message_text(m) and "Fällig" not in message_text(m) for m in items.values())
+    pinned = [m for m in standin.messages(channel_id) if m["ts"] in standin.world.channels[channel_id]["pins"]]
+    assert pinned and all("Veröffentlichung" not in message_text(m) + m["text"] for m in pinned)

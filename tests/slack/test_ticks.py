@@ -20,7 +20,7 @@ from tests.support.databases import POSTGRES_URL
 from tests.support.harness import BOT_TOKEN, button_click, utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
 from tests.support.standin.limits import FAULT_RETRY_AFTER
-from tests.support.story import CHANNEL, dm_texts, message_text, open_release, posts, tick
+from tests.support.story import CHANNEL, NEW, dm_texts, message_text, open_release, posts, tick
 
 
 @pytest.fixture
@@ -58,12 +58,13 @@ def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, 
     text = message_text(standup)
     assert "Done since the last standup" in text and f"<@{PM}>" in text
     assert "photographer is ill" in text and "Blocked (1)" in text
-    # Berlin moves to summer time on 28 March 2027: 09:30 local is 07:30 UTC.
+    # Berlin moves to summer time on 28 March 2027: 09:30 local is 07:30 UTC (the Monday after is Easter
+    # Monday, a holiday in Germany, where the workspace took its country from its first user's timezone).
     bot.command("date 2027-04-30", user=PM, channel=room, channel_name=CHANNEL)
-    tick(bot, utc(2027, 3, 29, 7, 29))
-    assert not posts(standin, room, "Mon 29 Mar 2027")
-    tick(bot, utc(2027, 3, 29, 7, 30))
-    assert len(posts(standin, room, "Mon 29 Mar 2027")) == 1
+    tick(bot, utc(2027, 3, 30, 7, 29))
+    assert not posts(standin, room, "Tue 30 Mar 2027")
+    tick(bot, utc(2027, 3, 30, 7, 30))
+    assert len(posts(standin, room, "Tue 30 Mar 2027")) == 1
 
 
 def test_no_standups_on_public_holidays_of_the_workspace_country(bot, standin, room):
@@ -267,7 +268,7 @@ def test_settings_show_change_and_refuse_bad_values_or_outsiders(bot, standin, r
     from tests.support.people import OUTSIDER
 
     listing = bot.command("settings", user=OUTSIDER)
-    assert "*standup_time*: 09:30" in listing.text and "*holiday_country*: none" in listing.text
+    assert "*standup_time*: 09:30" in listing.text and "*holiday_country*: DE" in listing.text, "the PM's"
     refused = bot.command("settings standup_time 10:00", user=OUTSIDER)
     assert "Only a release's PM" in refused.text
     bad = bot.command("settings standup_time 25:99", user=PM)
@@ -334,3 +335,20 @@ def test_a_slow_users_info_during_a_tick_never_holds_up_a_command(bot, standin, 
     ticking.join(timeout=30)
     assert len(standin.calls_to("users.info")) >= 3, "the stale people were asked about"
     assert posts(standin, room, "Standup · Fri 22 Jan 2027"), "the tick still did its work"
+
+
+def test_a_new_workspace_starts_from_its_first_users_timezone_and_country(bot, standin):
+    standin.add_user("UNYCPM", name="nia", tz="America/New_York")
+    listing = bot.command("settings", user="UNYCPM")
+    assert "*timezone*: America/New_York" in listing.text and "*holiday_country*: US" in listing.text
+    bot.command("settings", user=PM)  # the second person changes nothing
+    assert "*timezone*: America/New_York" in bot.command("settings", user=PM).text
+
+
+def test_before_its_first_release_anyone_may_set_up_the_workspace(bot, standin):
+    from tests.support.people import OUTSIDER
+
+    assert "*label_heads* is now" in bot.command(f"settings label_heads <@{PM}>", user=OUTSIDER).text
+    bot.command(NEW, user=PM)
+    bot.settle()
+    assert "Only a release's PM" in bot.command("settings standup_time 10:00", user=OUTSIDER).text

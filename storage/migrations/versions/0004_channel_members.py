@@ -1,4 +1,5 @@
-"""channel_member and release.members_synced_at: changing a deliverable is for the people in its channel
+"""channel_member and release.members_synced_at: changing a deliverable is for the people in its channel;
+workspace.set_up_from: a workspace starts from its first user's timezone and country
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("workspace") as batch:
+        batch.add_column(sa.Column("set_up_from", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
     with op.batch_alter_table("release") as batch:
         batch.add_column(sa.Column("members_synced_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -34,3 +37,5 @@ def downgrade() -> None:
     op.drop_table("channelmember")
     with op.batch_alter_table("release") as batch:
         batch.drop_column("members_synced_at")
+    with op.batch_alter_table("workspace") as batch:
+        batch.drop_column("set_up_from")
