@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 
 from slack_bolt import Ack, App
 
 from bot.jobs import clicks as jobs
 from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
-from messages.ids import ActionId, SnoozeValue
+from messages.ids import ActionId, AssignBlock, SnoozeValue
 
 log = logging.getLogger(__name__)
 
 KIND = "click"
 # Our buttons' values are a deliverable id and a word; anything much longer was not made by us.
 MAX_VALUE = 40
+# A Slack user id as a people picker gives it.
+MENTIONABLE = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -32,6 +35,7 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.DONE)
     @app.action(ActionId.SNOOZE)
     @app.action(ActionId.SNOOZE_WEEK)
+    @app.action(ActionId.ASSIGN)
     def change(ack: Ack, body: dict, action: dict) -> None:
         if readable(action):
             runtime.inbox.accept(KIND, body, key=click_key(body, action))
@@ -45,11 +49,15 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def readable(action: dict) -> bool:
-    """A button value as our buttons carry it: a deliverable id (and, for Snooze, until when)."""
+    """A value as our buttons carry it (a deliverable id and, for Snooze, until when), or a picker's person."""
     try:
         if len(action.get("value", "")) > MAX_VALUE:
             raise ValueError("longer than any of ours")
-        if action["action_id"] in (ActionId.SNOOZE, ActionId.SNOOZE_WEEK):
+        if action["action_id"] == ActionId.ASSIGN:
+            AssignBlock.decode(action.get("block_id", ""))
+            if not MENTIONABLE.fullmatch(action.get("selected_user") or ""):
+                raise ValueError("no one picked")
+        elif action["action_id"] in (ActionId.SNOOZE, ActionId.SNOOZE_WEEK):
             SnoozeValue.decode(action.get("value", ""))
         else:
             int(action.get("value", ""))
@@ -63,5 +71,6 @@ def click_key(body: dict, action: dict) -> str:
     """A click is the person, the button and Slack's time of the click: the same payload sent again is one click."""
     team = (body.get("team") or {}).get("id", "")
     user = (body.get("user") or {}).get("id", "")
-    click = f"{team}:{user}:{action['action_id']}:{action.get('value', '')}:{action.get('action_ts', '')}"
+    chosen = action.get("value") or action.get("selected_user") or ""
+    click = f"{team}:{user}:{action['action_id']}:{action.get('block_id', '')}:{chosen}:{action.get('action_ts', '')}"
     return "click:" + hashlib.sha256(click.encode()).hexdigest()[:40]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from messages.facts import PortfolioLine, Snapshot
 from messages.formats import progress_bar
-from messages.ids import ActionId, SnoozeUntil, SnoozeValue
+from messages.ids import ActionId, AssignBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
@@ -21,6 +21,7 @@ from messages.render import (
     header,
     line_list,
     pack_lines,
+    people_picker,
     section,
     words,
 )
@@ -33,6 +34,14 @@ MAX_LINES_PER_SECTION = 15
 def text_message(text: str) -> Message:
     """A one-section message whose text the caller has already rendered (and escaped)."""
     return Message(text=text, blocks=[section(text)])
+
+
+def unclaimed_ask(text: str, deliverable_id: int, *, lang: str = "en") -> Message:
+    """ "Nobody owns it" with a people picker: choosing someone assigns it, from a channel or a DM alike."""
+    picker = people_picker(str(words("reminders", lang).assign_placeholder()), ActionId.ASSIGN)
+    return Message(
+        text=text, blocks=[section(text), {**actions([picker]), "block_id": AssignBlock.encode(deliverable_id)}]
+    )
 
 
 def combined(messages: Sequence[Message]) -> Message:

@@ -13,11 +13,29 @@ class ActionId(StrEnum):
     DONE = "checklist_done"  # value: the deliverable id
     BLOCK = "checklist_block"  # value: the deliverable id; opens the reason modal
     NEW_RELEASE = "home_new_release"  # opens the new-release modal from the App Home
+    ASSIGN = "assign_owner"  # a people picker; its block's id is AssignBlock
+
+
+class AssignBlock:
+    """The block of an Assign picker names its deliverable (a users_select carries no value)."""
+
+    PREFIX = "assign:"
+
+    @classmethod
+    def encode(cls, deliverable_id: int) -> str:
+        return f"{cls.PREFIX}{deliverable_id}"
+
+    @classmethod
+    def decode(cls, block_id: str) -> int:
+        """The deliverable id; ValueError for a block id no picker of ours has."""
+        if not block_id.startswith(cls.PREFIX):
+            raise ValueError(block_id)
+        return int(block_id.removeprefix(cls.PREFIX))
 
 
 class ViewId(StrEnum):
-    BLOCK_REASON = "block_reason"  # private_metadata: the deliverable id
-    NEW_RELEASE = "new_release"  # private_metadata: unused
+    BLOCK_REASON = "block_reason"  # private_metadata: BlockReasonFor
+    NEW_RELEASE = "new_release"  # private_metadata: the form's language
     ADD_DELIVERABLE = "add_deliverable"  # private_metadata: AddFromMessage
 
 

@@ -134,6 +134,10 @@ def actions(elements: list[dict]) -> dict:
     return {"type": "actions", "elements": elements[:25]}
 
 
+def people_picker(placeholder: str, action_id: str) -> dict:
+    return {"type": "users_select", "action_id": action_id, "placeholder": {"type": "plain_text", "text": placeholder}}
+
+
 def divider() -> dict:
     return {"type": "divider"}
 

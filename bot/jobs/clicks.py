@@ -15,7 +15,7 @@ from bot.release.outcome import Effect, Outcome, RefreshHome, Request
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from messages import builders, modals
-from messages.ids import ActionId, SnoozeValue
+from messages.ids import ActionId, AssignBlock, SnoozeValue
 from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
@@ -101,6 +101,11 @@ def _change(action: dict) -> tuple[int, Callable[[deliverables.Room, Deliverable
     if action["action_id"] in (ActionId.SNOOZE, ActionId.SNOOZE_WEEK):
         value = SnoozeValue.decode(action["value"])
         return value.deliverable_id, lambda room, d: deliverables.snooze_for(room, d, value.until)
+    if action["action_id"] == ActionId.ASSIGN:
+        chosen = action["selected_user"]
+        return AssignBlock.decode(action["block_id"]), lambda room, d: deliverables.take(
+            room, d, chosen, assigned_by=room.request.user_id
+        )
     if action["action_id"] == ActionId.CLAIM:
         return int(action["value"]), lambda room, d: deliverables.take(room, d, room.request.user_id)
     return int(action["value"]), lambda room, d: deliverables.finish(room, d, via="button")

@@ -209,12 +209,20 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> lis
                 expires = _end_of_day(local_today(now, tz), tz)
                 if step.step == Step.ESCALATE:
                     expires = now + timedelta(days=1)
-                wanted.append(Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires)))
+                lang = team.lang_of(channel)  # a channel id names nobody: the workspace's language
+                wanted.append(
+                    Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires, lang))
+                )
     return wanted
 
 
-def _ladder_message(release: Release, d, key: str, step: DueStep, channel: str, wording, expires: datetime) -> Planned:
-    message = builders.text_message(str(wording()))
+def _ladder_message(
+    release: Release, d, key: str, step: DueStep, channel: str, wording, expires: datetime, lang: str
+) -> Planned:
+    text = str(wording())
+    message = (
+        builders.unclaimed_ask(text, d.id, lang=lang) if step.step == Step.UNCLAIMED else builders.text_message(text)
+    )
     return Planned(release.team_id, key, f"ladder-{step.step}", channel, message, expires, release.id, d.id)
 
 

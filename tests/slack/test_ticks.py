@@ -17,7 +17,7 @@ from bot.slack.sender import Sender
 from storage.db import session_scope
 from storage.models import Deliverable, Outbox, OutboxState, Person
 from tests.support.databases import POSTGRES_URL
-from tests.support.harness import BOT_TOKEN, button_click, utc
+from tests.support.harness import BOT_TOKEN, TEAM, button_click, utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
 from tests.support.standin.limits import FAULT_RETRY_AFTER
 from tests.support.story import CHANNEL, NEW, dm_texts, message_text, open_release, posts, tick
@@ -352,3 +352,35 @@ def test_before_its_first_release_anyone_may_set_up_the_workspace(bot, standin):
     bot.command(NEW, user=PM)
     bot.settle()
     assert "Only a release's PM" in bot.command("settings standup_time 10:00", user=OUTSIDER).text
+
+
+def test_the_pms_nobody_owns_dm_assigns_with_its_people_picker(bot, standin, room):
+    tick(bot, utc(2027, 1, 22, 9, 0))
+    (ask,) = [m for m in standin.dms(PM) if "Nobody owns *Cover artwork*" in m["text"]]
+    assert "/release assign" not in ask["text"], "a command that does not work in a DM"
+    with session_scope(bot.engine) as session:
+        artwork_id = session.exec(select(Deliverable.id).where(Deliverable.key == "artwork")).one()
+    (picker_block,) = [b for b in ask["blocks"] if b.get("block_id") == f"assign:{artwork_id}"]
+    picker = picker_block["elements"][0]
+    assert picker["type"] == "users_select"
+    pick = {
+        "type": "block_actions",
+        "user": {"id": PM, "username": "paula", "name": "paula", "team_id": TEAM},
+        "team": {"id": TEAM, "domain": "label"},
+        "container": {"type": "message", "message_ts": ask["ts"], "channel_id": standin.im_for(PM)["id"]},
+        "channel": {"id": standin.im_for(PM)["id"], "name": "directmessage"},
+        "message": ask,
+        "response_url": standin.response_url("pick"),
+        "trigger_id": "1.2.3",
+        "actions": [{"type": "users_select", "action_id": picker["action_id"], "block_id": picker_block["block_id"],
+                     "selected_user": DESIGNER, "action_ts": "1769000000.000001"}],
+    }  # fmt: skip
+    status, _, _ = bot.interact(pick)
+    bot.settle()
+    assert status == 200
+    with session_scope(bot.engine) as session:
+        artwork = session.exec(select(Deliverable).where(Deliverable.key == "artwork")).one()
+    assert artwork.owner_id == DESIGNER
+    (answered,) = standin.responses("pick")
+    assert answered["replace_original"] and picker_block not in answered["blocks"], "the row turned into the answer"
+    assert sum("gave you *Cover artwork*" in t for t in dm_texts(standin, DESIGNER)) == 1
