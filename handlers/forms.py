@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.release import deliverables, dispatch, slack_text
+from bot.release import bounds, deliverables, dispatch, slack_text
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, NewRelease
@@ -50,6 +50,7 @@ def register(app: App, runtime: Runtime) -> None:
             team=form.users(Field.TEAM),
         )
         try:
+            bounds.check_submitted(command, now=request.now)  # from the submission alone
             with session_scope(runtime.engine) as session:
                 place = dispatch.locate(session=session, request=request)
                 outcome = dispatch.run(
@@ -100,10 +101,11 @@ def register(app: App, runtime: Runtime) -> None:
             return
         origin = AddFromMessage.decode(view["private_metadata"])
         request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
+        command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
         try:
+            bounds.check_submitted(command, now=request.now)  # from the submission alone
             with session_scope(runtime.engine) as session:
                 room = _room(session, request, origin.release_id)
-                command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
                 outcome = deliverables.add(room, command)
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session
 
+from bot.release import bounds
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import USAGE, NewRelease
@@ -17,8 +17,6 @@ from storage import locks, queries
 from storage.models import Deliverable, Release
 
 DEFAULT_PLAYBOOK = "single"
-# A date further out than this is almost certainly a typo in the year.
-MAX_YEARS_AHEAD = 5
 
 
 @dataclass(frozen=True)
@@ -41,12 +39,7 @@ def create_release(
     """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
-    if cmd.release_date < today:
-        raise UserError("release_date_past", usage=USAGE["new"], about="release_date", day=cmd.release_date)
-    if cmd.release_date > today + timedelta(days=365 * MAX_YEARS_AHEAD):
-        raise UserError(
-            "release_date_far", usage=USAGE["new"], about="release_date", day=cmd.release_date, years=MAX_YEARS_AHEAD
-        )
+    bounds.check_release_day(cmd.release_date, today=today, usage=USAGE["new"])
     # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
     # so the second finds the first's release below instead of making another.
     locks.until_commit(session, "new_release", zlib.crc32(request.team_id.encode()))
