@@ -1,8 +1,9 @@
 """What a person may set: dates within reach of a release, and text with something visible in it.
 
-Every path that takes a date or a name from a person (commands, forms, buttons, settings) checks it
-here, so a typo in a year cannot put a release where the scheduler's date arithmetic overflows, and
-a refusal always names the range that would have been accepted.
+Every path that takes a date from a person (commands, forms, buttons, settings, playbook files) checks
+it here, so a typo in a year cannot put a release where the scheduler's date arithmetic overflows, and a
+refusal names the range that would have been accepted. Text is judged by the predicates the parser uses
+(:func:`bot.release.slack_text.is_blank`, :func:`~bot.release.slack_text.has_nul`).
 """
 
 from __future__ import annotations
