@@ -151,7 +151,18 @@ WORDS = st.sampled_from(
      "&amp;", "<@UPMPAULA|paula>", "\x00", "\u200b", "\ufeff", "\u00a0"]
 )  # fmt: skip
 TAILS = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=8).map(" ".join)
-TYPED = st.one_of(st.text(max_size=40), st.builds("{} {}".format, st.sampled_from(NAMES), TAILS))
+WHENS = st.one_of(
+    st.dates(date.min, date.max).map(date.isoformat),
+    st.builds("T{:+d}".format, st.integers(-(10**12), 10**12)),
+    st.builds("in {} {}".format, st.integers(0, 10**12), st.sampled_from(["days", "weeks", "months"])),
+)
+DATED = st.builds(
+    str.format,
+    st.sampled_from(["new Night Swim on {}", "date {}", "due artwork {}", "add Vinyl due {}", "snooze artwork {}",
+                     "settings quiet_days {}"]),
+    WHENS,
+)  # fmt: skip
+TYPED = st.one_of(st.text(max_size=40), st.builds("{} {}".format, st.sampled_from(NAMES), TAILS), DATED)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
