@@ -15,10 +15,9 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.jobs import forms as jobs
 from bot.jobs.clicks import request_from
-from bot.release.calendar import earliest_today
-from bot.release.creating import check_release_day
-from bot.release.deliverables import check_new_due
+from bot.release import bounds
 from bot.release.outcome import Request
+from bot.release.parser import USAGE, Add
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
@@ -96,7 +95,7 @@ def _new_release_problems(runtime: Runtime, view: dict, now) -> dict[str, str]:
         return missing
     try:
         runtime.services.catalogue.pick(form.option(Field.PLAYBOOK))
-        check_release_day(day, today=earliest_today(now))
+        bounds.check_submitted(jobs.new_release_command(form), now=now)
     except UserError as refusal:
         return {_field(refusal, Field.TITLE): refusal.text(lang)[:MAX_FIELD_ERROR]}
     return {}
@@ -106,15 +105,16 @@ def _add_problems(view: dict, now) -> dict[str, str]:
     """What the "Add as deliverable" form's payload alone shows to be wrong, by field."""
     form, lang = Submitted(view), language_of_form(view)
     try:
-        AddFromMessage.decode(view.get("private_metadata", ""))
+        origin = AddFromMessage.decode(view.get("private_metadata", ""))
         name, due = form.text(Field.NAME), form.day(Field.DUE)
     except ValueError:
         return {Field.NAME.value: _outdated(view, lang)}
     if not name:
         return {Field.NAME.value: str(words("forms", lang).missing("name"))}
     try:
+        bounds.check_submitted(Add(name=name, due=due, owner=form.user(Field.OWNER)), now=now)
         if due is not None:
-            check_new_due(due, today=earliest_today(now))
+            bounds.check_due(due, release_day=origin.release_day, usage=USAGE["add"])
     except UserError as refusal:
         return {_field(refusal, Field.NAME): refusal.text(lang)[:MAX_FIELD_ERROR]}
     return {}

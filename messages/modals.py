@@ -106,21 +106,23 @@ def language_of_form(view: dict) -> str:
 
 @dataclass(frozen=True)
 class AddFromMessage:
-    """What the "Add as deliverable" modal carries in ``private_metadata``: the release, the source message
-    and the form's language. ``decode`` raises ValueError on anything else."""
+    """What the "Add as deliverable" modal carries in ``private_metadata``: the release and its day (a due
+    date's span is checked from the submission alone), the source message and the form's language.
+    ``decode`` raises ValueError on anything else."""
 
     release_id: int
+    release_day: date
     channel_id: str
     message_ts: str
     lang: str = "en"
 
     def encode(self) -> str:
-        return f"{self.release_id}|{self.channel_id}|{self.message_ts}|{self.lang}"
+        return f"{self.release_id}|{self.release_day.isoformat()}|{self.channel_id}|{self.message_ts}|{self.lang}"
 
     @classmethod
     def decode(cls, value: str) -> AddFromMessage:
-        release_id, channel_id, message_ts, lang = value.split("|")
-        return cls(int(release_id), channel_id, message_ts, lang)
+        release_id, release_day, channel_id, message_ts, lang = value.split("|")
+        return cls(int(release_id), date.fromisoformat(release_day), channel_id, message_ts, lang)
 
 
 @dataclass(frozen=True)

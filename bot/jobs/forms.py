@@ -58,7 +58,7 @@ def open_add_form(runtime: Runtime, body: dict, bot_user_id: str | None) -> None
         release,
         name=slack_text.name_from(message.get("text", "")),
         owner=slack_text.first_mention(message.get("text", ""), but=bot_user_id),
-        origin=AddFromMessage(release.id, request.channel_id, message.get("ts", ""), lang),
+        origin=AddFromMessage(release.id, release.release_date, request.channel_id, message.get("ts", ""), lang),
         lang=lang,
     )
     runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)

@@ -8,7 +8,7 @@ Nobody ever reads UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -78,12 +78,6 @@ def local(now: datetime, timezone: str) -> datetime:
 def local_today(now: datetime, timezone: str) -> date:
     """The date it is at ``now`` in ``timezone``: what "today" means to the people there."""
     return local(now, timezone).date()
-
-
-def earliest_today(now: datetime) -> date:
-    """The date it is at ``now`` in the westernmost timezone (UTC−12): a day before it is past everywhere,
-    so a form can refuse it before anyone knows the workspace's timezone."""
-    return (now.astimezone(UTC) - timedelta(hours=12)).date()
 
 
 def office_hours(now: datetime, timezone: str, calendar: Calendar) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from bot.release import bounds
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import USAGE, NewRelease
@@ -17,8 +17,6 @@ from storage import locks, queries
 from storage.models import Deliverable, Release
 
 DEFAULT_PLAYBOOK = "single"
-# A date further out than this is almost certainly a typo in the year.
-MAX_YEARS_AHEAD = 5
 
 
 @dataclass(frozen=True)
@@ -35,21 +33,13 @@ class Catalogue:
         return self.playbooks[key]
 
 
-def check_release_day(day: date, *, today: date) -> None:
-    """A new release's day: from ``today`` on, and not so far out that the year must be a typo."""
-    if day < today:
-        raise UserError("release_date_past", usage=USAGE["new"], about="release_date", day=day)
-    if day > today + timedelta(days=365 * MAX_YEARS_AHEAD):
-        raise UserError("release_date_far", usage=USAGE["new"], about="release_date", day=day, years=MAX_YEARS_AHEAD)
-
-
 def create_release(
     cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str
 ) -> Outcome:
     """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
-    check_release_day(cmd.release_date, today=today)
+    bounds.check_release_day(cmd.release_date, today=today, usage=USAGE["new"])
     # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
     # so the second finds the first's release below instead of making another.
     locks.until_commit(session, "new_release", zlib.crc32(request.team_id.encode()))

@@ -37,6 +37,10 @@ SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
 RELATIVE = re.compile(r"^in\s+(a|an|one|\d+)\s+(day|days|week|weeks|month|months)$")
 OFFSET = re.compile(r"^[tr]\s*(?:([+-])\s*(\d+)\s*(d|w)?)?$")
 NAMED_DAY = re.compile(r"^(?:(next|this)\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*$")
+# The longest form above ("wednesday, september 30 2027") fits with room to spare; longer text is no date,
+# and refusing it before the readers keeps reading a long command linear.
+MAX_DATE_TEXT = 40
+MAX_DATE_WORDS = 5
 
 
 class DateError(ValueError):
@@ -60,6 +64,8 @@ def parse_date(text: str, *, today: date) -> date:
     value = " ".join(text.strip().lower().replace(",", " ").split())
     if not value:
         raise DateError("date_missing")
+    if len(value) > MAX_DATE_TEXT:
+        raise DateError("date_unreadable", text=text.strip())
     if value == "today":
         return today
     if value == "tomorrow":
@@ -75,13 +81,10 @@ def parse_date(text: str, *, today: date) -> date:
 
 def parse_due(text: str, *, today: date) -> date | ReleaseOffset:
     """A due date: absolute, or ``T-14`` / ``T-2w`` / ``R-3`` / ``T`` relative to release day."""
-    match = OFFSET.match(text.strip().lower())
+    match = OFFSET.match(text.strip().lower()) if len(text.strip()) <= MAX_DATE_TEXT else None
     if match:
         sign, amount, unit = match.groups()
-        try:
-            days = int(amount or 0) * (7 if unit == "w" else 1)
-        except ValueError:  # more digits than Python reads as a number
-            raise DateError("no_such_day", text=text.strip()) from None
+        days = int(amount or 0) * (7 if unit == "w" else 1)
         return ReleaseOffset(-days if sign == "-" else days)
     return parse_date(text, today=today)
 
@@ -116,8 +119,8 @@ def _relative(value: str, today: date) -> date | None:
     try:
         amount = 1 if match[1] in {"a", "an", "one"} else int(match[1])
         return today + relativedelta(**{unit: amount})
-    except (ValueError, OverflowError):  # past the year 9999, or more digits than Python reads as a number
-        raise DateError("no_such_day", text=value) from None
+    except (ValueError, OverflowError):  # past the year 9999
+        raise DateError("date_too_far", text=value) from None
 
 
 def _weekday(value: str, today: date) -> date | None:

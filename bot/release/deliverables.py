@@ -13,9 +13,10 @@ from functools import partial
 
 from sqlmodel import Session
 
+from bot.release import bounds
 from bot.release import parser as c
 from bot.release.channels import slug
-from bot.release.dates import ReleaseOffset, shift_off_weekend
+from bot.release.dates import ReleaseOffset
 from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager, require_member
 from bot.release.refusals import UserError
@@ -152,6 +153,7 @@ def block(room: Room, cmd: c.Block) -> Outcome:
     reason = reason.strip()
     if not reason:
         raise UserError("block_reason", usage=c.USAGE["block"])
+    bounds.check_text(reason, field="reason", usage=c.USAGE["block"])
     _require_open(d, "block")
     current = room.bundle.open_blockers.get(d.id)
     if current is not None:
@@ -239,11 +241,13 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
     require_manager(room.release, room.request.user_id, lookup=lookup, admins=admins, doing="set_due")
     d = room.find(cmd.ref)
     old = d.due_date
+    usage = c.USAGE["due"]
     if isinstance(cmd.due, ReleaseOffset):
+        d.due_date = bounds.due_from_offset(room.release.release_date, cmd.due.days, usage=usage)
         d.offset_days = cmd.due.days
-        d.due_date = shift_off_weekend(room.release.release_date + timedelta(days=cmd.due.days))
         d.due_pinned = False
     else:
+        bounds.check_due(cmd.due, release_day=room.release.release_date, usage=usage)
         d.due_date = cmd.due
         d.offset_days = (cmd.due - room.release.release_date).days
         d.due_pinned = True
@@ -254,20 +258,20 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
     return room.changed(reply, public=True)
 
 
-def check_new_due(day: date, *, today: date) -> None:
-    """A new deliverable's own due date: from ``today`` on."""
-    if day < today:
-        raise UserError("due_past", usage=c.USAGE["add"], about="due", day=day)
-
-
 def add(room: Room, cmd: c.Add) -> Outcome:
+    usage = c.USAGE["add"]
+    taken = _named(cmd.name, room.live)
+    if taken is not None:
+        raise UserError("name_taken", usage=usage, about="name", d=taken)
     after = resolve_ref(cmd.after, room.live) if cmd.after else None
     if isinstance(cmd.due, ReleaseOffset) or cmd.due is None:
         offset = cmd.due.days if cmd.due else DEFAULT_ADD_OFFSET
-        due = shift_off_weekend(room.release.release_date + timedelta(days=offset))
+        due = bounds.due_from_offset(room.release.release_date, offset, usage=usage)
         pinned = False
     else:
-        check_new_due(cmd.due, today=room.today)
+        if cmd.due < room.today:
+            raise UserError("due_past", usage=usage, about="due", day=cmd.due)
+        bounds.check_due(cmd.due, release_day=room.release.release_date, usage=usage)
         due, offset, pinned = cmd.due, (cmd.due - room.release.release_date).days, True
     d = Deliverable(
         team_id=room.release.team_id,
@@ -295,6 +299,13 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     if cmd.owner and cmd.owner != room.request.user_id:
         dm = [room.dm(cmd.owner, "assigned_dm", d, room.release, room.request.user_id)]
     return room.changed(reply, public=True, extra=dm)
+
+
+def _named(name: str, live: list[Deliverable]) -> Deliverable | None:
+    """The deliverable already called ``name``, whatever its case and spacing: two of one name cannot be told
+    apart by name."""
+    wanted = " ".join(name.casefold().split())
+    return next((d for d in live if " ".join(d.name.casefold().split()) == wanted), None)
 
 
 def _free_key(name: str, existing: list[Deliverable]) -> str:
@@ -327,8 +338,7 @@ def snooze_until(room: Room, d: Deliverable, until: date, *, via: str = "command
     _require_open(d, "snooze")
     if d.state == DeliverableState.REMOVED:
         raise UserError("removed_snooze", d=d)
-    if until <= room.today:
-        raise UserError("snooze_future", usage=c.USAGE["snooze"])
+    bounds.check_snooze(until, today=room.today, usage=c.USAGE["snooze"])
     d.snoozed_until = until
     room.touch(d)  # its checklist message and Home say how long it is quiet
     room.log("snoozed", d, until=until.isoformat(), via=via)

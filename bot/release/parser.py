@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.release.dates import DateError, ReleaseOffset, parse_date, parse_due
-from bot.release.slack_text import MENTION, mentions, unescape
+from bot.release.dates import MAX_DATE_WORDS, DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.slack_text import MENTION, has_nul, is_blank, mentions, unescape
 
 MAX_TEXT = 3000
 MAX_TITLE = 150
@@ -227,6 +226,8 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         return ParseError("command_too_long", facts={"length": len(text), "limit": MAX_TEXT})
+    if has_nul(text):
+        return ParseError("nul_byte")
     if not text:
         return Help()
     name, _, rest = text.partition(" ")
@@ -262,29 +263,40 @@ def _mentions(text: str) -> list[str]:
     return mentions(text)
 
 
-def _split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
+# A quoted run of words, or a word. An apostrophe inside a word ("Artist's") quotes nothing.
+TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|\S+')
+NEW_OPTIONS = ("playbook", "pm", "team")
+
+
+def _tokens(text: str, usage: str) -> list[str]:
+    """The words of ``text``, quoted runs kept together; a double quote opening a word must be closed."""
+    tokens = TOKEN.findall(text.translate(QUOTES))
+    if any(t.startswith('"') and (len(t) == 1 or not t.endswith('"')) for t in tokens):
+        raise _Refused("unclosed_quote", usage)
+    return tokens
+
+
+def _split_keywords(text: str, keywords: tuple[str, ...], usage: str) -> dict[str, str]:
     """Split ``name due T-30 owner @x after master`` at keyword tokens outside quotes."""
-    try:
-        lexer = shlex.shlex(text.translate(QUOTES), posix=True)
-        lexer.whitespace_split = True
-        lexer.commenters = ""
-        tokens = list(lexer)
-    except ValueError:
-        raise _Refused("unclosed_quote") from None
     parts: dict[str, list[str]] = {"": []}
     current = ""
-    for token in tokens:
+    for token in _tokens(text, usage):
         if token.lower() in keywords and token.lower() not in parts:
             current = token.lower()
             parts[current] = []
         else:
-            parts[current].append(token)
+            parts[current].append(_unquote(token)[0])
     return {k: " ".join(v) for k, v in parts.items()}
 
 
+def _visible(value: str, field: str, usage: str) -> str:
+    """``value`` when it shows something; spaces and zero-width characters alone are no title or name."""
+    if value and is_blank(value):
+        raise _Refused("blank", usage, field=field)
+    return value
+
+
 # -- readers, one per subcommand -------------------------------------------------------------------
-TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|\S+')
-NEW_OPTIONS = ("playbook", "pm", "team")
 
 
 def _new(rest: str, today: date) -> Command:
@@ -296,22 +308,22 @@ def _new(rest: str, today: date) -> Command:
     usage = USAGE["new"]
     if not rest:
         return NewReleaseForm()  # see opens_form
-    tokens = TOKEN.findall(rest.translate(QUOTES))
+    tokens = _tokens(rest, usage)
     options_at = next((i for i, t in enumerate(tokens) if t.lower() in NEW_OPTIONS), len(tokens))
-    release_date, on_at, last_error = None, None, None
-    for i in reversed(range(options_at)):
-        if tokens[i].lower() == "on" and i + 1 < options_at:
-            try:
-                release_date = parse_date(" ".join(tokens[i + 1 : options_at]), today=today)
-            except DateError as error:
-                last_error = error
-                continue
-            on_at = i
-            break
+    ons = [i for i in range(options_at - 1) if tokens[i].lower() == "on"]
+    release_date, on_at, refusal = None, None, None
+    for i in reversed(ons):
+        if refusal is not None and options_at - i - 1 > MAX_DATE_WORDS:
+            continue  # no date is this long, and the last "on"'s refusal is the answer
+        try:
+            release_date = _release_date(tokens[i + 1 : options_at], today)
+        except DateError as error:
+            refusal = refusal or _release_date_refusal(tokens[i + 1 : options_at], error, today, usage)
+            continue
+        on_at = i
+        break
     if on_at is None:
-        if last_error is not None:  # an "on" followed by words that are not a date
-            raise _Refused(last_error.key, usage, **last_error.facts)
-        raise _Refused("need_release_date", usage)
+        raise refusal or _Refused("need_release_date", usage)
     by_at = next((i for i in reversed(range(on_at)) if tokens[i].lower() == "by" and i > 0), None)
     title = unescape(_unquote(" ".join(tokens[: by_at if by_at is not None else on_at]))[0]).strip()
     artist = unescape(_unquote(" ".join(tokens[by_at + 1 : on_at]))[0]).strip() if by_at is not None else None
@@ -320,11 +332,10 @@ def _new(rest: str, today: date) -> Command:
     for label, value in (("title", title), ("artist", artist or "")):
         if len(value) > MAX_TITLE:
             raise _Refused("too_long", usage, field=label, length=len(value), limit=MAX_TITLE)
+        _visible(value, label, usage)
     if artist == "":
         raise _Refused("need_artist", usage)
-    options = _split_keywords(" ".join(tokens[options_at:]), NEW_OPTIONS)
-    if options.get("", "").strip():
-        raise _Refused("extra_after_date", usage, text=unescape(options[""]).strip())
+    options = _split_keywords(" ".join(tokens[options_at:]), NEW_OPTIONS, usage)
     pm = None
     if "pm" in options:
         found = _mentions(options["pm"])
@@ -336,6 +347,25 @@ def _new(rest: str, today: date) -> Command:
         raise _Refused("team_mentions", usage)
     playbook = options.get("playbook", "").strip().lower() or None
     return NewRelease(title, artist, release_date, playbook, pm, team)
+
+
+def _release_date(words: list[str], today: date) -> date:
+    """The date after an ``on``: a few words (no date is longer), read as a date."""
+    if len(words) > MAX_DATE_WORDS:
+        raise DateError("date_unreadable", text=" ".join(words))
+    return parse_date(" ".join(words), today=today)
+
+
+def _release_date_refusal(words: list[str], error: DateError, today: date, usage: str) -> _Refused:
+    """Why the words after the last ``on`` (where people put the date) are no date: words after a date
+    that reads, or ``error``, what is wrong with the date."""
+    for cut in reversed(range(1, min(len(words), MAX_DATE_WORDS + 1))):
+        try:
+            parse_date(" ".join(words[:cut]), today=today)
+        except DateError:
+            continue
+        return _Refused("extra_after_date", usage, text=unescape(" ".join(words[cut:])))
+    return _Refused(error.key, usage, **error.facts)
 
 
 def _single(cls, name: str):
@@ -369,7 +399,7 @@ def _block(rest: str, _today: date) -> Command:
         ref = Ref(tuple(unescape(head).split()), False)
     if not ref.words:
         raise _Refused("block_which", usage)
-    reason = unescape(reason).strip()
+    reason = _visible(unescape(reason).strip(), "reason", usage)
     if not reason:
         raise _Refused("block_reason", usage)
     if len(reason) > MAX_REASON:
@@ -378,18 +408,21 @@ def _block(rest: str, _today: date) -> Command:
 
 
 def _trailing_date(rest: str, today: date, usage: str, *, due: bool):
-    """Split ``<deliverable words> <date words>``: the date is the longest trailing run that parses."""
+    """Split ``<deliverable words> <date words>``: the date is the longest trailing run that parses (no date
+    is longer than a few words). When none does, the refusal is about the longest run that reads as a date
+    gone wrong (a day that does not exist, one too far away), else about the last words."""
     words = rest.split()
+    if len(words) < 2:
+        raise _Refused("due_which", usage)
     read = parse_due if due else parse_date
-    last_error: DateError | None = None
-    for cut in range(1, len(words)):
+    errors: list[DateError] = []
+    for cut in range(max(1, len(words) - MAX_DATE_WORDS), len(words)):
         try:
             return " ".join(words[:cut]), read(" ".join(words[cut:]), today=today)
         except DateError as error:
-            last_error = error
-    if len(words) < 2:
-        raise _Refused("due_which", usage)
-    raise _Refused(last_error.key, usage, **last_error.facts)
+            errors.append(error)
+    telling = next((e for e in errors if e.key != "date_unreadable"), errors[-1])
+    raise _Refused(telling.key, usage, **telling.facts)
 
 
 def _due(rest: str, today: date) -> Command:
@@ -404,8 +437,8 @@ def _snooze(rest: str, today: date) -> Command:
 
 def _add(rest: str, today: date) -> Command:
     usage = USAGE["add"]
-    parts = _split_keywords(rest, ("due", "owner", "after"))
-    name = unescape(parts.get("", "")).strip()
+    parts = _split_keywords(rest, ("due", "owner", "after"), usage)
+    name = _visible(unescape(parts.get("", "")).strip(), "name", usage)
     if not name:
         raise _Refused("add_name", usage)
     if len(name) > MAX_NAME:
@@ -435,7 +468,10 @@ def _settings(rest: str, _today: date) -> Command:
 
 
 def _help(rest: str, _today: date) -> Command:
-    return Help(rest.split()[0].lower() if rest else None)
+    topic = rest.split()[0].lower() if rest else None
+    if topic is not None and topic not in USAGE:
+        raise _Refused("unknown_help_topic", USAGE["help"], name=unescape(topic), known=list(USAGE))
+    return Help(topic)
 
 
 def _bare(cls, name: str):

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from bot.release import bounds
 from bot.release import parser as c
 from bot.release.dates import shift_off_weekend
 from bot.release.deliverables import Room
 from bot.release.health import health_of, snapshot
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
-from bot.release.refusals import UserError
 from messages import builders
 from messages.facts import PortfolioLine
 from storage import queries
@@ -75,8 +75,7 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     """Move release day; unpinned deadlines follow, owners get their new dates by DM."""
     release = room.release
     require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move_date")
-    if cmd.new_date < room.today:
-        raise UserError("move_date_past", usage=c.USAGE["date"], day=cmd.new_date)
+    bounds.check_release_day(cmd.new_date, today=room.today, usage=c.USAGE["date"], past="move_date_past")
     if cmd.new_date == release.release_date:
         return Outcome(reply=room.reply("date_unchanged", release))
     old = release.release_date

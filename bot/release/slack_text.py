@@ -4,12 +4,16 @@ the ``&amp; &lt; &gt;`` escaping Slack applies to what people type."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
 BARE = re.compile(r"<[#!]?([^<>]+)>")  # <https://…>, <#C123>
 EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")  # *bold*, _italic_, ~struck~, not snake_case
 MAX_NAME = 150
+# Unicode categories that show nothing: format characters (zero-width space and joiners, word joiner,
+# byte-order mark …), controls, and separators.
+INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 
 
 def mentions(text: str) -> list[str]:
@@ -32,3 +36,13 @@ def name_from(text: str) -> str:
 def first_mention(text: str, *, but: str | None) -> str | None:
     """The first person ``text`` mentions other than ``but`` (the bot: it owns no work)."""
     return next((u for u in mentions(text) if u != but), None)
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader would see: empty, spaces, or invisible characters only."""
+    return all(ch.isspace() or unicodedata.category(ch) in INVISIBLE for ch in text)
+
+
+def has_nul(text: str) -> bool:
+    """A NUL byte (often pasted from a terminal) is no text a database keeps."""
+    return "\x00" in text

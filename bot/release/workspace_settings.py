@@ -12,6 +12,7 @@ import holidays
 from babel.core import get_global
 from sqlmodel import Session
 
+from bot.release import bounds
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
 from bot.release.outcome import Outcome, Reply, Request, SyncChecklist
@@ -38,6 +39,8 @@ class Setting:
     example: str
     parse: Callable[[str], object]
     show: Callable[[object], str | None] = _shown
+    # What a value that reads must also be on ``today`` (dates within reach), raising a UserError.
+    check: Callable[..., None] | None = None
 
 
 def _time(value: str) -> str:
@@ -122,7 +125,7 @@ SETTINGS = {
         Setting("holiday_country", "DE", _country),
         Setting("escalation_channel", "#label-ops", _channel, lambda v: f"<#{v}>" if v else None),
         Setting("label_heads", "@alex", _people, lambda v: " ".join(f"<@{u}>" for u in v) or None),
-        Setting("quiet_days", "2027-12-24 2027-12-31", _days, lambda v: ", ".join(v) or None),
+        Setting("quiet_days", "2027-12-24 2027-12-31", _days, lambda v: ", ".join(v) or None, bounds.check_quiet_days),
         Setting("standup_when_quiet", "off", _switch, lambda v: "on" if v else "off"),
         Setting("language", "de", _language),
     ]
@@ -156,11 +159,13 @@ def handle(
     if setting is None:
         raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=list(SETTINGS))
     _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
+    usage = f"settings {setting.name} {setting.example}"
     try:
         value = setting.parse(cmd.value or "")
     except ValueError as problem:  # the parsers name the problem with an errors.j2 SETTING_PROBLEMS key
-        usage = f"settings {setting.name} {setting.example}"
         raise UserError("bad_setting", usage=usage, name=setting.name, problem=str(problem)) from None
+    if setting.check is not None:
+        setting.check(value, today=request.today(workspace.timezone), usage=usage)
     before = getattr(workspace, setting.name)
     setattr(workspace, setting.name, value)
     session.add(workspace)

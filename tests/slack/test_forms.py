@@ -14,10 +14,11 @@ import time
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from bot.release.calendar import earliest_today
+from bot.release.bounds import todays_on_earth
 from messages.ids import Field, ShortcutId
 from storage import inbox
 from storage.db import session_scope
@@ -237,7 +238,7 @@ def test_what_only_the_database_can_refuse_comes_by_dm_after_the_form_closed(bot
     bot.command("settings timezone Pacific/Kiritimati", user=ADMIN)  # UTC+14: already tomorrow there
     tomorrow_somewhere = bot.clock().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
     yesterday_there = tomorrow_somewhere - timedelta(days=1)
-    assert yesterday_there >= earliest_today(bot.clock()), "still today somewhere: the payload cannot tell"
+    assert yesterday_there >= todays_on_earth(bot.clock())[0], "still today somewhere: the payload cannot tell"
     view = new_release_form(bot, standin)
     status, _, answer = bot.interact(filled(view, PM, NEW_RELEASE | {Field.RELEASE_DATE: yesterday_there}))
     bot.settle()
@@ -593,3 +594,38 @@ def test_only_homes_people_have_opened_are_republished_when_their_work_changes(b
     bot.settle()
     published = [c for c in standin.calls_to("views.publish", ok=True) if c.args["user_id"] == DESIGNER]
     assert len(published) == 2 and "*Final master audio*" in json.dumps(published[-1].args["view"])
+
+
+# -- 4. bounds: what no release could take is refused from the submission alone ----------------------------
+
+
+def test_a_release_date_out_of_reach_or_a_title_of_nothing_is_refused_before_the_database(bot, standin, monkeypatch):
+    view = new_release_form(bot, standin)
+    monkeypatch.setattr(inbox, "put", lambda *_, **__: pytest.fail("the submission was kept"))
+    _, _, answer = bot.interact(filled(view, PM, NEW_RELEASE | {Field.RELEASE_DATE: date(9999, 12, 31)}))
+    assert errors_of(answer) == {"release_date": "9999-12-31 is more than 5 years away; check the year."}
+    _, _, answer = bot.interact(filled(view, PM, NEW_RELEASE | {Field.TITLE: "\u200b\u2060"}))
+    assert errors_of(answer)["title"].startswith("The title shows nothing: only spaces or invisible characters")
+    _, _, answer = bot.interact(filled(view, PM, NEW_RELEASE | {Field.ARTIST: "Nova\x00Lane"}))
+    assert "NUL character" in errors_of(answer)["artist"]
+    assert releases(bot) == []
+
+
+def test_add_as_deliverable_refuses_a_due_date_out_of_reach_a_blank_name_and_a_name_taken(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    said = standin.post_as(PM, channel_id, "Vinyl test pressing")
+    bot.interact(message_action(standin, channel_id, said, PM))
+    view = opened_form(standin)
+    _, _, answer = bot.interact(filled(view, PM, {Field.DUE: date(9999, 12, 31)}))
+    assert errors_of(answer) == {"due": "9999-12-31 is more than 5 years away; check the year."}
+    _, _, answer = bot.interact(filled(view, PM, {Field.DUE: date(2028, 1, 3)}))
+    assert errors_of(answer)["due"].startswith("2028-01-03 is outside this release's span (release day 2027-03-12)")
+    _, _, answer = bot.interact(filled(view, PM, {Field.NAME: "\ufeff"}))
+    assert errors_of(answer)["name"].startswith("The name shows nothing")
+    bot.settle()
+    assert deliverables_named(bot, "Vinyl test pressing") == []
+    status, _, answer = bot.interact(filled(view, PM, {Field.NAME: "cover ARTWORK"}))
+    bot.settle()
+    assert closed(status, answer), "a name taken is for the database to say, after the form closed"
+    told = [e["text"] for e in standin.ephemerals(channel_id) if e["user"] == PM]
+    assert told and "This release already has *Cover artwork* (`artwork`)" in told[-1]

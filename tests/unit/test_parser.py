@@ -8,7 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.release.dates import ReleaseOffset, parse_date
+from bot.release import bounds
+from bot.release.dates import MAX_DATE_TEXT, MAX_DATE_WORDS, ReleaseOffset, parse_date
 from bot.release.parser import (
     MAX_TEXT,
     SUBCOMMANDS,
@@ -58,6 +59,8 @@ WELL_FORMED = [
     ("new", "new Live on Stage by The Ons on mar 5", NewRelease("Live on Stage", "The Ons", date(2027, 3, 5))),
     ("new", "new “AT&amp;T Blues” on tomorrow", NewRelease("AT&T Blues", None, date(2027, 1, 5))),
     ("new", "NEW", NewReleaseForm()),
+    # An inch mark is no opening quote.
+    ("new", 'new 12" Remix on 2027-03-12', NewRelease('12" Remix', None, date(2027, 3, 12))),
     ("status", "status", Status()),
     ("status", "  Status  ", Status()),
     ("claim", "claim artwork", Claim(ref("artwork"))),
@@ -80,6 +83,9 @@ WELL_FORMED = [
         Add("Vinyl test pressing", ReleaseOffset(-30), "UDARA", ref("master")),
     ),
     ("add", "add Lyric video due 12.02.2027", Add("Lyric video", date(2027, 2, 12))),
+    # An apostrophe inside a word quotes nothing; a backslash is a backslash.
+    ("add", "add Artist's photo due T-3", Add("Artist's photo", ReleaseOffset(-3))),
+    ("add", r"add AC\DC tour poster", Add(r"AC\DC tour poster")),
     ("remove", "remove ad-creative", Remove(ref("ad-creative"))),
     ("date", "date 2027-03-19", MoveRelease(date(2027, 3, 19))),
     ("date", "date in 2 weeks", MoveRelease(date(2027, 1, 18))),
@@ -107,6 +113,15 @@ MALFORMED = [
     ("new", f"new X on 2027-03-12 pm {PAULA} {DEE}", "one_pm", {}),
     ("new", "new X on 2027-03-12 team dee", "team_mentions", {}),
     ("new", 'new X on 2027-03-12 team "dee', "unclosed_quote", {}),
+    ("new", 'new "Midnight Drive on 2027-03-12', "unclosed_quote", {}),
+    ("new", "new “Midnight Drive on 2027-03-12", "unclosed_quote", {}),
+    ("new", "new X on 2027-03-12 please", "extra_after_date", {"text": "please"}),
+    ("new", "new X on next friday at noon playbook ep", "extra_after_date", {"text": "at noon"}),
+    ("new", "new Live on Stage on someday", "date_unreadable", {"text": "someday"}),
+    # Only spaces or zero-width characters (U+200B…U+200D, U+2060, U+FEFF: Unicode's format characters).
+    ("new", "new \u200b on 2027-03-12", "blank", {"field": "title"}),
+    ("new", 'new "\ufeff \u2060" on 2027-03-12', "blank", {"field": "title"}),
+    ("new", "new X by \u200c\u200d on 2027-03-12", "blank", {"field": "artist"}),
     # dateutil's decimal arithmetic used to fail on a huge number of minutes.
     ("new", f"new X on mar {'9' * 30} M", "date_unreadable", {"text": f"mar {'9' * 30} M"}),
     ("status", "status please", "takes_nothing", {"name": "status"}),
@@ -120,6 +135,7 @@ MALFORMED = [
     ("block", "block : the photographer", "block_which", {}),
     ("block", 'block "artwork waiting on the photographer', "unclosed_quote", {}),
     ("block", f"block artwork {'x' * 1001}", "too_long", {"field": "reason", "length": 1001, "limit": 1000}),
+    ("block", "block artwork \u200b \u2060", "blank", {"field": "reason"}),
     ("unblock", "unblock", "which_deliverable", {}),
     ("done", "done ''", "which_deliverable", {}),
     ("reopen", "reopen", "which_deliverable", {}),
@@ -132,6 +148,8 @@ MALFORMED = [
     ("add", f"add {'x' * 151}", "too_long", {"field": "name", "length": 151, "limit": 150}),
     ("add", "add x owner dara", "one_owner", {}),
     ("add", 'add "x due T-3', "unclosed_quote", {}),
+    ("add", 'add x due T-3 after "master', "unclosed_quote", {}),
+    ("add", "add \u200b\u200d due T-3", "blank", {"field": "name"}),
     ("add", "add x due 03/04/2027", "date_ambiguous", {"text": "03/04/2027"}),
     ("add", "add x after", "which_deliverable", {}),
     ("remove", "remove", "which_deliverable", {}),
@@ -139,9 +157,14 @@ MALFORMED = [
     ("date", "date 2027-13-01", "no_such_month", {"text": "2027-13-01", "month": 13}),
     ("date", "date feb 30", "no_such_day", {"text": "feb 30"}),
     # relativedelta and date arithmetic used to overflow: no calendar reaches this far.
-    ("date", "date in 99999999999 weeks", "no_such_day", {"text": "in 99999999999 weeks"}),
-    ("date", "date in 99999 months", "no_such_day", {"text": "in 99999 months"}),
-    ("new", "new X on in 3000000 days", "no_such_day", {"text": "in 3000000 days"}),
+    ("date", "date in 99999999999 weeks", "date_too_far", {"text": "in 99999999999 weeks"}),
+    ("date", "date in 99999 months", "date_too_far", {"text": "in 99999 months"}),
+    ("new", "new X on in 3000000 days", "date_too_far", {"text": "in 3000000 days"}),
+    # The refusal is about the words that read as a date gone wrong, not the last word.
+    ("snooze", "snooze artwork in 3000000 days", "date_too_far", {"text": "in 3000000 days"}),
+    ("snooze", "snooze press release in 9999999 weeks", "date_too_far", {"text": "in 9999999 weeks"}),
+    ("snooze", "snooze press release feb 30", "no_such_day", {"text": "feb 30"}),
+    ("due", "due artwork in 99999 months", "date_too_far", {"text": "in 99999 months"}),
     ("snooze", "snooze artwork", "due_which", {}),
     ("snooze", "snooze artwork T-3", "date_unreadable", {"text": "T-3"}),
     ("mine", "mine all", "takes_nothing", {"name": "mine"}),
@@ -150,10 +173,15 @@ MALFORMED = [
     # help takes any text: only the command as a whole can be refused.
     ("help", f"help {'x' * MAX_TEXT}", "command_too_long", {"length": MAX_TEXT + 5, "limit": MAX_TEXT}),
     ("help", "helpp block", "unknown_subcommand", {"name": "helpp", "suggestion": "help"}),
+    ("help", "help launch", "unknown_help_topic", {"name": "launch", "known": NAMES}),
+    ("help", "help &lt;b&gt;", "unknown_help_topic", {"name": "<b>", "known": NAMES}),
+    # PostgreSQL keeps no NUL in text: refused before anything reads the command.
+    ("", "claim art\x00work", "nul_byte", {}),
+    ("", "\x00", "nul_byte", {}),
     ("", "xyzzy&amp;co now", "unknown_subcommand", {"name": "xyzzy&co", "suggestion": None}),
 ]
 # Refusals about the text as a whole, or its quotes, need not come with the subcommand's syntax.
-NO_USAGE = {"command_too_long", "unknown_subcommand", "unclosed_quote"}
+NO_USAGE = {"command_too_long", "unknown_subcommand", "nul_byte"}
 
 
 def test_every_subcommand_has_examples_that_parse_and_that_are_refused():
@@ -238,3 +266,71 @@ DELIVERABLE = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,11}", fullmatch=True), m
 @given(st.sampled_from([Claim, Unclaim, Done, Reopen, Unblock, Remove]), DELIVERABLE)
 def test_a_deliverable_comes_back_word_for_word(cls, words):
     assert parse(f"{cls.__name__.lower()} {' '.join(words)}", today=MONDAY) == cls(Ref(tuple(words)))
+
+
+# -- every date-taking command, with any day written any way: a command whose date the bounds accept, or a
+# -- refusal in words (the bounds are what the domain checks; tests/slack sends the same through Slack) ----
+WHENS = st.one_of(
+    st.builds("{:%Y-%m-%d}".format, st.dates(date.min, date.max)),
+    st.builds("{:%d.%m.%Y}".format, st.dates(date.min, date.max)),
+    st.builds("{0:%B} {0.day} {0.year}".format, st.dates(date.min, date.max)),
+    st.builds("in {} {}".format, st.integers(0, 10**15), st.sampled_from(["days", "weeks", "months"])),
+    st.builds("T{:+d}".format, st.integers(-(10**15), 10**15)),
+    st.text(max_size=20),
+)
+DATE_COMMANDS = ["new Midnight Drive on {}", "date {}", "due artwork {}", "add Vinyl due {}", "snooze artwork {}"]
+
+
+def within_bounds(command: Command, *, today: date, release_day: date) -> None:
+    """What the domain checks of the command's date, given release day (pure: no database)."""
+    if isinstance(command, NewRelease):
+        bounds.check_release_day(command.release_date, today=today, usage="")
+    elif isinstance(command, MoveRelease):
+        bounds.check_release_day(command.new_date, today=today, usage="", past="move_date_past")
+    elif isinstance(command, Snooze):
+        bounds.check_snooze(command.until, today=today, usage="")
+    elif isinstance(command, Due | Add) and isinstance(command.due, ReleaseOffset):
+        bounds.due_from_offset(release_day, command.due.days, usage="")
+    elif isinstance(command, Due | Add) and command.due is not None:
+        bounds.check_due(command.due, release_day=release_day, usage="")
+
+
+@given(st.sampled_from(DATE_COMMANDS), WHENS, TODAYS, st.dates(date(2000, 1, 1), date(2100, 12, 31)))
+@example("date {}", "9999-12-31", MONDAY, date(2027, 3, 12))
+@example("due artwork {}", "T-99999999", MONDAY, date(2027, 3, 12))
+@example("add Vinyl due {}", "T+99999999", MONDAY, date(2027, 3, 12))
+@example("snooze artwork {}", "in 3000000 days", MONDAY, date(2027, 3, 12))
+@example("snooze artwork {}", "in 400000 weeks", MONDAY, date(2027, 3, 12))
+def test_every_date_taking_command_with_any_date_is_in_bounds_or_refused(template, when, today, release_day):
+    command = parse(template.format(when), today=today)
+    if isinstance(command, ParseError):
+        worded(command)
+        return
+    try:
+        within_bounds(command, today=today, release_day=release_day)
+    except UserError as refused:
+        assert refused.text("en") and refused.text("de")
+
+
+# -- a long command is read in time proportional to its length: each date reader sees a few words ---------
+@pytest.mark.parametrize(
+    "text",
+    ["due " + "feb 29 " * 420, "snooze " + "mar 1, " * 420, "due artwork " + "9" * 2980, "new x " + "on " * 995,
+     "new " + "x on mar " * 330, "add x due " + "a " * 1490],
+)  # fmt: skip
+def test_a_long_command_gives_each_date_reader_a_few_words(text, monkeypatch):
+    from bot.release import dates, parser
+
+    seen: list[str] = []
+    for name in ("parse_date", "parse_due"):
+        real = getattr(dates, name)
+        monkeypatch.setattr(parser, name, lambda t, *, today, real=real: seen.append(t) or real(t, today=today))
+    read_by_dateutil: list[str] = []
+    real_dateutil = dates.dateutil_parser.parse
+    monkeypatch.setattr(
+        dates.dateutil_parser, "parse", lambda t, **kw: read_by_dateutil.append(t) or real_dateutil(t, **kw)
+    )
+    command_or_refusal(text)
+    if text.startswith(("due", "snooze")):
+        assert len(seen) <= MAX_DATE_WORDS
+    assert all(len(t) <= MAX_DATE_TEXT for t in read_by_dateutil)

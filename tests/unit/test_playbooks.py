@@ -71,6 +71,8 @@ def test_a_label_folder_overrides_and_extends(tmp_path):
         (ONE.format(key="a", team="A&R", after="[]") * 2, "the key a is used twice"),
         (ONE.format(key="a", team="A&R", after='["b"]') + ONE.format(key="b", team="A&R", after='["a"]'), "cycle"),
         (ONE.format(key="Bad Key", team="A&R", after="[]"), "must be lowercase"),
+        (ONE.format(key="a", team="A&R", after="[]").replace("-7", "-731"), "due more than 730 days before release"),
+        (ONE.format(key="a", team="A&R", after="[]").replace("-7", "-99999999"), "due more than 730 days before"),
     ],
 )
 def test_broken_playbooks_are_refused_with_the_file_and_problem(tmp_path, items, problem):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.release.bounds import DUE_DAYS_BEFORE
 from bot.release.dates import shift_off_weekend
 
 BUILT_IN = Path(__file__).parent
@@ -111,6 +112,8 @@ def _validate(where: str, playbook: Playbook) -> None:
             raise PlaybookError(f"{where}: {item.key} has unknown team “{item.team}” (use one of {', '.join(TEAMS)})")
         if item.offset_days > MAX_OFFSET_AFTER_RELEASE:
             raise PlaybookError(f"{where}: {item.key} is due more than {MAX_OFFSET_AFTER_RELEASE} days after release")
+        if item.offset_days < -DUE_DAYS_BEFORE:  # outside any release's span (bot/release/bounds.py)
+            raise PlaybookError(f"{where}: {item.key} is due more than {DUE_DAYS_BEFORE} days before release")
         keys[item.key] = item
     for item in playbook.deliverables:
         for upstream in item.after:
