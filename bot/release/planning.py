@@ -170,8 +170,11 @@ class _Troubles:
         try:
             yield
         except Exception as error:  # noqa: BLE001 - one bad record never stops the others; reported below
-            for key, release in subject.trouble_keys().items():
-                self.found.setdefault(key, (subject, error, release))
+            self.note(subject, error)
+
+    def note(self, subject: Subject, error: Exception) -> None:
+        for key, release in subject.trouble_keys().items():
+            self.found.setdefault(key, (subject, error, release))
 
     def reports(self, session: Session, team: _Team, *, now: datetime) -> list[Planned]:
         """Log each trouble not met before, and tell the release's PM about it: once, under its key."""
@@ -236,9 +239,11 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     for w in wanted:
         if w.key in reserved:
             continue
-        with troubles.isolated(w.about):
+        try:
             if (p := w.compose()) is not None:
                 planned.append(p)
+        except Exception as error:  # noqa: BLE001 - one message's words never stop the others'
+            troubles.note(w.about, error)
     return planned + troubles.reports(session, team, now=now)
 
 
@@ -302,15 +307,15 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, 
         horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
         for d in bundle.live:
             if d.state == DeliverableState.OPEN and d.due_date <= horizon:
-                about = Subject("ladder", (release,), d)
-                with troubles.isolated(about):  # all of the deliverable's steps, or none
-                    wanted.extend(list(_ladder_steps(team, release, d, about, today=today, now=now)))
+                try:  # all of the deliverable's steps, or none
+                    wanted.extend(list(_ladder_steps(team, release, d, today=today, now=now)))
+                except Exception as error:  # noqa: BLE001 - one deliverable never stops the others
+                    troubles.note(Subject("ladder", (release,), d), error)
     return wanted
 
 
-def _ladder_steps(
-    team: _Team, release: Release, d: Deliverable, about: Subject, *, today: date, now: datetime
-) -> Iterator[Wanted]:
+def _ladder_steps(team: _Team, release: Release, d: Deliverable, *, today: date, now: datetime) -> Iterator[Wanted]:
+    about = Subject("ladder", (release,), d)
     owner_tz = team.tz_of(d.owner_id, release.timezone)
     facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
     owner_today = local_today(now, owner_tz)
