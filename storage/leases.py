@@ -2,14 +2,19 @@
 
 The inbox's requests and the outbox's messages are both worked this way, by any number of processes:
 taking is one ``UPDATE … RETURNING`` whose candidates are locked, and those another transaction holds
-skipped (PostgreSQL; SQLite has one writer), so two takers never get the same row.
+skipped (PostgreSQL; SQLite has one writer), so two takers never get the same row. Work with no row of its
+own (a release's checklist) is leased by name in ``exclusive_lease`` (see :func:`storage.locks.exclusive`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ColumnElement, Update, or_, select, update
+from sqlalchemy import Column, ColumnElement, Update, delete, or_, select, update
+from sqlalchemy.engine import Connection
+
+from storage.models import ExclusiveLease
+from storage.queries import upsert
 
 
 def free_at(lease: Column, now: datetime) -> ColumnElement[bool]:
@@ -33,3 +38,36 @@ def take(target, lease: Column, *, due: ColumnElement, now: datetime, until: dat
         .where(table.c.id.in_(candidates.scalar_subquery()), free_at(lease, now))
         .values({lease.name: until})
     )
+
+
+def take_named(connection: Connection, *, name: str, number: int, holder: str, now: datetime, until: datetime) -> bool:
+    """Lease the work called ``name:number`` to ``holder`` until ``until``, unless someone else's lease on it
+    is live at ``now``; whether ``holder`` has it."""
+    table = ExclusiveLease.__table__
+    statement = (
+        upsert(connection, table)
+        .values(name=name, number=number, holder=holder, until=until)
+        .on_conflict_do_update(
+            index_elements=["name", "number"],
+            set_={"holder": holder, "until": until},
+            where=free_at(table.c.until, now),
+        )
+        .returning(table.c.holder)
+    )
+    return connection.execute(statement).first() is not None
+
+
+def renew_named(connection: Connection, *, name: str, number: int, holder: str, until: datetime) -> bool:
+    """Extend ``holder``'s lease on ``name:number``; False when it is no longer theirs."""
+    statement = update(ExclusiveLease.__table__).where(_held_by(name, number, holder)).values(until=until)
+    return connection.execute(statement).rowcount == 1
+
+
+def end_named(connection: Connection, *, name: str, number: int, holder: str) -> None:
+    """Give up ``holder``'s lease on ``name:number`` (if it is still theirs)."""
+    connection.execute(delete(ExclusiveLease.__table__).where(_held_by(name, number, holder)))
+
+
+def _held_by(name: str, number: int, holder: str) -> ColumnElement[bool]:
+    table = ExclusiveLease.__table__
+    return (table.c.name == name) & (table.c.number == number) & (table.c.holder == holder)

@@ -283,3 +283,15 @@ class Outbox(SQLModel, table=True):
     lease_until: datetime | None = _ts_column()
     expires_at: datetime | None = _ts_column()
     sent_at: datetime | None = _ts_column()
+
+
+class ExclusiveLease(SQLModel, table=True):
+    """Who does one piece of work that must not run twice at once (a release's checklist, its set-up), across
+    processes and databases alike, and until when: a holder that dies stops renewing, and its lease runs out."""
+
+    __tablename__ = "exclusive_lease"
+
+    name: str = Field(primary_key=True, max_length=32)
+    number: int = Field(primary_key=True)
+    holder: str = Field(max_length=64)
+    until: datetime | None = _ts_column(nullable=False)

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from sqlalchemy import case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -143,10 +144,10 @@ def save_person(*, session: Session, person: Person) -> Person:
 PERSON_FIELDS = ("name", "tz", "locale", "is_admin", "is_owner", "fetched_at")
 
 
-def upsert(session: Session, table):
+def upsert(bind: Session | Connection, table):
     """``INSERT … ON CONFLICT`` in the dialect at hand (SQLite and PostgreSQL both have it)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    name = (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+    return (postgresql if name == "postgresql" else sqlite).insert(table)
 
 
 def channel_presence(*, session: Session, release: Release, user_id: str) -> bool | None:

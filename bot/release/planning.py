@@ -2,13 +2,17 @@
 owner's morning digest, worded in the reader's language and keyed so that each exists once.
 
 There is no scheduler job per release: every tick reads the database and plans afresh; the outbox's keys
-(:mod:`storage.outbox`) recognise what an earlier tick already reserved.
+(:mod:`storage.outbox`) recognise what an earlier tick already reserved. A release, deliverable or person
+whose planning or wording raises is skipped, logged and reported to the release's PM once (a reserved
+``trouble:`` key remembers it), and everything else still goes out.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -33,11 +37,15 @@ from bot.release.outcome import utc
 from messages import builders
 from messages.render import Message, language_for, words
 from storage import outbox, queries
-from storage.models import DeliverableState, OutboxState, Person, Release, Workspace
+from storage.models import Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
+
+log = logging.getLogger(__name__)
 
 DIGEST_HORIZON_DAYS = 7
 # No ladder step comes earlier before a due date than the unclaimed ask.
 LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
+# How much of an exception's text the PM's report quotes.
+PROBLEM_CHARS = 200
 
 
 @dataclass
@@ -106,12 +114,95 @@ def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
 
 
 # -- planning ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Subject:
+    """What a message is about: named in the log and in the PM's report when planning or wording it raises.
+    ``what`` is ``standup``, ``ladder`` (one deliverable's reminders) or ``digest`` (one person's morning DM,
+    which may carry several releases' work)."""
+
+    what: str
+    releases: tuple[Release, ...]
+    deliverable: Deliverable | None = None
+    user_id: str | None = None
+
+    def trouble_keys(self) -> dict[str, Release]:
+        """The outbox key under which each release's PM is told about this subject's trouble, once."""
+        if self.what == "ladder":
+            return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
+        if self.what == "digest":
+            return {f"trouble:digest:{self.user_id}:{r.id}": r for r in self.releases}
+        return {f"trouble:standup:{r.id}": r for r in self.releases}
+
+    def describe(self) -> str:
+        releases = ", ".join(str(r.id) for r in self.releases)
+        if self.what == "ladder":
+            return f"reminders of deliverable {self.deliverable.id} (release {releases})"
+        if self.what == "digest":
+            return f"morning DM of user {self.user_id} (releases {releases})"
+        return f"standup of release {releases}"
+
+    def ids(self) -> dict:
+        return {
+            "release_ids": [r.id for r in self.releases],
+            "deliverable_id": self.deliverable.id if self.deliverable is not None else None,
+            "user_id": self.user_id,
+        }
+
+
 @dataclass
 class Wanted:
     """A message the tick would claim under ``key``, worded only if no earlier tick claimed it already."""
 
     key: str
     compose: Callable[[], Planned | None]
+    about: Subject
+
+
+class _Troubles:
+    """What raised while planning one workspace, each skipped where it happened."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[Subject, Exception, Release]] = {}
+
+    @contextmanager
+    def isolated(self, subject: Subject) -> Iterator[None]:
+        """Run the block for ``subject``; if it raises, note the trouble and go on after the block."""
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - one bad record never stops the others; reported below
+            self.note(subject, error)
+
+    def note(self, subject: Subject, error: Exception) -> None:
+        for key, release in subject.trouble_keys().items():
+            self.found.setdefault(key, (subject, error, release))
+
+    def reports(self, session: Session, team: _Team, *, now: datetime) -> list[Planned]:
+        """Log each trouble not met before, and tell the release's PM about it: once, under its key."""
+        if not self.found:
+            return []
+        team_id = team.workspace.team_id
+        known = outbox.reserved_keys(session=session, team_id=team_id, keys=list(self.found))
+        reports, logged = [], set()
+        for key, (subject, error, release) in self.found.items():
+            if key in known:
+                continue
+            if id(error) not in logged:
+                logged.add(id(error))
+                extra = {"slack_team": team_id, **subject.ids()}
+                log.error("tick skipped the %s: %r", subject.describe(), error, exc_info=error, extra=extra)
+            try:
+                reports.append(_trouble_report(team, key, subject, error, release, now=now))
+            except Exception:  # noqa: BLE001 - the PM's report must not stop the others' messages
+                log.exception("could not word the report on the %s", subject.describe())
+        return reports
+
+
+def _trouble_report(team: _Team, key: str, subject: Subject, error: Exception, release: Release, *, now) -> Planned:
+    pm = release.pm_id or release.created_by
+    problem = f"{type(error).__name__}: {error}"[:PROBLEM_CHARS]
+    text = team.reminders(pm).planning_failed(subject.what, release, subject.deliverable, subject.user_id, problem)
+    message = builders.text_message(str(text))
+    return Planned(team.workspace.team_id, key, "trouble", pm, message, now + timedelta(days=1), release.id)
 
 
 def plan(session: Session, *, now: datetime) -> list[Planned]:
@@ -123,19 +214,37 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
     """
     planned: list[Planned] = []
     for workspace in session.exec(select(Workspace).where(col(Workspace.uninstalled_at).is_(None))).all():
-        team = _Team(workspace, calendar_of(workspace))
-        releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
-        bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
-        team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
-        done_since = _done_since(session, workspace.team_id, releases, now=now)
-        wanted: list[Wanted] = []
-        for bundle in bundles:
-            wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
-            wanted.extend(_ladder(team, bundle, now=now))
-        wanted.extend(_digests(team, bundles, now=now))
-        reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
-        planned.extend(p for w in wanted if w.key not in reserved and (p := w.compose()) is not None)
+        try:
+            planned.extend(_plan_workspace(session, workspace, now=now))
+        except Exception:  # noqa: BLE001 - one workspace's trouble never stops the others'
+            log.exception("tick skipped workspace %s", workspace.team_id, extra={"slack_team": workspace.team_id})
     return planned
+
+
+def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) -> list[Planned]:
+    team = _Team(workspace, calendar_of(workspace))
+    releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
+    bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
+    team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
+    done_since = _done_since(session, workspace.team_id, releases, now=now)
+    troubles = _Troubles()
+    wanted: list[Wanted] = []
+    for bundle in bundles:
+        with troubles.isolated(Subject("standup", (bundle.release,))):
+            wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
+        wanted.extend(_ladder(team, bundle, troubles, now=now))
+    wanted.extend(_digests(team, bundles, troubles, now=now))
+    reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
+    planned: list[Planned] = []
+    for w in wanted:
+        if w.key in reserved:
+            continue
+        try:
+            if (p := w.compose()) is not None:
+                planned.append(p)
+        except Exception as error:  # noqa: BLE001 - one message's words never stop the others'
+            troubles.note(w.about, error)
+    return planned + troubles.reports(session, team, now=now)
 
 
 def _end_of_day(day: date, timezone: str) -> datetime:
@@ -170,7 +279,7 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
     if day is None:
         return []
     key = f"standup:{release.id}:{day.isoformat()}"
-    return [Wanted(key, partial(_standup_message, team, bundle, done, key, day, now))]
+    return [Wanted(key, partial(_standup_message, team, bundle, done, key, day, now), Subject("standup", (release,)))]
 
 
 def _standup_message(
@@ -190,30 +299,36 @@ def _standup_message(
     return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
 
 
-def _ladder(team: _Team, bundle: queries.ReleaseBundle, *, now: datetime) -> list[Wanted]:
+def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, now: datetime) -> list[Wanted]:
     release = bundle.release
-    today = local_today(now, release.timezone)
     wanted: list[Wanted] = []
-    horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
-    for d in bundle.live:
-        if d.state != DeliverableState.OPEN or d.due_date > horizon:
-            continue
-        owner_tz = team.tz_of(d.owner_id, release.timezone)
-        facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
-        owner_today = local_today(now, owner_tz)
-        for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
-            for channel, wording, tz in _recipients(team, release, d, step, today=today):
-                if not office_hours(now, tz, team.calendar):
-                    continue
-                key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
-                expires = _end_of_day(local_today(now, tz), tz)
-                if step.step == Step.ESCALATE:
-                    expires = now + timedelta(days=1)
-                lang = team.lang_of(channel)  # a channel id names nobody: the workspace's language
-                wanted.append(
-                    Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires, lang))
-                )
+    with troubles.isolated(Subject("standup", (release,))):  # the release's own day: its standup fails alike
+        today = local_today(now, release.timezone)
+        horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
+        for d in bundle.live:
+            if d.state == DeliverableState.OPEN and d.due_date <= horizon:
+                try:  # all of the deliverable's steps, or none
+                    wanted.extend(list(_ladder_steps(team, release, d, today=today, now=now)))
+                except Exception as error:  # noqa: BLE001 - one deliverable never stops the others
+                    troubles.note(Subject("ladder", (release,), d), error)
     return wanted
+
+
+def _ladder_steps(team: _Team, release: Release, d: Deliverable, *, today: date, now: datetime) -> Iterator[Wanted]:
+    about = Subject("ladder", (release,), d)
+    owner_tz = team.tz_of(d.owner_id, release.timezone)
+    facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
+    owner_today = local_today(now, owner_tz)
+    for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
+        for channel, wording, tz in _recipients(team, release, d, step, today=today):
+            if not office_hours(now, tz, team.calendar):
+                continue
+            key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
+            expires = _end_of_day(local_today(now, tz), tz)
+            if step.step == Step.ESCALATE:
+                expires = now + timedelta(days=1)
+            lang = team.lang_of(channel)  # a channel id names nobody: the workspace's language
+            yield Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires, lang), about)
 
 
 def _ladder_message(
@@ -256,7 +371,7 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date)
                 yield head, escalation, team.tz_of(head, ws.timezone)
 
 
-def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Wanted]:
+def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime) -> list[Wanted]:
     """Each owner's morning DM: their deliverables due within a week or late, across releases."""
     per_owner: dict[str, list] = defaultdict(list)
     for bundle in bundles:
@@ -265,19 +380,26 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
                 per_owner[d.owner_id].append((d, bundle.release))
     wanted = []
     for owner, items in per_owner.items():
-        tz = team.tz_of(owner, team.workspace.timezone)
-        if not office_hours(now, tz, team.calendar):
-            continue
-        today = local_today(now, tz)
-        horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
-        due = sorted(
-            ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
-            key=lambda pair: (pair[0].due_date, pair[1].release_date),
-        )
-        if due:
-            key = f"digest:{owner}:{today.isoformat()}"
-            wanted.append(Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz))))
+        about = Subject("digest", tuple({r.id: r for _, r in items}.values()), user_id=owner)
+        with troubles.isolated(about):
+            wanted.extend(_digest_wanted(team, owner, items, about, now=now))
     return wanted
+
+
+def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now: datetime) -> list[Wanted]:
+    tz = team.tz_of(owner, team.workspace.timezone)
+    if not office_hours(now, tz, team.calendar):
+        return []
+    today = local_today(now, tz)
+    horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+    due = sorted(
+        ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
+        key=lambda pair: (pair[0].due_date, pair[1].release_date),
+    )
+    if not due:
+        return []
+    key = f"digest:{owner}:{today.isoformat()}"
+    return [Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz)), about)]
 
 
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:

@@ -2,11 +2,14 @@
 outbox (one transaction), then deliver what is pending.
 
 Slack is asked about people before the transaction opens, so a slow ``users.info`` never holds the
-database while commands wait to be answered.
+database while commands wait to be answered. Trouble with one workspace's people, one release or one
+message is logged and skipped (see :mod:`bot.release.planning` and :mod:`bot.slack.delivery`): the rest
+of the tick still goes out.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -18,6 +21,8 @@ from bot.slack.people import Directory
 from bot.slack.sender import Sender
 from storage import queries
 from storage.db import session_scope
+
+log = logging.getLogger(__name__)
 
 
 class Ticker:
@@ -34,7 +39,10 @@ class Ticker:
         with session_scope(self._engine) as session:
             to_remind = queries.people_to_remind(session=session)
         for team_id, user_ids in to_remind.items():
-            self._directory.refresh(team_id, user_ids)
+            try:
+                self._directory.refresh(team_id, user_ids)
+            except Exception:  # noqa: BLE001 - the cached copies serve this tick instead
+                log.exception("tick could not refresh people of %s", team_id, extra={"slack_team": team_id})
         with session_scope(self._engine) as session:
             report.reserved = reserve(session, plan(session, now=now), now=now)
         self.delivery.deliver(now, report)

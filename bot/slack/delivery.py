@@ -3,6 +3,7 @@ to the release's PM when no retry can deliver it."""
 
 from __future__ import annotations
 
+import logging
 import time as clock
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from messages.render import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT, Message, words
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Outbox, OutboxState, Release
+
+log = logging.getLogger(__name__)
 
 # A leased batch must be sent within the lease, or another process may take it over. Batches are
 # large so that one person's or channel's pile of messages (paced ~1/s) overlaps everyone else's.
@@ -68,7 +71,7 @@ class Delivery:
         """One Slack post for ``rows`` (one row, or several to one person as one DM); they share its fate."""
         first = rows[0]
         outcome: dict = {"error": None}
-        follow_up: Planned | None = None
+        wording = "delivery_failed"  # what the PM is told if it fails for good: Slack's refusal
         messages = [Message(text=row.text, blocks=row.blocks) for row in rows]
         try:
             self._sender.post(first.team_id, first.channel, builders.combined(messages))
@@ -78,11 +81,20 @@ class Delivery:
             code = outcome["error"] = error_code(error)
             if code in PERMANENT_ERRORS:
                 outcome["state"] = OutboxState.FAILED
-                report.failed += len(rows)
-                # Nobody to tell in a workspace that removed the app.
-                follow_up = None if code == NOT_INSTALLED else self._failure_report(first, code, now)
         except OSError as error:  # network trouble the client's own retries did not get past
             outcome["error"] = type(error).__name__
+        except Exception as error:  # noqa: BLE001 - one message that cannot be sent never stops the others
+            # Not Slack refusing, nor the network: nothing a retry is known to fix (words that raise, say).
+            ids = {"slack_team": first.team_id, "slack_channel": first.channel, "outbox_ids": [r.id for r in rows]}
+            log.exception("outbox %s not sent (%s)", ", ".join(r.key for r in rows), first.kind, extra=ids)
+            outcome |= {"state": OutboxState.FAILED, "error": type(error).__name__[:64]}
+            wording = "delivery_broke"
+        follow_up = None
+        # Nobody to tell in a workspace that removed the app.
+        if outcome.get("state") == OutboxState.FAILED:
+            report.failed += len(rows)
+            if outcome["error"] != NOT_INSTALLED:
+                follow_up = self._failure_report(first, wording, outcome["error"], now)
         with session_scope(self._engine) as session:
             for row in rows:
                 retry = {} if "state" in outcome else self._retry_later(row, outcome["error"], now, report)
@@ -98,17 +110,24 @@ class Delivery:
         backoff = timedelta(seconds=min(30 * 2**row.attempts, 1800))
         return {"error": code, "next_attempt_at": now + backoff}
 
-    def _failure_report(self, row: Outbox, code: str, now: datetime) -> Planned | None:
-        """Tell the release's PM, once, about a message no retry can deliver."""
+    def _failure_report(self, row: Outbox, wording: str, code: str, now: datetime) -> Planned | None:
+        """Tell the release's PM, once, about a message no retry can deliver (if the report can be worded)."""
         if row.release_id is None or row.kind == "failure":
             return None
+        try:
+            return self._worded_failure_report(row, wording, code, now)
+        except Exception:  # noqa: BLE001 - the row is settled and the batch goes on without the report
+            log.exception("could not word the report on outbox %s", row.key, extra={"outbox_ids": [row.id]})
+            return None
+
+    def _worded_failure_report(self, row: Outbox, wording: str, code: str, now: datetime) -> Planned | None:
         with session_scope(self._engine) as session:
             release = session.get(Release, row.release_id)
             if release is None or not release.pm_id or release.pm_id == row.channel:
                 return None
             lang = language_of(session, row.team_id, release.pm_id)
         target = f"<@{row.channel}>" if row.channel.startswith(("U", "W")) else f"<#{row.channel}>"
-        text = str(words("reminders", lang).delivery_failed(row.kind, target, code))
+        text = str(getattr(words("reminders", lang), wording)(row.kind, target, code))
         return Planned(
             team_id=row.team_id,
             key=f"failure:{row.id}",

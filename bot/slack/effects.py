@@ -36,7 +36,7 @@ from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from storage import queries
 from storage.db import session_scope
-from storage.locks import exclusive
+from storage.locks import Holding, LeaseLost, exclusive
 from storage.models import Deliverable, Release
 
 log = logging.getLogger(__name__)
@@ -109,10 +109,13 @@ class FollowUp:
             except SlackApiError as error:
                 # Logged by the sender; one failed effect must not stop the rest.
                 log.warning("effect %s not completed: %s", type(effect).__name__, error_code(error))
+            except LeaseLost as lost:
+                # Another process may hold it now, and carries the work on from what is recorded.
+                log.warning("effect %s stopped: lease %s could not be renewed", type(effect).__name__, lost)
 
     def set_up_channel(self, release_id: int) -> None:
         """Create the channel, invite the people, set topic, pin the overview, post the checklist."""
-        with exclusive(self._engine, "setup", release_id):
+        with exclusive(self._engine, "setup", release_id) as holding:
             with session_scope(self._engine) as session:
                 release = session.get(Release, release_id)
                 if release is None or release.channel_id is not None:
@@ -125,6 +128,7 @@ class FollowUp:
                     release.timezone = creator.tz
                 taken = queries.taken_channel_names(session=session, team_id=release.team_id)
             try:
+                holding.check()
                 channel = self._create_channel(release, taken)
             except SlackApiError as error:
                 self._setup_failed(release_id, error_code(error))
@@ -192,9 +196,9 @@ class FollowUp:
     def sync_checklist(self, release_id: int, *, overview: bool = False) -> None:
         """Post or update every checklist message that lags its deliverable, until none does (one may change
         while another is being sent)."""
-        with exclusive(self._engine, "checklist", release_id):
+        with exclusive(self._engine, "checklist", release_id) as holding:
             if overview:
-                self._sync_overview(release_id)
+                self._sync_overview(release_id, holding)
             with session_scope(self._engine) as session:
                 release = session.get(Release, release_id)
                 if release is None or release.channel_id is None:
@@ -202,10 +206,16 @@ class FollowUp:
                 lang = self._language(release.team_id, session=session)
                 lagging = _lagging(session, release_id)
             while lagging is not None:
-                lagging = self._show(release, lang, *lagging)
+                lagging = self._show(release, lang, *lagging, holding=holding)
 
     def _show(
-        self, release: Release, lang: str, lagging: list[Deliverable], shown: queries.ChecklistContext
+        self,
+        release: Release,
+        lang: str,
+        lagging: list[Deliverable],
+        shown: queries.ChecklistContext,
+        *,
+        holding: Holding,
     ) -> tuple[list[Deliverable], queries.ChecklistContext] | None:
         """Send each of ``lagging`` and record it as soon as Slack has it (a post that is not recorded would
         be posted again). What lags after them is read in the transaction that records the last one."""
@@ -219,14 +229,16 @@ class FollowUp:
                 today=today,
                 lang=lang,
             )
-            ts = self._render(release.team_id, release.channel_id, item.message_ts, message)
+            ts = self._render(release.team_id, release.channel_id, item.message_ts, message, holding)
             with session_scope(self._engine) as session:
                 queries.record_rendered(session=session, deliverable=item, ts=ts, channel_id=release.channel_id)
                 if item is lagging[-1]:
                     after = _lagging(session, release.id)
         return after
 
-    def _render(self, team_id: str, channel: str, ts: str | None, message) -> str:
+    def _render(self, team_id: str, channel: str, ts: str | None, message, holding: Holding) -> str:
+        """Update the message at ``ts``, or post it, while this process still holds the checklist's lease."""
+        holding.check()
         if ts is not None:
             try:
                 self._sender.update(team_id, channel, ts, message)
@@ -236,13 +248,13 @@ class FollowUp:
                     raise
         return self._sender.post(team_id, channel, message)["ts"]
 
-    def _sync_overview(self, release_id: int) -> None:
+    def _sync_overview(self, release_id: int, holding: Holding) -> None:
         with session_scope(self._engine) as session:
             release = session.get(Release, release_id)
             total = len(queries.load_bundle(session=session, release=release, readonly=True).live)
             lang = self._language(release.team_id, session=session)
         message = builders.overview(release, playbook=release.playbook, total=total, lang=lang)
-        ts = self._render(release.team_id, release.channel_id, release.overview_ts, message)
+        ts = self._render(release.team_id, release.channel_id, release.overview_ts, message, holding)
         if ts != release.overview_ts:
             self._try(release.team_id, "pins.add", channel=release.channel_id, timestamp=ts)
             with session_scope(self._engine) as session:

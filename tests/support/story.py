@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlmodel import select
 
+from messages.ids import ActionId
 from storage.db import session_scope
 from storage.models import Deliverable
 from tests.support.harness import TEAM, BotUnderTest, action_ts
@@ -101,3 +103,18 @@ def open_release(bot: BotUnderTest, standin):
     channel = standin.channel_by_name(CHANNEL)
     assert channel is not None, f"no channel {CHANNEL}"
     return channel["id"], reply
+
+
+def checklist_posts(standin, channel_id: str) -> Counter:
+    """How many times chat.postMessage put each checklist message in the channel: by the id of the deliverable
+    its Done button finishes, and the release's overview as ``"overview"``."""
+    counted: Counter = Counter()
+    for call in standin.calls_to("chat.postMessage", ok=True):
+        if call.args.get("channel") != channel_id:
+            continue
+        if call.args.get("text", "").endswith("release overview"):
+            counted["overview"] += 1
+        for element in (e for b in call.args.get("blocks") or [] for e in b.get("elements", [])):
+            if element.get("action_id") == ActionId.DONE:
+                counted[int(element["value"])] += 1
+    return counted
