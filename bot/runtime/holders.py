@@ -18,9 +18,10 @@ from pathlib import Path
 PROC = Path("/proc")
 
 
-def new_name() -> str:
-    """``machine/pid/start/instance``: one per holder, several of them in a process telling each other apart."""
-    pid = os.getpid()
+def new_name(pid: int | None = None) -> str:
+    """``machine/pid/start/instance`` for a holder in process ``pid`` (this one by default): one per holder,
+    several of them in a process telling each other apart."""
+    pid = os.getpid() if pid is None else pid
     return f"{_machine()}/{pid}/{_started(pid) or '-'}/{uuid.uuid4().hex[:6]}"
 
 

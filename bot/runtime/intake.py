@@ -167,17 +167,18 @@ class Inbox:
                 self._submitted.pop(future, None)
 
     def _renew_leases(self) -> None:
-        """Keep the leases of what this process holds (working on it, or queued) from running out."""
         while not self._stopped.wait(RENEW_EVERY.total_seconds()):
-            with self._submitted_guard:
-                held = dict(self._submitted)
-            if not held:
-                continue
             try:
-                kept = inbox.renew(self._engine, list(held.values()), holder=self._holder, until=self._clock() + LEASE)
+                self.renew_leases()
             except Exception:  # noqa: BLE001 - a database that failed now may answer at the next renewal
-                log.warning("inbox: could not renew the leases of %d requests", len(held), exc_info=True)
-                continue
+                log.warning("inbox: could not renew the leases of what this process holds", exc_info=True)
+
+    def renew_leases(self) -> None:
+        """Keep the leases of what this process holds (working on it, or queued) from running out."""
+        with self._submitted_guard:
+            held = dict(self._submitted)
+        if held:
+            kept = inbox.renew(self._engine, list(held.values()), holder=self._holder, until=self._clock() + LEASE)
             self._drop_lost({future: item_id for future, item_id in held.items() if item_id not in kept})
 
     def _drop_lost(self, lost: dict[Future, int]) -> None:

@@ -81,8 +81,10 @@ class Served:
         return status
 
     def command(self, standin, text: str, *, user: str, channel: str, key: str) -> dict:
+        """Send a command and wait for its answer (the first after a start waits for the worker to start too,
+        seconds on a busy machine)."""
         assert self.post_command(standin, text, user=user, channel=channel, key=key) == 200
-        return standin.wait_for(lambda: standin.responses(key), what=f"the answer to {text}")[0]
+        return standin.wait_for(lambda: standin.responses(key), 30, f"the answer to {text}")[0]
 
     def event(self, standin, inner: dict) -> None:
         body = slackreq.event_body(inner, team_id=TEAM, event_id=f"Ev{time.monotonic_ns()}")
