@@ -71,7 +71,7 @@ class Item:
 
 
 def create(engine: Engine) -> None:
-    """Create the table, or add to one an older release created the columns it lacks."""
+    """Create the table, or give one an older version created the (nullable) columns it lacks."""
     metadata.create_all(engine, checkfirst=True)
     present = {column["name"] for column in inspect(engine).get_columns(inbox.name)}
     with writer_turn(engine), engine.begin() as connection:
