@@ -17,7 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, true, update
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    inspect,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -40,6 +55,8 @@ inbox = Table(
     # Until then the process that accepted (or resumed) the request is working on it; after it, anyone may.
     Column("leased_until", DateTime(timezone=True), nullable=False, index=True),
     Column("attempts", Integer, nullable=False, default=0),
+    # Which process holds the lease (none while it is free): only the holder renews it.
+    Column("holder", String(64)),
 )
 
 
@@ -54,18 +71,28 @@ class Item:
 
 
 def create(engine: Engine) -> None:
+    """Create the table, or give one an older version created the (nullable) columns it lacks."""
     metadata.create_all(engine, checkfirst=True)
+    present = {column["name"] for column in inspect(engine).get_columns(inbox.name)}
+    with writer_turn(engine), engine.begin() as connection:
+        for column in inbox.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(text(f'ALTER TABLE {inbox.name} ADD COLUMN "{column.name}" {kind}'))
 
 
-def put(engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease_until: datetime) -> int | None:
-    """Keep a request; its id, or None when the key is already here (Slack retrying what we hold).
+def put(
+    engine: Engine, *, key: str, kind: str, body: dict, now: datetime, lease_until: datetime, holder: str | None = None
+) -> int | None:
+    """Keep a request (leased to ``holder`` until ``lease_until``); its id, or None when the key is already
+    here (Slack retrying what we hold).
 
     It runs before every ack, so it goes to the driver directly, past SQLAlchemy's per-statement work (its
     transaction, result and connection reset), on a connection each thread holds (:class:`_Held`). The SQL
     is SQLAlchemy's.
     """
     values = {"key": key, "kind": kind, "body": json.dumps(body), "received_at": now, "leased_until": lease_until,
-              "attempts": 0}  # fmt: skip
+              "attempts": 0, "holder": holder}  # fmt: skip
     with writer_turn(engine):
         return _insert(engine, values)
 
@@ -125,38 +152,77 @@ def _put(dialect_name: str) -> tuple[str, Callable[[datetime], object]]:
     return str(_statement(module).compile(dialect=dialect)), stored_datetime or (lambda value: value)
 
 
+_PUT_COLUMNS = ("key", "kind", "body", "received_at", "leased_until", "attempts", "holder")
+
+
 def _statement(module):
     """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`` in ``module``'s dialect."""
     return (
         module.insert(inbox)
-        .values({name: bindparam(name) for name in ("key", "kind", "body", "received_at", "leased_until", "attempts")})
+        .values({name: bindparam(name) for name in _PUT_COLUMNS})
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(inbox.c.id)
     )
 
 
-def take_expired(engine: Engine, *, now: datetime, lease_until: datetime, limit: int | None = None) -> list[Item]:
-    """Lease the oldest ``limit`` (or all) requests nobody is working on any more (its process died, or its
-    last attempt failed); two processes resuming at once never take the same request."""
-    statement = leases.take(inbox, inbox.c.leased_until, due=true(), now=now, until=lease_until, limit=limit).returning(
-        inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts
+def take_expired(
+    engine: Engine, *, now: datetime, lease_until: datetime, holder: str | None = None, limit: int | None = None
+) -> list[Item]:
+    """Lease to ``holder`` the oldest ``limit`` (or all) requests nobody is working on any more (its process
+    died, or its last attempt failed); two processes resuming at once never take the same request."""
+    statement = (
+        leases.take(inbox, inbox.c.leased_until, due=true(), now=now, until=lease_until, limit=limit)
+        .values(holder=holder)
+        .returning(inbox.c.id, inbox.c.key, inbox.c.kind, inbox.c.body, inbox.c.received_at, inbox.c.attempts)
     )
     with writer_turn(engine), engine.begin() as connection:
         rows = connection.execute(statement).all()
     return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
 
+def renew(engine: Engine, item_ids: list[int], *, holder: str, until: datetime) -> set[int]:
+    """Extend ``holder``'s leases on ``item_ids`` to ``until``; the ids it still held. A lease that ran out
+    and was taken by another process stays theirs."""
+    statement = (
+        update(inbox)
+        .where(inbox.c.id.in_(item_ids), inbox.c.holder == holder)
+        .values(leased_until=until)
+        .returning(inbox.c.id)
+    )
+    with writer_turn(engine), engine.begin() as connection:
+        return set(connection.execute(statement).scalars())
+
+
 def failed(engine: Engine, item_id: int, *, retry_at: datetime) -> None:
     with writer_turn(engine), engine.begin() as connection:
         connection.execute(
-            update(inbox).where(inbox.c.id == item_id).values(attempts=inbox.c.attempts + 1, leased_until=retry_at)
+            update(inbox)
+            .where(inbox.c.id == item_id)
+            .values(attempts=inbox.c.attempts + 1, leased_until=retry_at, holder=None)
         )
 
 
-def release(engine: Engine, item_ids: list[int], *, now: datetime) -> None:
-    """End the lease of requests taken but not worked on: anyone may take them from ``now``."""
+def release(engine: Engine, item_ids: list[int], *, holder: str, now: datetime) -> None:
+    """End ``holder``'s lease of requests it took but will not work on: anyone may take them from ``now``."""
     with writer_turn(engine), engine.begin() as connection:
-        connection.execute(update(inbox).where(inbox.c.id.in_(item_ids)).values(leased_until=now))
+        connection.execute(
+            update(inbox)
+            .where(inbox.c.id.in_(item_ids), inbox.c.holder == holder)
+            .values(leased_until=now, holder=None)
+        )
+
+
+def lease_holders(engine: Engine) -> set[str]:
+    """Every process named on a lease (one that ran out and nobody took since included)."""
+    with engine.begin() as connection:
+        return set(connection.execute(select(inbox.c.holder).where(inbox.c.holder.is_not(None)).distinct()).scalars())
+
+
+def release_all_of(engine: Engine, holder: str, *, now: datetime) -> int:
+    """End every lease ``holder`` has (a process that is gone): how many requests that freed."""
+    with writer_turn(engine), engine.begin() as connection:
+        freed = connection.execute(update(inbox).where(inbox.c.holder == holder).values(leased_until=now, holder=None))
+        return freed.rowcount
 
 
 def remove(engine: Engine, item_id: int) -> None:

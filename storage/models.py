@@ -232,6 +232,9 @@ class ProcessedEvent(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime | None = _ts_column(nullable=False)
+    # A command's answer (what goes to its response_url), saved with its work and cleared once posted: a
+    # process that dies in between leaves it to the one that resumes the request.
+    answer: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Reaction(SQLModel, table=True):

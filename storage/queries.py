@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import case, func, update
+from sqlalchemy import case, func, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
@@ -501,6 +501,30 @@ def mark_processed(*, session: Session, team_id: str, event_id: str, now: dateti
     duplicate)."""
     return _insert_once(
         session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=now
+    )
+
+
+def keep_answer(*, session: Session, team_id: str, event_id: str, answer: dict) -> None:
+    """Save a processed request's answer with its work, until :func:`forget_answer` says it was posted."""
+    session.execute(
+        update(ProcessedEvent)
+        .where(col(ProcessedEvent.team_id) == team_id, col(ProcessedEvent.event_id) == event_id)
+        .values(answer=answer)
+    )
+
+
+def kept_answer(*, session: Session, team_id: str, event_id: str) -> dict | None:
+    """The answer of a processed request that has not been posted yet, if any."""
+    return session.exec(
+        select(ProcessedEvent.answer).where(ProcessedEvent.team_id == team_id, ProcessedEvent.event_id == event_id)
+    ).first()
+
+
+def forget_answer(*, session: Session, team_id: str, event_id: str) -> None:
+    session.execute(
+        update(ProcessedEvent)
+        .where(col(ProcessedEvent.team_id) == team_id, col(ProcessedEvent.event_id) == event_id)
+        .values(answer=null())
     )
 
 

@@ -24,18 +24,24 @@ from bot.slack import installs
 from bot.slack.effects import FollowUp
 from bot.slack.people import Directory
 from bot.slack.rosters import Rosters
-from bot.slack.sender import Sender, make_client
+from bot.slack.sender import ConnectionErrorRetry, Sender, make_client
 from handlers import register_all
 from storage.db import inbox_engine
 
 log = logging.getLogger(__name__)
 
 
-def respond_via_url(url: str, payload: dict) -> None:
-    """Post to a slash command's response_url; raise when Slack no longer accepts it."""
-    response = WebhookClient(url, timeout=10).send_dict(payload)
-    if response.status_code != 200:
-        raise RuntimeError(f"response_url answered {response.status_code}")
+def responder(sleep: Callable[[float], None]) -> Callable[[str, dict], None]:
+    """Posts to a slash command's response_url (raising when Slack no longer accepts it), retrying a dropped
+    connection once after a wait taken with ``sleep``."""
+
+    def respond_via_url(url: str, payload: dict) -> None:
+        retrying = [ConnectionErrorRetry(max_retry_count=1, sleep=sleep)]
+        response = WebhookClient(url, timeout=10, retry_handlers=retrying).send_dict(payload)
+        if response.status_code != 200:
+            raise RuntimeError(f"response_url answered {response.status_code}")
+
+    return respond_via_url
 
 
 def build_app(
@@ -79,7 +85,9 @@ def build_app(
     services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)
     background = Background(workers=16, name="after-ack")
     inbox = Inbox(inbox_engine(engine), clock, hand_off=hand_off)
-    followup = FollowUp(engine, sender, directory, rosters, respond=respond_via_url, background=background, clock=clock)
+    followup = FollowUp(
+        engine, sender, directory, rosters, respond=responder(sleep), background=background, clock=clock
+    )
     runtime = Runtime(
         engine=engine,
         sender=sender,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+
+from bot.runtime.stopping import Stopping
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,11 @@ class Background(ThreadPoolExecutor):
     def _done(self, future: Future) -> None:
         with self._guard:
             self._pending.discard(future)
-        if not future.cancelled() and future.exception() is not None:
+        if future.cancelled() or future.exception() is None:
+            return
+        if isinstance(future.exception(), Stopping):
+            log.info("background work cut short: the process is stopping")
+        else:
             log.error("background work failed", exc_info=future.exception())
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
@@ -44,6 +50,8 @@ class Background(ThreadPoolExecutor):
             for future in pending:
                 try:
                     future.exception(timeout=max(0.0, deadline - time.monotonic()))
+                except CancelledError:
+                    continue  # given back by a stopping process: not waited for
                 except TimeoutError:
                     return False
         return False

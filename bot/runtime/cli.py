@@ -10,12 +10,13 @@ import argparse
 import json
 import logging
 import os
-import signal
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 
 from bot.runtime.config import Config, ConfigError, load_config
+from bot.runtime.stopping import Stop, die_with_parent, leave_now
 from storage.db import make_engine, migrate
 
 log = logging.getLogger("releasebot")
@@ -24,6 +25,10 @@ log = logging.getLogger("releasebot")
 # that very ack would otherwise take the core from it halfway through (measured: README, Measured speed).
 # Ten, not the lowest: when the cores are saturated, the work still gets about a tenth of them.
 WORKER_NICENESS = 10
+# A stopping process is gone within STOP_SECONDS: work under way may finish for CUT_WAITS_AFTER, then every
+# wait for Slack (backoff, Retry-After, pacing) is cut short, and what is still running is left to its lease.
+STOP_SECONDS = 5.0
+CUT_WAITS_AFTER = 3.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,15 +106,16 @@ def _instant(text: str) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _start(settings: Config, *, schedule: bool = True, hand_off=None):
-    """The app and its runtime; with ``hand_off``, a web process whose worker does the rest."""
+def _start(settings: Config, *, schedule: bool = True, hand_off=None, sleep=time.sleep):
+    """The app and its runtime, waiting for Slack with ``sleep``; with ``hand_off``, a web process whose
+    worker does the rest."""
     from bot.runtime import timer
     from bot.runtime.app import build_app
     from messages import render
 
     engine = make_engine(settings.database_url)
     migrate(engine)
-    app, runtime = build_app(settings, engine, hand_off=hand_off)
+    app, runtime = build_app(settings, engine, hand_off=hand_off, sleep=sleep)
     if hand_off is not None:
         return app, runtime, engine
     render.preload()
@@ -132,42 +138,70 @@ def _tick(settings: Config, now: datetime | None) -> int:
 
 
 def _serve(settings: Config) -> int:
+    """The web process: answers Slack until SIGTERM or SIGINT, then stops its worker and leaves (a second
+    signal leaves at once). The worker goes with it however it ends: it is told by its closed pipe, and on
+    Linux by the kernel when this process dies."""
     from bot.runtime.server import make_server
     from bot.runtime.worker import Worker
 
+    stop = Stop().install()
     worker = Worker()
-    app, runtime, engine = _start(settings, hand_off=worker.wake)
+    app, runtime, engine = _start(settings, hand_off=worker.wake, sleep=stop.sleep)
     worker.start()
     server = make_server(app, engine, inbox=runtime.inbox, port=settings.port, threads=settings.web_threads)
+    threading.Thread(target=_serve_until_stopped, args=(server, stop), name="http", daemon=True).start()
     log.info("releasebot listening on port %s", settings.port)
+    stop.wait()
+    log.info("releasebot stopping")
+    worker.stop(timeout=STOP_SECONDS + 2)
+    stop.cut_waits()
+    leave_now(0)
+    return 0
+
+
+def _serve_until_stopped(server, stop: Stop) -> None:
     try:
         server.run()
-    except KeyboardInterrupt:
-        pass
     finally:
-        worker.stop()
-        runtime.background.shutdown()
-    return 0
+        stop.set()  # a server that ends by itself ends the process too
 
 
 def _work(settings: Config, wake_fd: int) -> int:
+    """The worker ``serve`` starts: works until its web process goes (its pipe closes, or on Linux the kernel
+    sends SIGHUP when it dies) or SIGTERM or SIGINT comes; then gives back what it has not started and
+    leaves within STOP_SECONDS (a second signal: at once)."""
     from bot.runtime.worker import work_forever
 
-    # A deploy stops every process with SIGTERM: finish the work under way and give back the rest, rather
-    # than leave it leased. The handler only sets a flag: an exception raised from it is lost when the
-    # signal lands in a weakref callback or a finaliser (seen: SQLAlchemy's), and the worker would then
-    # never stop.
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
+    die_with_parent()
+    stop = Stop().install()
     os.nice(WORKER_NICENESS)
-    _app, runtime, _engine = _start(settings)
+    _app, runtime, _engine = _start(settings, sleep=stop.sleep)
+    code = 0
     try:
-        work_forever(runtime.inbox, wake_fd, stopping)
-    finally:
-        runtime.inbox.shutdown(give_back=True)
-        runtime.background.wait_idle(timeout=60)
-        runtime.background.shutdown()
-    return 0
+        work_forever(runtime.inbox, wake_fd, stop)
+    except Exception:
+        log.exception("the worker failed; its web process starts another")
+        code = 1
+    stop.set()
+    _wind_down(runtime, stop)
+    leave_now(code)
+    return code
+
+
+def _wind_down(runtime, stop: Stop) -> None:
+    """Give back what has not started, let what is under way finish for a moment, then cut every wait for
+    Slack short; whatever is still running when STOP_SECONDS are up is left to its lease."""
+    log.info("the worker is stopping")
+    started = time.monotonic()
+
+    def until(seconds: float) -> float:
+        return max(0.0, started + seconds - time.monotonic())
+
+    runtime.inbox.shutdown(give_back=True, timeout=CUT_WAITS_AFTER)
+    runtime.background.wait_idle(until(CUT_WAITS_AFTER))
+    stop.cut_waits()
+    finished = runtime.inbox.wait_idle(until(STOP_SECONDS)) and runtime.background.wait_idle(until(STOP_SECONDS))
+    log.info("the worker stops%s", "" if finished else ", leaving what is still running to its leases")
 
 
 def _socket_mode(settings: Config) -> int:

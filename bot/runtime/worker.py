@@ -3,9 +3,9 @@
 ``releasebot serve`` starts it (``releasebot work``) and wakes it through a pipe each time it keeps a
 request; the worker also looks once a second for requests nobody is working on. The worker ticks the
 scheduler and runs the follow-ups of what it works on. When the pipe closes (the web process has
-gone, however it went) the worker finishes the work under way, gives back what it took and has not
-started (free for the next process at once), and exits; if the worker dies, the web process starts
-another.
+gone, however it went; on Linux the kernel also sends the worker SIGHUP then) the worker gives back
+what it took and has not started (free for the next process at once), lets the work under way finish
+for a moment, and exits within seconds; if the worker dies, the web process starts another.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import threading
 import time
 
 from bot.runtime.intake import Inbox
+from bot.runtime.stopping import Stop
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,14 @@ class Worker:
         except BlockingIOError:
             pass  # the pipe is full of wake-ups the worker has yet to read: it is awake already
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float) -> None:
+        """Close the pipe (the worker winds down and exits) and wait ``timeout`` for it, then kill it."""
         self._stopping.set()
-        os.close(self._write)  # the worker reads the end of the pipe, finishes what it took and exits
+        os.close(self._write)
         try:
             self._child.wait(timeout)
         except subprocess.TimeoutExpired:
+            log.warning("the worker did not stop within %s s; killed", timeout)
             self._child.kill()
 
     def _spawn(self) -> subprocess.Popen:
@@ -59,6 +62,8 @@ class Worker:
         return subprocess.Popen(argv, pass_fds=[self._read])
 
     def _watch(self) -> None:
+        """Replace a worker that died. The replacement is this thread's child: Linux signals a child when the
+        thread that started it ends, and this one ends only after its last worker has."""
         while not self._stopping.is_set():
             code = self._child.wait()
             if self._stopping.is_set():
@@ -68,7 +73,7 @@ class Worker:
             self._child = self._spawn()
 
 
-def work_forever(inbox: Inbox, wake_fd: int, stop: threading.Event | None = None) -> None:
+def work_forever(inbox: Inbox, wake_fd: int, stop: threading.Event | Stop | None = None) -> None:
     """Take up what the web process keeps, until it goes or ``stop`` is set (within ``POLL_SECONDS``)."""
     while stop is None or not stop.is_set():
         woken, _, _ = select.select([wake_fd], [], [], POLL_SECONDS)

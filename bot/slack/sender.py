@@ -4,7 +4,8 @@ Every Web API call goes through :class:`Sender`, naming the workspace it is for:
 comes from :mod:`bot.slack.installs` (none for a workspace that uninstalled the app, and then nothing
 is sent); slack_sdk's retry handlers wait out 429s for ``Retry-After`` and retry 5xx and
 connection errors with backoff; posts to one channel are paced to Slack's ~1 message per second
-per channel; failures are logged with the method and channel.
+per channel; failures are logged with the method and channel. Every one of those waits goes through
+the injected ``sleep``, which a stopping process makes raise (bot/runtime/stopping.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import HttpRequest, RetryState
+from slack_sdk.http_retry import HttpRequest, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -98,19 +99,40 @@ class ExactRetryAfter(RateLimitErrorRetryHandler):
         self._sleep(int(retry_after[0]))
 
 
+class _BacksOffWith(RetryHandler):
+    """slack_sdk's backoff between attempts, waited with ``sleep`` (its own calls ``time.sleep``, which
+    nothing can cut short)."""
+
+    def __init__(self, *, sleep: Callable[[float], None], **options):
+        super().__init__(**options)
+        self._sleep = sleep
+
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest, response=None, error=None) -> None:
+        state.next_attempt_requested = True
+        self._sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
+
+
+class ServerErrorRetry(_BacksOffWith, ServerErrorRetryHandler):
+    """Retries a 5xx with backoff."""
+
+
+class ConnectionErrorRetry(_BacksOffWith, ConnectionErrorRetryHandler):
+    """Retries a refused or dropped connection with backoff."""
+
+
+def retry_handlers(sleep: Callable[[float], None]) -> list[RetryHandler]:
+    """What a Web API call retries, each wait taken with ``sleep``."""
+    return [
+        ExactRetryAfter(max_retry_count=5, sleep=sleep),
+        ServerErrorRetry(max_retry_count=3, sleep=sleep),
+        ConnectionErrorRetry(max_retry_count=3, sleep=sleep),
+    ]
+
+
 def make_client(token: str, base_url: str, *, sleep: Callable[[float], None] = time.sleep) -> WebClient:
-    """A WebClient that honours SLACK_API_URL and retries what Slack asks us to retry, waiting out 429s with
-    ``sleep``."""
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=10,
-        retry_handlers=[
-            ExactRetryAfter(max_retry_count=5, sleep=sleep),
-            ServerErrorRetryHandler(max_retry_count=3),
-            ConnectionErrorRetryHandler(max_retry_count=3),
-        ],
-    )
+    """A WebClient that honours SLACK_API_URL and retries what Slack asks us to retry, waiting with ``sleep``."""
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers(sleep))
 
 
 def error_code(error: SlackApiError) -> str:

@@ -8,9 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -18,31 +16,8 @@ from bot.runtime.cli import WORKER_NICENESS
 from storage import inbox as stored
 from storage.db import inbox_engine
 from tests.support import slackreq
-from tests.support.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.support.people import PM
-
-ROOT = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def environment(standin, database_url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RELEASEBOT_", "DATABASE_URL"))}
-    env |= {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.base_url,
-        "DATABASE_URL": database_url,
-        "RELEASEBOT_SCHEDULER": "off",
-        **extra,
-    }
-    return env
+from tests.support.served import ROOT, Served, alive, children, command_line, environment, niceness
 
 
 def releasebot(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
@@ -55,55 +30,6 @@ def releasebot(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
         timeout=120,
         **kw,
     )
-
-
-class Served:
-    """``releasebot serve`` in its own process."""
-
-    def __init__(self, env: dict):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.runtime.cli", "serve"],
-            env=env | {"PORT": str(self.port)},
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"releasebot serve did not come up: {self.process.stderr.read()}")
-
-    def command(self, standin, text: str, *, user: str, channel: str, key: str) -> dict:
-        body = slackreq.slash_command_body(
-            text, user_id=user, channel_id=channel, channel_name="x", team_id="T0RELEASE",
-            response_url=standin.response_url(key), trigger_id="t",
-        )  # fmt: skip
-        headers = slackreq.sign(body, SIGNING_SECRET) | {"Content-Type": "application/x-www-form-urlencoded"}
-        status, _, raw = slackreq.post(self.url + "/slack/events", body, headers)
-        assert status == 200 and not raw, "acknowledged at once, answered on the response_url"
-        return standin.wait_for(lambda: standin.responses(key), what=f"the answer to {text}")[0]
-
-    def event(self, standin, inner: dict) -> None:
-        body = slackreq.event_body(inner, team_id="T0RELEASE", event_id=f"Ev{time.monotonic_ns()}")
-        headers = slackreq.sign(body, SIGNING_SECRET) | {"Content-Type": "application/json"}
-        status, _, _ = slackreq.post(self.url + "/slack/events", body, headers)
-        assert status == 200
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 def test_serve_carries_the_story_and_a_restart_loses_nothing(standin, database):
@@ -177,47 +103,20 @@ def test_serve_works_in_a_worker_process_of_its_own_and_replaces_one_that_dies(s
     _engine, url = database
     served = Served(environment(standin, url))
     try:
-        (worker,) = _children(served.process.pid)
-        assert "work" in _command_line(worker), "serve answers Slack; its worker does the work"
-        lowered = min(_niceness(served.process.pid) + WORKER_NICENESS, 19)  # Linux stops at 19
-        standin.wait_for(lambda: _niceness(worker) == lowered, 30, "the worker to yield the cores to acks")
+        (worker,) = children(served.process.pid)
+        assert "work" in command_line(worker), "serve answers Slack; its worker does the work"
+        lowered = min(niceness(served.process.pid) + WORKER_NICENESS, 19)  # Linux stops at 19
+        standin.wait_for(lambda: niceness(worker) == lowered, 30, "the worker to yield the cores to acks")
         assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w1")["text"]
         os.kill(worker, signal.SIGKILL)
         # A child seen between its fork and its exec still shows serve's command line: wait for the worker's.
         replaced = standin.wait_for(
-            lambda: [p for p in _children(served.process.pid) if p != worker and "work" in _command_line(p)], 30
+            lambda: [p for p in children(served.process.pid) if p != worker and "work" in command_line(p)], 30
         )
         assert "/release new" in served.command(standin, "help", user=PM, channel="CG", key="w2")["text"]
     finally:
         served.stop()
-    standin.wait_for(lambda: not _alive(replaced[0]), 30, "the worker to go with its web process")
-
-
-def _children(pid: int) -> list[int]:
-    """Child processes started by any of ``pid``'s threads (Linux lists them per thread)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except FileNotFoundError:
-            continue  # the thread ended meanwhile
-    return found
-
-
-def _command_line(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-
-def _niceness(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[16])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
+    standin.wait_for(lambda: not alive(replaced[0]), 30, "the worker to go with its web process")
 
 
 def test_a_worker_told_to_stop_answers_what_it_took_or_leaves_it_free_and_exits_cleanly(standin, database):

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
+from datetime import UTC, timedelta
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from bot.release import deliverables, dispatch
-from bot.runtime import intake
+from bot.runtime import holders, intake
+from bot.runtime.stopping import Stopping
 from storage import inbox as stored
 from storage.db import inbox_engine, session_scope
-from storage.models import Activity, Blocker, ProcessedEvent
+from storage.models import Activity, Blocker, Deliverable, ProcessedEvent
 from tests.support.harness import BotUnderTest
 from tests.support.people import DESIGNER, DISTRIBUTION, PM
 from tests.support.story import CHANNEL, checklist, item, open_release
@@ -30,8 +34,10 @@ class Held:
 
     def __init__(self, function):
         self.function, self.started, self.go_on = function, threading.Event(), threading.Event()
+        self.calls = []
 
     def __call__(self, *args, **kwargs):
+        self.calls.append(args)
         self.started.set()
         assert self.go_on.wait(10)
         return self.function(*args, **kwargs)
@@ -220,3 +226,119 @@ def test_a_backlog_is_taken_up_a_batch_at_a_time_and_the_rest_left_to_others(dat
     batch_of_two.shutdown()
     assert stored.waiting(engine) == 3, "its two were done"
     engine.dispose()
+
+
+def lease_of(engine, key: str) -> tuple:
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(stored.inbox.c.leased_until, stored.inbox.c.holder).where(stored.inbox.c.key == key)
+        ).one()
+    return row.leased_until.replace(tzinfo=UTC) if row.leased_until.tzinfo is None else row.leased_until, row.holder
+
+
+def test_a_worker_keeps_the_leases_of_what_it_holds_while_the_work_runs(database, clock, monkeypatch):
+    monkeypatch.setattr(intake, "RENEW_EVERY", timedelta(seconds=0.02))
+    engine, busy, working_on = one_worker(database, clock, ["long", "queued"])
+    try:
+        assert busy.resume() == 2 and working_on.started.wait(5)
+        clock.advance(seconds=intake.LEASE.total_seconds() * 3)  # long past the lease it took them with
+        deadline = time.monotonic() + 5
+        while lease_of(engine, "queued")[0] <= clock() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert lease_of(engine, "long")[0] > clock() and lease_of(engine, "queued")[0] > clock(), "renewed"
+        assert stored.take_expired(engine, now=clock(), lease_until=clock() + intake.LEASE, holder="other") == []
+    finally:
+        working_on.go_on.set()
+        busy.shutdown()
+        engine.dispose()
+    assert stored.waiting(engine) == 0, "and done, each by the one process"
+
+
+def test_renewing_never_takes_back_a_lease_another_process_took(database, clock):
+    engine, stalled, working_on = one_worker(database, clock, ["under-way", "queued"])
+    try:
+        assert stalled.resume() == 2 and working_on.started.wait(5)
+        clock.advance(seconds=intake.LEASE.total_seconds() + 1)  # it stalled past its lease: another takes both
+        taken = stored.take_expired(engine, now=clock(), lease_until=clock() + intake.LEASE, holder="other")
+        assert sorted(item.key for item in taken) == ["queued", "under-way"]
+        stalled.renew_leases()
+        assert lease_of(engine, "queued") == lease_of(engine, "under-way") == (clock() + intake.LEASE, "other")
+        working_on.go_on.set()
+        assert stalled.wait_idle(5)
+        assert [args[0].key for args in working_on.calls] == ["under-way"], "what had not started is the other's"
+    finally:
+        working_on.go_on.set()
+        stalled.shutdown()
+        engine.dispose()
+
+
+def test_the_requests_of_a_process_known_to_be_gone_are_taken_up_at_once(database, clock):
+    engine = inbox_engine(database[0])
+    crashed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        holders_by_key = {"theirs": holders.new_name(crashed.pid), "elsewhere": "another-machine/7/123/abc"}
+        for key, holder in holders_by_key.items():
+            stored.put(engine, key=key, kind="command", body={}, now=clock(), lease_until=clock() + intake.LEASE,
+                       holder=holder)  # fmt: skip
+        inbox_ = intake.Inbox(engine, clock, workers=1)
+        done = []
+        inbox_.handles("command", intake.Kind(work=lambda item: done.append(item.key)))
+        assert inbox_.resume() == 0, "a holder that still runs keeps what it holds"
+        crashed.kill()
+        crashed.wait()
+        assert inbox_.resume() == 1 and inbox_.wait_idle(5) and done == ["theirs"]
+        assert stored.waiting(engine) == 1, "one on another machine is never taken for gone: its lease runs out"
+        inbox_.shutdown()
+    finally:
+        crashed.kill()
+        engine.dispose()
+
+
+class Died(BaseException):
+    """The process ends right here (as kill -9 would): nothing after it runs, nothing catches it."""
+
+
+def test_an_answer_whose_work_was_committed_is_sent_once_by_the_process_that_resumes_it(
+    bot, standin, database, clock, monkeypatch
+):
+    channel_id, _ = open_release(bot, standin)
+
+    def dies(url, payload):
+        raise Died()
+
+    monkeypatch.setattr(bot.runtime.followup, "respond", dies)  # committed, then killed before the answer
+    added = bot.command('add "Vinyl test pressing"', user=PM, channel=channel_id, channel_name=CHANNEL)
+    assert item(bot, "vinyl-test-pressing") and standin.responses(added.response_key) == []
+    bot.stop()
+
+    engine, url = database
+    again = BotUnderTest(standin=standin, engine=engine, clock=clock, database_url=url).start()
+    try:
+        clock.advance(seconds=intake.LEASE.total_seconds() + 1)
+        assert again.runtime.inbox.resume() == 1
+        again.settle()
+        (answer,) = standin.responses(added.response_key)
+        assert "Vinyl test pressing" in json.dumps(answer), "the answer saved with the work"
+        with session_scope(engine) as session:
+            assert session.exec(select(func.count()).select_from(Deliverable)).one() == 18, "added once"
+            kept = session.exec(select(ProcessedEvent.answer).where(col(ProcessedEvent.answer).is_not(None))).all()
+            assert kept == [], "and once posted, forgotten"
+        clock.advance(seconds=intake.LEASE.total_seconds() + 1)
+        assert again.runtime.inbox.waiting() == 0 and again.runtime.inbox.resume() == 0
+    finally:
+        again.stop()
+
+
+def test_a_stopping_worker_gives_back_a_request_whose_answer_it_could_not_send(bot, standin, monkeypatch):
+    respond = bot.runtime.followup.respond
+
+    def cut_short(url, payload):
+        raise Stopping()
+
+    monkeypatch.setattr(bot.runtime.followup, "respond", cut_short)
+    asked = bot.command("help", user=PM)
+    assert standin.responses(asked.response_key) == [] and bot.runtime.inbox.waiting() == 1
+    monkeypatch.setattr(bot.runtime.followup, "respond", respond)
+    assert bot.runtime.inbox.resume() == 1, "free for the next process at once, not when its lease runs out"
+    bot.settle()
+    assert len(standin.responses(asked.response_key)) == 1

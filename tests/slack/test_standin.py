@@ -13,8 +13,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.runtime.stopping import Stop, Stopping
 from bot.slack.sender import make_client
 from tests.support import slackreq
+from tests.support.served import free_port
 from tests.support.standin import SlackStandIn
 
 TOKEN = "xoxb-test-token"
@@ -268,6 +270,32 @@ def test_the_bots_client_gives_up_after_five_429s_in_a_row(slack, room):
     ours = make_client(TOKEN, slack.base_url, sleep=waits.append)
     assert refused(ours.chat_postMessage, channel=room, text="never").response.status_code == 429
     assert len(waits) == 5 and len(slack.calls_to("chat.postMessage")) == 6, "one try and five retries"
+
+
+def test_the_bots_client_backs_off_from_server_errors_and_lost_connections_through_its_sleep(slack, room):
+    waits = []
+    slack.fail_next("chat.postMessage", status=500, times=10)
+    ours = make_client(TOKEN, slack.base_url, sleep=waits.append)
+    assert refused(ours.chat_postMessage, channel=room, text="never").response.status_code == 500
+    assert len(waits) == 3 and len(slack.calls_to("chat.postMessage")) == 4, "one try and three retries"
+    nobody_there = make_client(TOKEN, f"http://127.0.0.1:{free_port()}/api/", sleep=waits.append)
+    with pytest.raises(OSError):
+        nobody_there.chat_postMessage(channel=room, text="never")
+    assert len(waits) == 3 + 3
+
+
+@pytest.mark.parametrize("status", [429, 500, None], ids=["rate-limited", "server-error", "gone"])
+def test_a_stopping_process_cuts_the_bots_retries_short(slack, room, status):
+    stop = Stop()
+    stop.cut_waits()
+    if status is None:
+        ours = make_client(TOKEN, f"http://127.0.0.1:{free_port()}/api/", sleep=stop.sleep)
+    else:
+        slack.fail_next("chat.postMessage", status=status, times=10)
+        ours = make_client(TOKEN, slack.base_url, sleep=stop.sleep)
+    with pytest.raises(Stopping):
+        ours.chat_postMessage(channel=room, text="never")
+    assert len(slack.calls_to("chat.postMessage")) == (0 if status is None else 1), "tried once, never again"
 
 
 def test_injected_faults_happen_before_any_effect(client, slack, room):

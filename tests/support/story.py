@@ -12,6 +12,17 @@ from storage.db import session_scope
 from storage.models import Deliverable
 from tests.support.harness import TEAM, BotUnderTest, action_ts
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
+from tests.support.standin.limits import FAULT_RETRY_AFTER
+
+
+def waited_as_asked(bot, standin) -> bool:
+    """Slack refused some calls, each 429 waited exactly its Retry-After and each 5xx at most one backoff
+    (the bot's waits are recorded, never slept)."""
+    rate_limited = [c for c in standin.calls if c.status == 429]
+    server_errors = [c for c in standin.calls if c.status >= 500]
+    retry_afters = [wait for wait in bot.waits if wait == FAULT_RETRY_AFTER]
+    backoffs = len(bot.waits) - len(retry_afters)
+    return bool(rate_limited) and len(retry_afters) == len(rate_limited) and backoffs <= len(server_errors)
 
 
 def tick(bot, when: datetime):

@@ -262,6 +262,11 @@ class SlackStandIn:
             self._answered.wait_for(first, timeout=wait)
             return first()
 
+    def answer_arrivals(self, key: str) -> list[float]:
+        """When (``time.monotonic()``) each post to ``response_url(key)`` arrived."""
+        with self._lock:
+            return list(self._responses.get(key, {}).get("arrived", []))
+
     def answers_posted(self) -> int:
         with self._lock:
             return sum(len(entry["posts"]) for entry in self._responses.values())
