@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, true, update
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, bindparam, delete, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -172,3 +172,19 @@ def waiting(engine: Engine) -> int:
 def _item(row) -> Item:
     received = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)  # SQLite
     return Item(row.id, row.key, row.kind, json.loads(row.body), received, row.attempts)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_seconds: float  # 0 when nothing waits
+
+
+def backlog(engine: Engine, *, now: datetime) -> Backlog:
+    """How many requests wait for their work, and for how long the oldest has (one query)."""
+    with engine.begin() as connection:
+        waiting, oldest = connection.execute(select(func.count(inbox.c.id), func.min(inbox.c.received_at))).one()
+    if oldest is None:
+        return Backlog(waiting, 0.0)
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite
+    return Backlog(waiting, max(0.0, (now - oldest).total_seconds()))

@@ -10,12 +10,16 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from bot.runtime.config import Config, ConfigError, load_config
+from bot.runtime.config import MULTIPROCESS_DIR, Config, ConfigError, load_config
 from storage.db import make_engine, migrate
 
 log = logging.getLogger("releasebot")
@@ -132,22 +136,51 @@ def _tick(settings: Config, now: datetime | None) -> int:
 
 
 def _serve(settings: Config) -> int:
-    from bot.runtime.server import make_server
-    from bot.runtime.worker import Worker
+    with _metrics_shared_with_the_worker():
+        from bot.runtime.server import make_server
+        from bot.runtime.worker import Worker
 
-    worker = Worker()
-    app, runtime, engine = _start(settings, hand_off=worker.wake)
-    worker.start()
-    server = make_server(app, engine, inbox=runtime.inbox, port=settings.port, threads=settings.web_threads)
-    log.info("releasebot listening on port %s", settings.port)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        worker.stop()
-        runtime.background.shutdown()
+        worker = Worker()
+        app, runtime, engine = _start(settings, hand_off=worker.wake)
+        worker.start()
+        server = make_server(
+            app,
+            engine,
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            inbox=runtime.inbox,
+            health_max_age=settings.releasebot_health_max_age,
+            port=settings.port,
+            threads=settings.web_threads,
+        )
+        log.info("releasebot listening on port %s", settings.port)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.stop()
+            runtime.background.shutdown()
     return 0
+
+
+@contextmanager
+def _metrics_shared_with_the_worker() -> Iterator[None]:
+    """prometheus-client's multiprocess mode for ``serve`` and its worker (Slack calls and ticks are counted
+    there, scraped here): a fresh private folder, removed at the end, unless the operator chose one in
+    PROMETHEUS_MULTIPROC_DIR (then keeping it clean between runs is theirs). The library picks its mode
+    when first imported, so this comes before anything imports it."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client was imported before its multiprocess folder was set")
+    folder = tempfile.mkdtemp(prefix="releasebot-metrics-")
+    os.environ[MULTIPROCESS_DIR] = folder  # the worker inherits it
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROCESS_DIR]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _work(settings: Config, wake_fd: int) -> int:
