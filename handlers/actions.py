@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltRequest, Respond
 
 from bot.release import deliverables
 from bot.release.language import language_of
 from bot.release.outcome import Effect, Outcome, Post, RefreshHome, Request
 from bot.release.parser import Block, Ref
 from bot.release.refusals import UserError
+from bot.runtime.admission import request_key
 from bot.runtime.context import Runtime
 from messages import builders, modals
 from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, SnoozeValue, ViewId
@@ -29,22 +30,27 @@ from storage.models import DeliverableState
 
 def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.CLAIM)
-    def claim(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def claim(ack: Ack, body: dict, action: dict, respond: Respond, req: BoltRequest) -> None:
         ack()
-        _on_deliverable(runtime, body, int(action["value"]), respond, _take)
+        _on_deliverable(runtime, body, int(action["value"]), respond, _take, key=request_key(req))
 
     @app.action(ActionId.DONE)
-    def done(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def done(ack: Ack, body: dict, action: dict, respond: Respond, req: BoltRequest) -> None:
         ack()
-        _on_deliverable(runtime, body, int(action["value"]), respond, _finish)
+        _on_deliverable(runtime, body, int(action["value"]), respond, _finish, key=request_key(req))
 
     @app.action(ActionId.SNOOZE)
     @app.action(ActionId.SNOOZE_WEEK)
-    def snooze(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def snooze(ack: Ack, body: dict, action: dict, respond: Respond, req: BoltRequest) -> None:
         ack()
         value = SnoozeValue.decode(action.get("value", ""))
         _on_deliverable(
-            runtime, body, value.deliverable_id, respond, lambda room, d: deliverables.snooze_for(room, d, value.until)
+            runtime,
+            body,
+            value.deliverable_id,
+            respond,
+            lambda room, d: deliverables.snooze_for(room, d, value.until),
+            key=request_key(req),
         )
 
     @app.action(ActionId.BLOCK)
@@ -69,13 +75,14 @@ def register(app: App, runtime: Runtime) -> None:
         runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.BLOCK_REASON)
-    def block_reason(ack: Ack, body: dict, view: dict) -> None:
+    def block_reason(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         reason = (view["state"]["values"][REASON_BLOCK][REASON_INPUT].get("value") or "").strip()
         request = request_from(runtime, body)
         try:
             if not reason:
                 raise UserError("block_reason")
             with session_scope(runtime.engine) as session:
+                first_time(session, request, request_key(req))
                 deliverable = queries.get_deliverable(
                     session=session, team_id=request.team_id, deliverable_id=int(view["private_metadata"])
                 )
@@ -83,6 +90,9 @@ def register(app: App, runtime: Runtime) -> None:
                     raise UserError("deliverable_gone")
                 room, deliverable = deliverables.room_for(session, request, deliverable)
                 outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
+        except Replayed:
+            ack()
+            return
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={REASON_BLOCK: problem[:MAX_FIELD_ERROR]})
@@ -108,11 +118,27 @@ def request_from(runtime: Runtime, body: dict) -> Request:
     return Request(team_id=team, user_id=user.get("id", ""), channel_id=channel, now=runtime.clock())
 
 
-def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: Respond, change: Callable) -> None:
+class Replayed(Exception):
+    """The same signed request came again: it changes nothing, and nobody hears of it twice."""
+
+
+def first_time(session, request: Request, key: str | None) -> None:
+    """Record the request's key (:func:`bot.runtime.admission.request_key`) in the transaction of its change;
+    raise :class:`Replayed` when it is recorded already. Without a key (Socket Mode) every request is new."""
+    if key is not None and not queries.mark_processed(
+        session=session, team_id=request.team_id, event_id=key, now=request.now
+    ):
+        raise Replayed()
+
+
+def _on_deliverable(
+    runtime: Runtime, body: dict, deliverable_id: int, respond: Respond, change: Callable, *, key: str | None
+) -> None:
     """Apply ``change`` to one deliverable as the clicking person, then answer them where they clicked."""
     request = request_from(runtime, body)
     try:
         with session_scope(runtime.engine) as session:
+            first_time(session, request, key)
             deliverable = queries.get_deliverable(
                 session=session, team_id=request.team_id, deliverable_id=deliverable_id
             )
@@ -120,6 +146,8 @@ def _on_deliverable(runtime: Runtime, body: dict, deliverable_id: int, respond: 
                 raise UserError("not_in_release")
             room, deliverable = deliverables.room_for(session, request, deliverable)
             outcome: Outcome = change(room, deliverable)
+    except Replayed:
+        return
     except UserError as refusal:
         _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
         return

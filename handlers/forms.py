@@ -7,15 +7,16 @@ shows under the field at fault (``response_action: errors``), and nothing is sav
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 
 from bot.release import deliverables, dispatch, slack_text
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, NewRelease
 from bot.release.refusals import UserError
+from bot.runtime.admission import request_key
 from bot.runtime.context import Runtime
-from handlers.actions import request_from
+from handlers.actions import Replayed, first_time, request_from
 from messages import builders, modals
 from messages.ids import ActionId, Field, ShortcutId, ViewId
 from messages.modals import MAX_FIELD_ERROR, AddFromMessage, Submitted
@@ -31,7 +32,7 @@ def register(app: App, runtime: Runtime) -> None:
         open_new_release(runtime, request_from(runtime, body), body["trigger_id"])
 
     @app.view(ViewId.NEW_RELEASE)
-    def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
+    def new_release_submitted(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         form = Submitted(view)
         request = request_from(runtime, body)
         title, day = form.text(Field.TITLE), form.day(Field.RELEASE_DATE)
@@ -51,11 +52,15 @@ def register(app: App, runtime: Runtime) -> None:
         )
         try:
             with session_scope(runtime.engine) as session:
+                first_time(session, request, request_key(req))
                 place = dispatch.locate(session=session, request=request)
                 outcome = dispatch.run(
                     command, session=session, request=request, services=runtime.services, place=place
                 )
                 dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
+        except Replayed:
+            ack()
+            return
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.TITLE): problem[:MAX_FIELD_ERROR]})
@@ -90,7 +95,7 @@ def register(app: App, runtime: Runtime) -> None:
         runtime.after_ack(runtime.sender.call, request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
     @app.view(ViewId.ADD_DELIVERABLE)
-    def add_submitted(ack: Ack, body: dict, view: dict) -> None:
+    def add_submitted(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         form = Submitted(view)
         name = form.text(Field.NAME)
         request = request_from(runtime, body)
@@ -102,9 +107,13 @@ def register(app: App, runtime: Runtime) -> None:
         request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
         try:
             with session_scope(runtime.engine) as session:
+                first_time(session, request, request_key(req))
                 room = _room(session, request, origin.release_id)
                 command = Add(name=name, due=form.day(Field.DUE), owner=form.user(Field.OWNER))
                 outcome = deliverables.add(room, command)
+        except Replayed:
+            ack()
+            return
         except UserError as refusal:
             problem = refusal.text(runtime.language(request.team_id))
             ack(response_action="errors", errors={_field(refusal, Field.NAME): problem[:MAX_FIELD_ERROR]})
