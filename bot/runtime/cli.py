@@ -153,6 +153,7 @@ def _serve(settings: Config) -> int:
             threads=settings.web_threads,
         )
         log.info("releasebot listening on port %s", settings.port)
+        signal.signal(signal.SIGTERM, _stop_like_ctrl_c)  # so that what follows run() runs for a deploy's stop too
         try:
             server.run()
         except KeyboardInterrupt:
@@ -161,6 +162,10 @@ def _serve(settings: Config) -> int:
             worker.stop()
             runtime.background.shutdown()
     return 0
+
+
+def _stop_like_ctrl_c(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 @contextmanager
