@@ -33,7 +33,7 @@ WORKER_NICENESS = 10
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="releasebot", description="Release coordination for record labels, in Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve Slack's HTTP requests on $PORT (POST /slack/events, GET /healthz)")
+    sub.add_parser("serve", help="serve HTTP on $PORT (POST /slack/events, GET /healthz, GET /metrics)")
     sub.add_parser("run", help="Socket Mode when SLACK_APP_TOKEN is set, otherwise serve")
     work = sub.add_parser("work", help="the worker `serve` starts for itself (not run by hand)")
     work.add_argument("--wake-fd", type=int, required=True, help="the pipe `serve` wakes it through")
