@@ -32,7 +32,7 @@ inbox = Table(
     "inbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    # Slack's event_id, or the trigger_id every slash command carries: a retried event is refused here.
+    # Slack's event_id, or a command's own signature (bot/runtime/admission.py): a retry or a replay is refused here.
     Column("key", String(128), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
     Column("body", Text, nullable=False),

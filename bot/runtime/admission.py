@@ -34,6 +34,11 @@ class Refused(Exception):
         self.status = status
         self.reason = reason
 
+    @property
+    def kind(self) -> str:
+        """For counting: a request that is not Slack's, or one of Slack's that is broken."""
+        return "unsigned" if self.status == 401 else "malformed"
+
 
 def admit(raw: bytes, headers: Mapping[str, str], *, query: str, verifier: SignatureVerifier) -> Admitted:
     """The request Bolt is to handle, or :class:`Refused` (``headers``: lower-case names, one value each)."""
@@ -144,12 +149,13 @@ def _object(text: str, what: str) -> dict[str, Any]:
     except (ValueError, RecursionError):
         raise Refused(400, f"{what} is not JSON") from None
     if not isinstance(value, dict):
-        raise Refused(400, f"{what} is {_JSON_TYPES.get(type(value), 'not')} a JSON object")
+        raise Refused(400, f"{what} is {_JSON_NAMES[type(value)]}, not a JSON object")
     return value
 
 
-_JSON_TYPES = {list: "an array, not", str: "a string, not", int: "a number, not", float: "a number, not",
-               bool: "true or false, not", type(None): "null, not"}  # fmt: skip
+# What json.loads makes of anything but an object.
+_JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+               type(None): "null"}  # fmt: skip
 
 
 def _checked(body: dict[str, Any], shape: type[BaseModel], kind: str) -> None:

@@ -26,7 +26,9 @@ from storage.inbox import Backlog
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 REQUESTS = Counter("releasebot_requests", "Requests Slack sent, by kind (command, event type, payload type)", ["kind"])
-REFUSED = Counter("releasebot_requests_refused", "Requests refused before any listener saw them, by status", ["status"])
+REFUSED = Counter(
+    "releasebot_requests_refused", "Requests refused before any listener saw them: unsigned or malformed", ["reason"]
+)
 SLACK_ERRORS = Counter(
     "releasebot_slack_errors", "Slack Web API calls that failed, by method and error", ["method", "error"]
 )

@@ -27,6 +27,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import create_server
 
 from bot.runtime import admission, metrics
@@ -61,11 +62,20 @@ def wsgi_app(
         if route == ("GET", "/healthz"):
             return _health(engine, inbox, health_max_age, start_response)
         if route == ("GET", "/metrics"):
-            payload = metrics.scrape(engine, inbox.backlog() if inbox is not None else None)
-            return _answer(start_response, 200, payload, metrics.CONTENT_TYPE)
+            return _metrics(engine, inbox, start_response)
         return pages(environ, start_response)
 
     return application
+
+
+def _metrics(engine: Engine, inbox: Inbox | None, start_response):
+    """The scrape; 503 when the database the queues are read from cannot be reached (/healthz says more)."""
+    try:
+        payload = metrics.scrape(engine, inbox.backlog() if inbox is not None else None)
+    except SQLAlchemyError as error:
+        log.warning("metrics: the database is unreachable: %r", error)
+        return _answer(start_response, 503, json.dumps({"error": "the database is unreachable"}).encode())
+    return _answer(start_response, 200, payload, metrics.CONTENT_TYPE)
 
 
 def _from_slack(app: App, verifier: SignatureVerifier, environ, start_response):
@@ -77,7 +87,7 @@ def _from_slack(app: App, verifier: SignatureVerifier, environ, start_response):
                    if name.startswith("HTTP_")} | {"content-type": environ.get("CONTENT_TYPE", "")}  # fmt: skip
         admitted = admission.admit(raw, headers, query=environ.get("QUERY_STRING", ""), verifier=verifier)
     except Refused as refusal:
-        metrics.REFUSED.labels(str(refusal.status)).inc()
+        metrics.REFUSED.labels(refusal.kind).inc()
         log.warning("refused a request from %s: %s", environ.get("REMOTE_ADDR", "?"), refusal.reason)
         return _answer(start_response, refusal.status, json.dumps({"error": refusal.reason}).encode())
     metrics.REQUESTS.labels(admitted.kind).inc()
@@ -219,7 +229,7 @@ class _CheckedClient(SocketModeClient):
 
 
 def _drop(client: SocketModeClient, envelope_id: str | None, reason: str) -> None:
-    metrics.REFUSED.labels("socket").inc()
+    metrics.REFUSED.labels("malformed").inc()
     log.warning("socket mode: dropped an envelope: %s", reason)
     if envelope_id is not None:
         client.send_socket_mode_response(SocketModeResponse(envelope_id=envelope_id))

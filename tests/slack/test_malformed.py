@@ -115,7 +115,8 @@ def refused(bot, standin, caplog, body: bytes, headers: dict) -> tuple[int, list
     with caplog.at_level(logging.DEBUG):
         status, _, _ = slackreq.post(bot.url + SLACK_PATH, body, headers)
         bot.settle()
-    records = [r for r in caplog.records if r.levelno >= logging.INFO]
+    # Waitress's own note that its threads were all busy (a loaded machine) is about the server, not the request.
+    records = [r for r in caplog.records if r.levelno >= logging.INFO and r.name != "waitress.queue"]
     assert not any(r.exc_info or r.stack_info for r in records), "no traceback"
     assert bot.runtime.inbox.waiting() == 0 and standin.calls == []
     with session_scope(bot.engine) as session:
