@@ -131,6 +131,17 @@ def first_time(session, request: Request, key: str | None) -> None:
         raise Replayed()
 
 
+def refusal_is_new(runtime: Runtime, request: Request, key: str | None) -> bool:
+    """A refused request's transaction was rolled back with its key: record the key on its own, so that a
+    replay of it is not answered twice."""
+    try:
+        with session_scope(runtime.engine) as session:
+            first_time(session, request, key)
+    except Replayed:
+        return False
+    return True
+
+
 def _on_deliverable(
     runtime: Runtime, body: dict, deliverable_id: int, respond: Respond, change: Callable, *, key: str | None
 ) -> None:
@@ -149,7 +160,8 @@ def _on_deliverable(
     except Replayed:
         return
     except UserError as refusal:
-        _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
+        if refusal_is_new(runtime, request, key):
+            _answer(runtime, body, request, respond, _refusal(runtime, body, request, refusal))
         return
     reply = outcome.reply.worded(_language(runtime, body, request))
     _answer(runtime, body, request, respond, reply, effects=outcome.effects)

@@ -116,3 +116,37 @@ def test_a_replayed_form_submission_creates_one_release(bot, standin):
     with session_scope(bot.engine) as session:
         assert len(session.exec(select(Release)).all()) == 1
     assert not any("already exists" in m["text"] for m in standin.dms(PM)), "the replay is not answered"
+
+
+def test_a_replayed_refused_command_is_refused_once(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    body = command_body(standin, "claim no-such-deliverable", channel=channel_id, key="refused")
+    headers = signed(body)
+    for _ in range(2):
+        assert slackreq.post(bot.url + SLACK_PATH, body, headers)[0] == 200
+        bot.settle()
+    (answer,) = standin.responses("refused")
+    assert "no-such-deliverable" in answer["text"]
+
+
+def test_a_replayed_refused_click_is_refused_once(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    bot.command("claim artwork", user=PM, channel=channel_id, channel_name=CHANNEL)
+    message = checklist(standin, channel_id)["artwork"]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": DESIGNER, "team_id": TEAM},
+        "team": {"id": TEAM},
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel_id},
+        "channel": {"id": channel_id},
+        "message": message,
+        "response_url": standin.response_url("taken"),
+        "actions": [{"action_id": "checklist_claim", "value": str(item(bot, "artwork").id), "type": "button"}],
+    }
+    body = slackreq.interactivity_body(payload)
+    headers = signed(body)
+    for _ in range(2):
+        assert slackreq.post(bot.url + SLACK_PATH, body, headers)[0] == 200
+        bot.settle()
+    (answer,) = standin.responses("taken")
+    assert f"owned by <@{PM}>" in answer["text"] and item(bot, "artwork").owner_id == PM
