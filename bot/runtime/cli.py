@@ -137,30 +137,34 @@ def _tick(settings: Config, now: datetime | None) -> int:
 
 def _serve(settings: Config) -> int:
     with _metrics_shared_with_the_worker():
-        from bot.runtime.server import make_server
-        from bot.runtime.worker import Worker
+        return _serve_with_a_worker(settings)
 
-        worker = Worker()
-        app, runtime, engine = _start(settings, hand_off=worker.wake)
-        worker.start()
-        server = make_server(
-            app,
-            engine,
-            signing_secret=settings.slack_signing_secret.get_secret_value(),
-            inbox=runtime.inbox,
-            health_max_age=settings.releasebot_health_max_age,
-            port=settings.port,
-            threads=settings.web_threads,
-        )
-        log.info("releasebot listening on port %s", settings.port)
-        signal.signal(signal.SIGTERM, _stop_like_ctrl_c)  # so that what follows run() runs for a deploy's stop too
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            worker.stop()
-            runtime.background.shutdown()
+
+def _serve_with_a_worker(settings: Config) -> int:
+    from bot.runtime.server import make_server
+    from bot.runtime.worker import Worker
+
+    worker = Worker()
+    app, runtime, engine = _start(settings, hand_off=worker.wake)
+    worker.start()
+    server = make_server(
+        app,
+        engine,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        inbox=runtime.inbox,
+        health_max_age=settings.releasebot_health_max_age,
+        port=settings.port,
+        threads=settings.web_threads,
+    )
+    log.info("releasebot listening on port %s", settings.port)
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)  # so that what follows run() runs for a deploy's stop too
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+        runtime.background.shutdown()
     return 0
 
 
