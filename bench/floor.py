@@ -34,5 +34,11 @@ if __name__ == "__main__":
     from bot.runtime.config import Config
 
     threads = int(os.environ.get("WEB_THREADS", Config.model_fields["web_threads"].default))
-    server = make_server(floor_app(), create_engine("sqlite://"), port=int(os.environ["PORT"]), threads=threads)
+    server = make_server(
+        floor_app(),
+        create_engine("sqlite://"),
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        port=int(os.environ["PORT"]),
+        threads=threads,
+    )
     server.run()

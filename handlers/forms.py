@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, BoltRequest
 
 from bot.jobs import forms as jobs
 from bot.jobs.clicks import request_from
@@ -19,6 +19,7 @@ from bot.release import bounds
 from bot.release.outcome import Request
 from bot.release.parser import USAGE, Add
 from bot.release.refusals import UserError
+from bot.runtime.admission import request_key
 from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
 from messages.ids import REASON_BLOCK, ActionId, Field, ShortcutId, ViewId
@@ -39,12 +40,12 @@ def register(app: App, runtime: Runtime) -> None:
         open_new_release(runtime, request_from(body, runtime.clock()), body["trigger_id"])
 
     @app.view(ViewId.NEW_RELEASE)
-    def new_release_submitted(ack: Ack, body: dict, view: dict) -> None:
+    def new_release_submitted(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         problems = _new_release_problems(runtime, view, runtime.clock())
         if problems:
             ack(response_action="errors", errors=problems)
             return
-        runtime.inbox.accept(KIND, body)
+        runtime.inbox.accept(KIND, body, key=request_key(req))
         ack()
 
     @app.shortcut(ShortcutId.ADD_AS_DELIVERABLE)
@@ -53,16 +54,16 @@ def register(app: App, runtime: Runtime) -> None:
         runtime.after_ack(jobs.open_add_form, runtime, body, context.bot_user_id)
 
     @app.view(ViewId.ADD_DELIVERABLE)
-    def add_submitted(ack: Ack, body: dict, view: dict) -> None:
+    def add_submitted(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         problems = _add_problems(view, runtime.clock())
         if problems:
             ack(response_action="errors", errors=problems)
             return
-        runtime.inbox.accept(KIND, body)
+        runtime.inbox.accept(KIND, body, key=request_key(req))
         ack()
 
     @app.view(ViewId.BLOCK_REASON)
-    def block_reason(ack: Ack, body: dict, view: dict) -> None:
+    def block_reason(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
         lang = language_of_form(view)
         try:
             BlockReasonFor.decode(view.get("private_metadata", ""))
@@ -72,7 +73,7 @@ def register(app: App, runtime: Runtime) -> None:
         if not Submitted(view).reason():
             ack(response_action="errors", errors={REASON_BLOCK: UserError("block_reason").text(lang)})
             return
-        runtime.inbox.accept(KIND, body)
+        runtime.inbox.accept(KIND, body, key=request_key(req))
         ack()
 
 

@@ -47,7 +47,7 @@ inbox = Table(
     "inbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    # Slack's event_id, or the trigger_id every slash command carries: a retried event is refused here.
+    # Slack's event_id, or a command's own signature (bot/runtime/admission.py): a retry or a replay is refused here.
     Column("key", String(128), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
     Column("body", Text, nullable=False),
@@ -238,3 +238,19 @@ def waiting(engine: Engine) -> int:
 def _item(row) -> Item:
     received = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)  # SQLite
     return Item(row.id, row.key, row.kind, json.loads(row.body), received, row.attempts)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_seconds: float  # 0 when nothing waits
+
+
+def backlog(engine: Engine, *, now: datetime) -> Backlog:
+    """How many requests wait for their work, and for how long the oldest has (one query)."""
+    with engine.begin() as connection:
+        waiting, oldest = connection.execute(select(func.count(inbox.c.id), func.min(inbox.c.received_at))).one()
+    if oldest is None:
+        return Backlog(waiting, 0.0)
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite
+    return Backlog(waiting, max(0.0, (now - oldest).total_seconds()))

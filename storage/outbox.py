@@ -63,3 +63,14 @@ def last_standups(*, session: Session, team_id: str, release_ids: list[int]) -> 
             .group_by(Outbox.release_id)
         ).all()
     )
+
+
+def unsent(*, session: Session) -> dict[tuple[str, str], int]:
+    """How many messages of each kind are pending or failed for good (on the state index)."""
+    states = (OutboxState.PENDING, OutboxState.FAILED)
+    rows = session.exec(
+        select(Outbox.kind, Outbox.state, func.count())
+        .where(col(Outbox.state).in_(states))
+        .group_by(Outbox.kind, Outbox.state)
+    ).all()
+    return {(kind, state): count for kind, state, count in rows}

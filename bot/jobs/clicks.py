@@ -43,6 +43,10 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             lang = _language(session, body, request)
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
+        # Its key went with the rolled-back transaction; kept on its own, a replay is not answered twice.
+        with session_scope(runtime.engine) as session:
+            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
+                return None
         return lambda: answer(runtime, body, request, _refusal(runtime, body, request, refused))
     reply = outcome.reply.worded(lang)
     return lambda: answer(runtime, body, request, reply, effects=outcome.effects)

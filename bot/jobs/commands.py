@@ -48,6 +48,10 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
                 queries.keep_answer(session=session, team_id=request.team_id, event_id=item.key, answer=reply)
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
+        # Its key went with the rolled-back transaction; kept on its own, a replay is not answered twice.
+        with session_scope(runtime.engine) as session:
+            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
+                return None
         return lambda: _respond(runtime, request, _payload(runtime.refusal(refused, request.team_id)))
 
     def then() -> None:

@@ -31,10 +31,29 @@ log = logging.getLogger(__name__)
 
 
 def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """The form's work, once per submission: its key is recorded with the change (or, refused, on its own),
+    so a replayed submission changes nothing and is answered nothing."""
     view = item.body["view"]
     request = request_from(item.body, item.received_at)
     work = {ViewId.NEW_RELEASE: _new_release, ViewId.ADD_DELIVERABLE: _add, ViewId.BLOCK_REASON: _block}
-    return work[view["callback_id"]](runtime, request, view)
+    return work[view["callback_id"]](runtime, request, view, item.key)
+
+
+class _Replayed(Exception):
+    """This submission's key is recorded already: its work was done."""
+
+
+def _first_time(session, request: Request, key: str) -> None:
+    if not queries.mark_processed(session=session, team_id=request.team_id, event_id=key, now=request.now):
+        raise _Replayed()
+
+
+def _refused(runtime: Runtime, request: Request, key: str, where: str, refusal: UserError) -> Callable[[], None] | None:
+    """The refusal to send, unless a replay of this submission was refused already."""
+    with session_scope(runtime.engine) as session:
+        if not queries.mark_processed(session=session, team_id=request.team_id, event_id=key, now=request.now):
+            return None
+    return lambda: _tell(runtime, request, where, refusal)
 
 
 def open_new_release_form(runtime: Runtime, request: Request, trigger_id: str) -> None:
@@ -75,29 +94,32 @@ def new_release_command(form: Submitted) -> NewRelease:
     )
 
 
-def _new_release(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+def _new_release(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[], None] | None:
     command = new_release_command(Submitted(view))
     runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
     try:
         with session_scope(runtime.engine) as session:
+            _first_time(session, request, key)
             place = dispatch.locate(session=session, request=request)
             outcome = dispatch.run(command, session=session, request=request, services=runtime.services, place=place)
             dm_lang = language_of(session, request.team_id, request.user_id)  # the answer comes by DM
+    except _Replayed:
+        return None
     except UserError as refusal:
-        refused = refusal  # the except clause unbinds its own name when it ends
-        return lambda: _tell(runtime, request, request.user_id, refused)
+        return _refused(runtime, request, key, request.user_id, refusal)
     return lambda: runtime.followup.submit(
         [Post(request.team_id, request.user_id, outcome.reply.worded(dm_lang)), *outcome.effects]
     )
 
 
-def _add(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+def _add(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[], None] | None:
     form, origin = Submitted(view), AddFromMessage.decode(view["private_metadata"])
     request = Request(request.team_id, request.user_id, origin.channel_id, request.now)
     runtime.directory.refresh(request.team_id, [request.user_id])
     runtime.rosters.ensure(request.team_id, channel_id=origin.channel_id)
     try:
         with session_scope(runtime.engine) as session:
+            _first_time(session, request, key)
             release = queries.get_release(session=session, team_id=request.team_id, release_id=origin.release_id)
             deliverables.require_active(release, refusal="release_closed")
             bundle = queries.load_bundle(session=session, release=release)
@@ -105,19 +127,21 @@ def _add(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
             room.require_member()
             command = Add(name=form.text(Field.NAME), due=form.day(Field.DUE), owner=form.user(Field.OWNER))
             outcome = deliverables.add(room, command)
+    except _Replayed:
+        return None
     except UserError as refusal:
-        refused = refusal
-        return lambda: _tell(runtime, request, origin.channel_id, refused)
+        return _refused(runtime, request, key, origin.channel_id, refusal)
     reply = outcome.reply.worded(runtime.language(request.team_id))
     return lambda: runtime.followup.submit([*outcome.effects, Post(request.team_id, origin.channel_id, reply)])
 
 
-def _block(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]:
+def _block(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[], None] | None:
     reason, wanted = Submitted(view).reason(), BlockReasonFor.decode(view["private_metadata"])
     runtime.directory.refresh(request.team_id, [request.user_id])
     runtime.rosters.ensure(request.team_id, deliverable_id=wanted.deliverable_id)
     try:
         with session_scope(runtime.engine) as session:
+            _first_time(session, request, key)
             deliverable = queries.get_deliverable(
                 session=session, team_id=request.team_id, deliverable_id=wanted.deliverable_id
             )
@@ -125,9 +149,10 @@ def _block(runtime: Runtime, request: Request, view: dict) -> Callable[[], None]
                 raise UserError("deliverable_gone")
             room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
             outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
+    except _Replayed:
+        return None
     except UserError as refusal:
-        refused = refusal
-        return lambda: _tell(runtime, request, request.user_id, refused)
+        return _refused(runtime, request, key, request.user_id, refusal)
     reply = outcome.reply.worded(runtime.language(request.team_id))
     return lambda: runtime.followup.submit(
         [*outcome.effects, Post(room.release.team_id, room.release.channel_id, reply)]

@@ -10,12 +10,16 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from bot.runtime.config import Config, ConfigError, load_config
+from bot.runtime.config import MULTIPROCESS_DIR, Config, ConfigError, load_config
 from bot.runtime.stopping import Stop, die_with_parent, leave_now
 from storage.db import make_engine, migrate
 
@@ -34,7 +38,7 @@ CUT_WAITS_AFTER = 3.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="releasebot", description="Release coordination for record labels, in Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve Slack's HTTP requests on $PORT (POST /slack/events, GET /healthz)")
+    sub.add_parser("serve", help="serve HTTP on $PORT (POST /slack/events, GET /healthz, GET /metrics)")
     sub.add_parser("run", help="Socket Mode when SLACK_APP_TOKEN is set, otherwise serve")
     work = sub.add_parser("work", help="the worker `serve` starts for itself (not run by hand)")
     work.add_argument("--wake-fd", type=int, required=True, help="the pipe `serve` wakes it through")
@@ -141,6 +145,13 @@ def _serve(settings: Config) -> int:
     """The web process: answers Slack until SIGTERM or SIGINT, then stops its worker and leaves (a second
     signal leaves at once). The worker goes with it however it ends: it is told by its closed pipe, and on
     Linux by the kernel when this process dies."""
+    with _metrics_shared_with_the_worker():
+        code = _serve_with_a_worker(settings)
+    leave_now(code)
+    return code
+
+
+def _serve_with_a_worker(settings: Config) -> int:
     from bot.runtime.server import make_server
     from bot.runtime.worker import Worker
 
@@ -148,14 +159,21 @@ def _serve(settings: Config) -> int:
     worker = Worker()
     app, runtime, engine = _start(settings, hand_off=worker.wake, sleep=stop.sleep)
     worker.start()
-    server = make_server(app, engine, inbox=runtime.inbox, port=settings.port, threads=settings.web_threads)
+    server = make_server(
+        app,
+        engine,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        inbox=runtime.inbox,
+        health_max_age=settings.releasebot_health_max_age,
+        port=settings.port,
+        threads=settings.web_threads,
+    )
     threading.Thread(target=_serve_until_stopped, args=(server, stop), name="http", daemon=True).start()
     log.info("releasebot listening on port %s", settings.port)
     stop.wait()
     log.info("releasebot stopping")
     worker.stop(timeout=STOP_SECONDS + 2)
     stop.cut_waits()
-    leave_now(0)
     return 0
 
 
@@ -164,6 +182,26 @@ def _serve_until_stopped(server, stop: Stop) -> None:
         server.run()
     finally:
         stop.set()  # a server that ends by itself ends the process too
+
+
+@contextmanager
+def _metrics_shared_with_the_worker() -> Iterator[None]:
+    """prometheus-client's multiprocess mode for ``serve`` and its worker (Slack calls and ticks are counted
+    there, scraped here): a fresh private folder, removed at the end, unless the operator chose one in
+    PROMETHEUS_MULTIPROC_DIR (then keeping it clean between runs is theirs). The library picks its mode
+    when first imported, so this comes before anything imports it."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client was imported before its multiprocess folder was set")
+    folder = tempfile.mkdtemp(prefix="releasebot-metrics-")
+    os.environ[MULTIPROCESS_DIR] = folder  # the worker inherits it
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROCESS_DIR]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _work(settings: Config, wake_fd: int) -> int:

@@ -12,6 +12,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+# /healthz fails once the inbox's oldest request has waited this long for its work: far beyond a healthy
+# wait (a second or two), well within the time a person waits for an answer before trying again.
+HEALTH_MAX_AGE_SECONDS = 120.0
+# prometheus-client's own setting: the folder where each process of ``serve`` keeps its counts.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class ConfigError(RuntimeError):
@@ -36,6 +41,7 @@ class Config(BaseSettings):
     releasebot_scheduler: str = "on"
     # The GIL serialises Python work anyway; a few threads keep tail latency lowest (see bench/RESULTS.md).
     web_threads: int = Field(default=4, ge=1, le=256)
+    releasebot_health_max_age: float = Field(default=HEALTH_MAX_AGE_SECONDS, gt=0)
 
     @field_validator("slack_bot_token")
     @classmethod

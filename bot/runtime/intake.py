@@ -145,6 +145,10 @@ class Inbox:
     def waiting(self) -> int:
         return inbox.waiting(self._engine)
 
+    def backlog(self) -> inbox.Backlog:
+        """What waits, and since when (for /healthz and /metrics)."""
+        return inbox.backlog(self._engine, now=self._clock())
+
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Wait until every request accepted so far is kept and its work done."""
         deadline = time.monotonic() + timeout

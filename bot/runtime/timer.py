@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime.intake import Inbox
+from bot.runtime.metrics import TICK_SECONDS
 from bot.runtime.tick import Ticker
 from bot.slack.effects import FollowUp
 
@@ -21,9 +22,10 @@ log = logging.getLogger(__name__)
 
 
 def run_tick(ticker: Ticker, followup: FollowUp, inbox: Inbox, now: datetime) -> None:
-    report = ticker.tick(now)
-    followup.reconcile()
-    inbox.resume()
+    with TICK_SECONDS.time():
+        report = ticker.tick(now)
+        followup.reconcile()
+        inbox.resume()
     if report.reserved or report.sent or report.failed:
         log.info("tick: %s", report)
 

@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from bot.runtime.metrics import SLACK_ERRORS
 from bot.slack.installs import Tokens
 from messages.render import Message
 
@@ -180,6 +181,7 @@ class Sender:
                 return client.api_call(method, json=params)
             return client.api_call(method, data=params)
         except SlackApiError as error:
+            SLACK_ERRORS.labels(method, error_code(error)).inc()
             log.warning(
                 "slack %s failed: %s",
                 method,

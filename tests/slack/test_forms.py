@@ -193,7 +193,9 @@ def test_submitting_the_form_creates_the_release_as_the_command_does_and_only_on
     assert any(f"is ready in <#{channel['id']}>" in t for t in told), "and where the channel is, once it is"
     assert not standin.dms(PM) or not any("Setting up" in t for t in dm_texts(standin, PM))
 
-    status, _, answer = bot.interact(submission)  # a second click on Create
+    # A second click on Create: Slack sends it with a trigger id of its own (the same request sent again is
+    # a replay, tests/slack/test_replayed.py).
+    status, _, answer = bot.interact(submission | {"trigger_id": "111.222.second"})
     bot.settle()
     assert closed(status, answer)
     assert len(releases(bot)) == 1 and len(standin.calls_to("conversations.create")) == 1
@@ -204,7 +206,13 @@ def test_a_double_click_on_create_arriving_at_once_creates_one_release(bot, stan
     """Slack sends both submissions of a double click; they race, and ``_same_release`` must still hold."""
     submission = filled(new_release_form(bot, standin), PM, NEW_RELEASE)
     answers = []
-    clicks = [threading.Thread(target=lambda: answers.append(bot.interact(submission))) for _ in range(2)]
+    # Each with its own trigger id, as Slack sends them (identical bytes would be a replay, turned away earlier).
+    clicks = [
+        threading.Thread(
+            target=lambda trigger=trigger: answers.append(bot.interact(submission | {"trigger_id": trigger}))
+        )
+        for trigger in ("111.222.first", "111.222.second")
+    ]
     for click in clicks:
         click.start()
     for click in clicks:

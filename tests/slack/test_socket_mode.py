@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import urllib.parse
 
 import pytest
@@ -70,3 +71,46 @@ def test_an_unknown_app_token_cannot_connect(database, standin, clock):
             standin.base_url + "apps.connections.open", "", {"Authorization": "Bearer xapp-1-wrong"}
         )
     assert json.loads(response[2]) == {"ok": False, "error": "invalid_auth"}
+
+
+ENVELOPES = {
+    "payload null": ("slash_commands", None),
+    "payload an array": ("events_api", []),
+    "payload a string": ("interactive", "text"),
+    "command without its fields": ("slash_commands", {"text": "help"}),
+    "event that is a list": ("events_api", {"type": "event_callback", "team_id": TEAM, "event": []}),
+    "view submission without a view": ("interactive", {"type": "view_submission", "user": {"id": PM}}),
+    "event with a team that is a number": ("events_api", {"type": "event_callback", "team": 5, "event": {"type": "x"}}),
+}
+
+
+@pytest.mark.parametrize("case", ENVELOPES)
+def test_a_malformed_envelope_is_acknowledged_and_dropped_in_one_line(socket_bot, standin, caplog, case):
+    bot, slack = socket_bot
+    kind, payload = ENVELOPES[case]
+    envelope = {"envelope_id": f"env-{len(case)}", "type": kind, "payload": payload, "accepts_response_payload": True}
+    command(slack, standin, "help", user=PM, key="before")  # connected, and past the connection's own logging
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        slack.send_frame(json.dumps(envelope))
+        slack.ack_for(envelope["envelope_id"])
+        bot.settle()
+    assert_one_line_and_still_working(bot, slack, standin, caplog)
+
+
+@pytest.mark.parametrize("frame", ['{"envelope_id": "x", "type": ', "[1, 2]", "null", '"text"'])
+def test_a_frame_that_is_not_a_json_object_is_dropped_in_one_line(socket_bot, standin, caplog, frame):
+    bot, slack = socket_bot
+    command(slack, standin, "help", user=PM, key="before")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        slack.send_frame(frame)
+        standin.wait_for(lambda: [r for r in caplog.records if "dropped" in r.getMessage()], what="the log line")
+    assert_one_line_and_still_working(bot, slack, standin, caplog)
+
+
+def assert_one_line_and_still_working(bot, slack, standin, caplog) -> None:
+    records = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(records) == 1 and not records[0].exc_info, [r.getMessage() for r in records]
+    assert bot.runtime.inbox.waiting() == 0
+    assert "/release new" in json.dumps(command(slack, standin, "help", user=PM, key="after"))

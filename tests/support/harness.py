@@ -102,7 +102,16 @@ class BotUnderTest:
         self.app, self.runtime = build_app(
             settings, self.engine, clock=self.clock, post_interval=0.0, sleep=self.waits.append
         )
-        self.server = make_server(self.app, self.engine, inbox=self.runtime.inbox, host="127.0.0.1", port=0, threads=8)
+        self.server = make_server(
+            self.app,
+            self.engine,
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            inbox=self.runtime.inbox,
+            health_max_age=settings.releasebot_health_max_age,
+            host="127.0.0.1",
+            port=0,
+            threads=8,
+        )
         threading.Thread(target=self._serve, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         return self

@@ -42,7 +42,6 @@ class SocketModeSlack:
 
     def send(self, kind: str, payload: dict, *, accepts_response_payload: bool = True) -> dict:
         """Send one envelope and return the app's acknowledgement (failing after Slack's 3 s)."""
-        assert self._connected.wait(5), "the app never connected"
         envelope_id = secrets.token_hex(8)
         envelope = {
             "envelope_id": envelope_id,
@@ -52,10 +51,18 @@ class SocketModeSlack:
             "retry_attempt": 0,
             "retry_reason": "",
         }
-        self._connection.send(json.dumps(envelope))
+        self.send_frame(json.dumps(envelope))
+        return self.ack_for(envelope_id, what=kind)
+
+    def send_frame(self, text: str) -> None:
+        """Send any text frame, well-formed or not."""
+        assert self._connected.wait(5), "the app never connected"
+        self._connection.send(text)
+
+    def ack_for(self, envelope_id: str, *, what: str = "an envelope") -> dict:
         with self._acked:
             if not self._acked.wait_for(lambda: envelope_id in self._acks, timeout=ACK_SECONDS):
-                raise AssertionError(f"no acknowledgement for {kind} within {ACK_SECONDS}s")
+                raise AssertionError(f"no acknowledgement for {what} within {ACK_SECONDS}s")
             return self._acks.pop(envelope_id)
 
     def _session(self, connection: ServerConnection) -> None:
