@@ -194,7 +194,11 @@ class Label:
                          f"pm {PM.mention} team {team}")  # fmt: skip
         with session_scope(self.bot.engine) as session:
             release = session.exec(select(Release).where(Release.title == plan.title)).one()
-            items = session.exec(select(Deliverable).where(Deliverable.release_id == release.id)).all()
+            items = session.exec(
+                select(Deliverable)
+                .where(Deliverable.release_id == release.id)
+                .order_by(Deliverable.position, Deliverable.id)
+            ).all()
             items = [(d.key, d.team, d.due_date, d.id) for d in items]
             channel, channel_name = release.channel_id, release.channel_name
         self.channel_names[channel] = channel_name
