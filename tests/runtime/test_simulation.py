@@ -34,8 +34,11 @@ def test_a_short_span_counts_what_slack_received(run):
         assert mentions >= 0
     assert sum(r[1] for r in rows.values()) > 0, "standups and answers name people"
     assert sum(r[0] for r in rows.values()) > 0, "owners get their morning DMs"
-    kinds = {kind for kind, _where in run.figures.kinds}
-    assert {"standup", "digest"} <= kinds
+    # What the outbox says it sent to a channel is what the channel holds, message for message.
+    to_channels = [(row.channel, row.text) for row in run.sent if row.channel[:1] in "CG"]
+    posted = {(post.channel, post.text) for post in run.posts if post.dm_to is None}
+    assert to_channels and set(to_channels) <= posted
+    assert run.figures.kinds["standup", "channel"] > 0, "each release channel gets its morning standup"
     assert run.actions["ticks"] == 5 * 48 and run.actions["commands"] > 0
     # The album is created after this span; the releases created in it have items due before creation.
     assert [r["title"] for r in run.releases] == ["Glasshouse", "Salt Lines", "Night Bus", "Harbour Lights"]
