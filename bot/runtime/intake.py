@@ -44,8 +44,9 @@ AT_ONCE = 100
 # The longest an ack waits for its request to be kept: Slack gives up on an ack after 3 s, whatever the
 # database is doing.
 KEEP_WAIT = 1.0
-# Threads keeping requests: as many as the web server's threads that may be acking at once.
-KEEPERS = 16
+# Threads keeping requests. Each holds its own connection to the inbox (storage/inbox.py), so few: one
+# INSERT is a millisecond, and a burst's acks take turns at them well within Slack's three seconds.
+KEEPERS = 8
 # Pauses between the attempts one process makes at once (a lock timeout or a dropped connection passes).
 PAUSES = (0.2, 1.0)
 
