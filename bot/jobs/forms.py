@@ -17,6 +17,7 @@ from bot.release import deliverables, dispatch, slack_text
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, Block, NewRelease, Ref
+from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from messages import builders, modals
@@ -123,7 +124,9 @@ def _add(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[
             release = queries.get_release(session=session, team_id=request.team_id, release_id=origin.release_id)
             deliverables.require_active(release, refusal="release_closed")
             bundle = queries.load_bundle(session=session, release=release)
-            room = deliverables.Room(session, request, release, bundle, admins=runtime.services.admins)
+            workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+            room = deliverables.Room(session, request, release, bundle, calendar_of(workspace),
+                                     admins=runtime.services.admins)  # fmt: skip
             room.require_member()
             command = Add(name=form.text(Field.NAME), due=form.day(Field.DUE), owner=form.user(Field.OWNER))
             outcome = deliverables.add(room, command)

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from bot.release.dates import shift_off_weekend
+from bot.release.calendar import Calendar
+from bot.release.dates import due_on_working_day
 from bot.release.parser import USAGE, Add, NewRelease
 from bot.release.refusals import UserError
 from bot.release.slack_text import has_nul, is_blank
@@ -80,10 +81,11 @@ def check_due(day: date, *, release_day: date, usage: str) -> None:
         )
 
 
-def due_from_offset(release_day: date, days: int, *, usage: str) -> date:
-    """``T-n``: ``days`` from release day (off the weekend), refused when it leaves the release's span."""
+def due_from_offset(release_day: date, days: int, *, calendar: Calendar, usage: str) -> date:
+    """``T-n``: ``days`` from release day (on a working day of ``calendar``), refused when it leaves the
+    release's span."""
     day = _shifted(release_day, days) if -DUE_DAYS_BEFORE <= days <= DUE_DAYS_AFTER else None
-    due = shift_off_weekend(day) if day is not None else None
+    due = due_on_working_day(day, calendar) if day is not None else None
     if due is None or due < EARLIEST:
         raise UserError(
             "due_offset_out_of_span", usage=usage, about="due", days=days, before=DUE_DAYS_BEFORE, after=DUE_DAYS_AFTER

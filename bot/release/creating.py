@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.release import bounds
+from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import USAGE, NewRelease
@@ -34,9 +35,10 @@ class Catalogue:
 
 
 def create_release(
-    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str
+    cmd: NewRelease, *, session: Session, request: Request, catalogue: Catalogue, timezone: str, calendar: Calendar
 ) -> Outcome:
-    """Validate, save the release with its deliverables and dependencies, and ask for its channel."""
+    """Validate, save the release with its deliverables and dependencies, and ask for its channel; due dates
+    fall on the workspace's working days (``calendar``)."""
     today = request.today(timezone)
     playbook = catalogue.pick(cmd.playbook)
     bounds.check_release_day(cmd.release_date, today=today, usage=USAGE["new"])
@@ -65,7 +67,7 @@ def create_release(
     )
     session.add(release)
     session.flush()
-    planned = plan_deliverables(playbook, cmd.release_date)
+    planned = plan_deliverables(playbook, cmd.release_date, calendar)
     rows = {
         p.key: Deliverable(
             team_id=request.team_id,
@@ -99,7 +101,7 @@ def create_release(
         playbook=playbook.name,
         release_date=cmd.release_date.isoformat(),
     )
-    at_risk = lead_time_warnings(playbook, cmd.release_date, today=today)
+    at_risk = lead_time_warnings(planned, today=today)
     short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
     reply = Reply.of(
         "created",

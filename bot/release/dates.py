@@ -3,7 +3,8 @@
 Accepted: ``2027-03-12``, ``12.03.2027`` (day first, as written in Germany), ``March 12 2027``,
 ``12 March 2027``, ``Mar 12`` (the next one), ``friday`` / ``next friday``, ``today``,
 ``tomorrow``, ``in 3 weeks``; and for deliverables ``T-14`` (14 days before release day).
-Slashed dates such as ``03/04/2027`` are refused: half the world reads them the other way.
+Slashed dates such as ``03/04/2027`` are refused with the readings they could have: half the world reads
+them the other way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from decimal import InvalidOperation
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
+
+from bot.release.calendar import Calendar
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -33,7 +36,7 @@ MONTHS = (
 )
 ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
-SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
+SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 RELATIVE = re.compile(r"^in\s+(a|an|one|\d+)\s+(day|days|week|weeks|month|months)$")
 OFFSET = re.compile(r"^[tr]\s*(?:([+-])\s*(\d+)\s*(d|w)?)?$")
 NAMED_DAY = re.compile(r"^(?:(next|this)\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*$")
@@ -41,6 +44,8 @@ NAMED_DAY = re.compile(r"^(?:(next|this)\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*
 # and refusing it before the readers keeps reading a long command linear.
 MAX_DATE_TEXT = 40
 MAX_DATE_WORDS = 5
+# How far before a deadline on a day off its working day is looked for: longer than any holiday season.
+MAX_SHIFT_DAYS = 31
 
 
 class DateError(ValueError):
@@ -71,7 +76,7 @@ def parse_date(text: str, *, today: date) -> date:
     if value == "tomorrow":
         return today + timedelta(days=1)
     if SLASHED.match(value):
-        raise DateError("date_ambiguous", text=text.strip())
+        raise DateError("date_ambiguous", text=text.strip(), readings=slashed_readings(value))
     for reader in (_iso, _dotted, _relative, _weekday, _written):
         found = reader(value, today)
         if found is not None:
@@ -87,6 +92,21 @@ def parse_due(text: str, *, today: date) -> date | ReleaseOffset:
         days = int(amount or 0) * (7 if unit == "w" else 1)
         return ReleaseOffset(-days if sign == "-" else days)
     return parse_date(text, today=today)
+
+
+def slashed_readings(value: str) -> list[date]:
+    """The real dates a slashed ``a/b/y`` can mean: day first and month first, each once."""
+    first, second, year = map(int, SLASHED.match(value).groups())
+    year += 2000 if year < 100 else 0
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            reading = date(year, month, day)
+        except ValueError:
+            continue
+        if reading not in readings:
+            readings.append(reading)
+    return readings
 
 
 def _checked(year: int, month: int, day: int, text: str) -> date:
@@ -167,9 +187,15 @@ def _next_on_or_after(month: int, day: int, today: date) -> date:
     raise DateError("no_such_day", text=f"{day}.{month}.")
 
 
-def shift_off_weekend(day: date) -> date:
-    """Saturday and Sunday deadlines move to the Friday before: nobody delivers on a weekend."""
-    return day - timedelta(days=max(0, day.weekday() - 4))
+def due_on_working_day(day: date, calendar: Calendar) -> date:
+    """``day``, or the last working day before it: a deadline on a weekend, public holiday or quiet day is met
+    the working day before, hard ones too. A day with no working day in :data:`MAX_SHIFT_DAYS` before it
+    stays (a calendar with nothing open then cannot place it better)."""
+    for back in range(min(MAX_SHIFT_DAYS, (day - date.min).days) + 1):
+        candidate = day - timedelta(days=back)
+        if calendar.is_workday(candidate):
+            return candidate
+    return day
 
 
 def is_friday(day: date) -> bool:

@@ -15,10 +15,12 @@ from sqlmodel import Session
 
 from bot.release import bounds
 from bot.release import parser as c
+from bot.release.calendar import Calendar
 from bot.release.channels import slug
 from bot.release.dates import ReleaseOffset
 from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager, require_member
+from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
 from messages.ids import SnoozeUntil
@@ -38,6 +40,8 @@ class Room:
     request: Request
     release: Release
     bundle: queries.ReleaseBundle
+    # The workspace's working days: due dates set here fall on one.
+    calendar: Calendar
     # Who may change any release's deliverables without being in its channel (RELEASEBOT_ADMINS).
     admins: frozenset[str] = frozenset()
     # Owners whose App Home shows a deliverable this request changed (before and after the change).
@@ -243,7 +247,9 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
     old = d.due_date
     usage = c.USAGE["due"]
     if isinstance(cmd.due, ReleaseOffset):
-        d.due_date = bounds.due_from_offset(room.release.release_date, cmd.due.days, usage=usage)
+        d.due_date = bounds.due_from_offset(
+            room.release.release_date, cmd.due.days, calendar=room.calendar, usage=usage
+        )
         d.offset_days = cmd.due.days
         d.due_pinned = False
     else:
@@ -266,7 +272,7 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     after = resolve_ref(cmd.after, room.live) if cmd.after else None
     if isinstance(cmd.due, ReleaseOffset) or cmd.due is None:
         offset = cmd.due.days if cmd.due else DEFAULT_ADD_OFFSET
-        due = bounds.due_from_offset(room.release.release_date, offset, usage=usage)
+        due = bounds.due_from_offset(room.release.release_date, offset, calendar=room.calendar, usage=usage)
         pinned = False
     else:
         if cmd.due < room.today:
@@ -397,6 +403,7 @@ def room_for(
     require_active(release)
     bundle = queries.load_bundle(session=session, release=release, readonly=True)
     bundle.deliverables = [deliverable if d.id == deliverable.id else d for d in bundle.deliverables]
-    room = Room(session, request, release, bundle, admins=admins)
+    workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
+    room = Room(session, request, release, bundle, calendar_of(workspace), admins=admins)
     room.require_member()
     return room, deliverable

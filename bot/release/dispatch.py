@@ -12,6 +12,7 @@ from bot.release import deliverables, releasing, workspace_settings
 from bot.release import parser as c
 from bot.release.creating import Catalogue, create_release
 from bot.release.outcome import Outcome, Reply, Request
+from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from messages import builders
 from storage import queries
@@ -88,6 +89,7 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
             request=request,
             catalogue=services.catalogue,
             timezone=timezone,
+            calendar=calendar_of(workspace),
         )
     if isinstance(cmd, c.Settings):
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
@@ -105,6 +107,7 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         request=request,
         release=release,
         bundle=queries.load_bundle(session=session, release=release),
+        calendar=calendar_of(workspace),
         admins=services.admins,
     )
     if isinstance(cmd, c.Status):

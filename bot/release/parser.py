@@ -61,6 +61,29 @@ SUBCOMMANDS: list[Usage] = [
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
+# German words a German speaker types for a subcommand, so the refusal can name the English one. Their
+# spellings are matched exactly: a typo of a German word is not a guess worth offering.
+GERMAN_SUBCOMMANDS = {
+    "neu": "new",
+    "übernehmen": "claim",
+    "zuweisen": "assign",
+    "freigeben": "unclaim",
+    "blockiert": "block",
+    "blockieren": "block",
+    "entsperren": "unblock",
+    "fertig": "done",
+    "erledigt": "done",
+    "wiedereröffnen": "reopen",
+    "fällig": "due",
+    "hinzufügen": "add",
+    "entfernen": "remove",
+    "datum": "date",
+    "pausieren": "snooze",
+    "meine": "mine",
+    "archivieren": "archive",
+    "einstellungen": "settings",
+    "hilfe": "help",
+}
 
 
 @dataclass(frozen=True)
@@ -235,7 +258,8 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     reader = _READERS.get(name)
     if reader is None:
         close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
-        facts = {"name": unescape(name), "suggestion": close[0] if close else None}
+        suggestion = GERMAN_SUBCOMMANDS.get(name) or (close[0] if close else None)
+        facts = {"name": unescape(name), "suggestion": suggestion}
         return ParseError("unknown_subcommand", facts=facts)
     try:
         return reader(rest.strip(), today)

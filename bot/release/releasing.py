@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from bot.release import bounds
 from bot.release import parser as c
-from bot.release.dates import shift_off_weekend
+from bot.release.dates import due_on_working_day, is_friday
 from bot.release.deliverables import Room
 from bot.release.health import health_of, snapshot
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
@@ -33,6 +33,8 @@ class DateChange:
     before: date
     after: date
     hard: bool
+    # The day its offset from release day falls on, when a holiday or quiet day moved it off that day.
+    falls_on: date | None = None
 
 
 def release_status(room: Room) -> Outcome:
@@ -72,7 +74,8 @@ def mine(*, session: Session, request: Request, timezone: str) -> Outcome:
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
-    """Move release day; unpinned deadlines follow, owners get their new dates by DM."""
+    """Move release day; unpinned deadlines follow onto working days, pinned ones stay, owners get their new
+    dates by DM. The answer names the deadlines a holiday or quiet day moved, and the pinned ones."""
     release = room.release
     require_manager(release, room.request.user_id, lookup=lookup, admins=admins, doing="move_date")
     bounds.check_release_day(cmd.new_date, today=room.today, usage=c.USAGE["date"], past="move_date_past")
@@ -80,12 +83,17 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
         return Outcome(reply=room.reply("date_unchanged", release))
     old = release.release_date
     changes: list[DateChange] = []
-    for d in room.live:
-        if d.due_pinned or d.state != DeliverableState.OPEN:
+    # Where the weekends alone would put a deadline: a date elsewhere was moved by a holiday or quiet day.
+    weekends_only = replace(room.calendar, holiday_country=None, quiet_days=frozenset())
+    open_items = [d for d in room.live if d.state == DeliverableState.OPEN]
+    for d in open_items:
+        if d.due_pinned:
             continue
-        after = shift_off_weekend(cmd.new_date + timedelta(days=d.offset_days))
+        falls_on = cmd.new_date + timedelta(days=d.offset_days)
+        after = due_on_working_day(falls_on, room.calendar)
+        day_off = falls_on if after != due_on_working_day(falls_on, weekends_only) else None
         if after != d.due_date:
-            changes.append(DateChange(d.name, d.owner_id, d.due_date, after, d.hard))
+            changes.append(DateChange(d.name, d.owner_id, d.due_date, after, d.hard, day_off))
             d.due_date = after
             room.touch(d)
     release.release_date = cmd.new_date
@@ -94,7 +102,10 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     room.log("release_moved", before=old.isoformat(), after=cmd.new_date.isoformat(), moved=len(changes))
     past = [ch for ch in changes if ch.after < room.today]
     hard_broken = [ch for ch in past if ch.hard]
-    summary = room.reply("date_moved", release, old, room.request.user_id, changes, past, hard_broken)
+    shifted = [ch for ch in changes if ch.falls_on is not None]
+    pinned = [d for d in open_items if d.due_pinned]
+    summary = room.reply("release_moved", release, old, room.request.user_id, changes, past, hard_broken,
+                         shifted, pinned, not is_friday(cmd.new_date))  # fmt: skip
     per_owner: dict[str, list[DateChange]] = defaultdict(list)
     for ch in changes:
         if ch.owner_id:

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.release.planning import calendar_of
 from bot.release.playbooks import Playbook, plan_deliverables
 from storage.db import session_scope
 from storage.models import Activity, Blocker, Deliverable, Dependency, Ownership, Person, Release, Workspace
@@ -59,8 +60,11 @@ def fill(
     now = datetime.combine(today, time(9), UTC)
     counts = {"releases": 0, "deliverables": 0, "blockers": 0, "activity": 0}
     with session_scope(engine) as session:
-        if session.exec(select(Workspace).where(Workspace.team_id == team_id)).first() is None:
-            session.add(Workspace(team_id=team_id, timezone="Europe/Berlin", created_at=now))
+        workspace = session.exec(select(Workspace).where(Workspace.team_id == team_id)).first()
+        if workspace is None:
+            workspace = Workspace(team_id=team_id, timezone="Europe/Berlin", created_at=now)
+            session.add(workspace)
+        calendar = calendar_of(workspace)
         existing = set(session.exec(select(Person.user_id).where(Person.team_id == team_id)))
         session.add_all(
             Person(
@@ -77,7 +81,7 @@ def fill(
     for chunk in _chunks(range(releases), 100):
         with session_scope(engine) as session:
             for number in chunk:
-                _one_release(session, rng, playbooks, crew, pms, team_id, start + number, today, now, counts)
+                _one_release(session, rng, playbooks, calendar, crew, pms, team_id, start + number, today, now, counts)
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))  # fresh statistics, as a database that grew slowly would have
     return counts
@@ -89,7 +93,7 @@ def _chunks(items, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def _one_release(session, rng, playbooks, crew, pms, team_id, number, today, now, counts) -> None:
+def _one_release(session, rng, playbooks, calendar, crew, pms, team_id, number, today, now, counts) -> None:
     name = rng.choices([n for n, _ in PLAYBOOK_MIX], weights=[w for _, w in PLAYBOOK_MIX])[0]
     playbook = playbooks[name]
     release_date = today + timedelta(days=rng.randint(14, 365))
@@ -106,7 +110,7 @@ def _one_release(session, rng, playbooks, crew, pms, team_id, number, today, now
     session.add(release)
     session.flush()
     counts["releases"] += 1
-    planned = plan_deliverables(playbook, release_date)
+    planned = plan_deliverables(playbook, release_date, calendar)
     rows = []
     for item in planned:
         owners = [p for p in crew if p.team == item.team] or crew

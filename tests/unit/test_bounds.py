@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.release import bounds
+from bot.release.calendar import Calendar
 from bot.release.parser import Add, NewRelease
 from bot.release.refusals import UserError
 from bot.release.slack_text import is_blank
@@ -107,13 +108,13 @@ def test_the_span_refusal_names_the_range_and_release_day():
 )
 def test_an_offset_from_release_day_stays_within_the_span(days, release_day, expected):
     try:
-        assert bounds.due_from_offset(release_day, days, usage=USAGE) == expected
+        assert bounds.due_from_offset(release_day, days, calendar=Calendar(), usage=USAGE) == expected
     except UserError as error:
         assert error.key == expected and error.text("en") and error.text("de")
 
 
 def test_the_offset_refusal_shows_the_offset_and_the_range():
-    error = refusal(bounds.due_from_offset, RELEASE_DAY, -99_999_999, usage=USAGE)
+    error = refusal(bounds.due_from_offset, RELEASE_DAY, -99_999_999, calendar=Calendar(), usage=USAGE)
     assert (
         error.text("en")
         == "T-99999999 is too far from release day. Give an offset from T-730 to T+180, e.g. T-14 or T-2w."
@@ -243,7 +244,7 @@ def test_any_due_date_is_accepted_within_the_span_or_refused(day, release_day):
 @example(-730, date.min)
 def test_any_offset_gives_a_due_date_within_the_span_or_a_refusal(days, release_day):
     try:
-        due = bounds.due_from_offset(release_day, days, usage=USAGE)
+        due = bounds.due_from_offset(release_day, days, calendar=Calendar(), usage=USAGE)
     except UserError as error:
         assert error.text("en") and error.text("de")
         return

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.release.dates import DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.calendar import Calendar
+from bot.release.dates import MAX_SHIFT_DAYS, DateError, ReleaseOffset, due_on_working_day, parse_date, parse_due
 from bot.release.refusals import UserError
 
 MONDAY = date(2027, 1, 4)
@@ -71,7 +72,11 @@ def test_dates_are_read_to_the_right_day(text, today, expected):
         ("", "date_missing", {}),
         (" \t ", "date_missing", {}),
         (",", "date_missing", {}),
-        ("03/04/2027", "date_ambiguous", {"text": "03/04/2027"}),
+        ("03/04/2027", "date_ambiguous", {"text": "03/04/2027", "readings": [date(2027, 4, 3), date(2027, 3, 4)]}),
+        ("03/01/27", "date_ambiguous", {"text": "03/01/27", "readings": [date(2027, 1, 3), date(2027, 3, 1)]}),
+        ("13/01/2027", "date_ambiguous", {"text": "13/01/2027", "readings": [date(2027, 1, 13)]}),
+        ("05/05/2027", "date_ambiguous", {"text": "05/05/2027", "readings": [date(2027, 5, 5)]}),
+        ("13/13/2027", "date_ambiguous", {"text": "13/13/2027", "readings": []}),
         ("someday", "date_unreadable", {"text": "someday"}),
         ("next month", "date_unreadable", {"text": "next month"}),
         ("in weeks", "date_unreadable", {"text": "in weeks"}),
@@ -222,3 +227,55 @@ def test_any_day_written_any_way_is_a_date_or_a_refusal(day, form, today):
 @example("T-99999999", MONDAY)
 def test_any_distance_is_a_date_or_a_refusal(text, today):
     date_or_refusal(text, today)
+
+
+# A label in Germany that closes over Christmas and New Year's Eve.
+BERLIN = Calendar(holiday_country="DE", quiet_days=frozenset({date(2026, 12, 24), date(2026, 12, 31)}))
+WEEKENDS_ONLY = Calendar()
+
+
+@pytest.mark.parametrize(
+    ("calendar", "day", "expected"),
+    [
+        (WEEKENDS_ONLY, date(2026, 12, 23), date(2026, 12, 23)),  # a working day stays
+        (WEEKENDS_ONLY, date(2026, 12, 26), date(2026, 12, 25)),  # only weekends: Saturday → Friday
+        (WEEKENDS_ONLY, date(2026, 12, 27), date(2026, 12, 25)),
+        (BERLIN, date(2026, 12, 24), date(2026, 12, 23)),  # a quiet day
+        (BERLIN, date(2026, 12, 25), date(2026, 12, 23)),  # Christmas Day, after a quiet day
+        (BERLIN, date(2026, 12, 26), date(2026, 12, 23)),  # Saturday and Boxing Day: not onto Christmas Day
+        (BERLIN, date(2026, 12, 27), date(2026, 12, 23)),
+        (BERLIN, date(2026, 12, 31), date(2026, 12, 30)),
+        (BERLIN, date(2027, 1, 1), date(2026, 12, 30)),  # New Year's Day, after a quiet day
+        (BERLIN, date(2027, 1, 4), date(2027, 1, 4)),
+        (BERLIN, date(2027, 3, 26), date(2027, 3, 25)),  # Good Friday
+        (BERLIN, date(2027, 3, 29), date(2027, 3, 25)),  # Easter Monday, past the weekend and Good Friday
+        (Calendar(workdays=frozenset({0, 1, 2, 3})), date(2027, 1, 8), date(2027, 1, 7)),  # a four-day week
+    ],
+)
+def test_a_due_date_on_a_day_off_moves_to_the_working_day_before(calendar, day, expected):
+    assert due_on_working_day(day, calendar) == expected
+
+
+def test_a_day_with_no_working_day_within_reach_stays():
+    closed = Calendar(quiet_days=frozenset(date(2027, 1, 1) + timedelta(days=n) for n in range(-60, 60)))
+    assert due_on_working_day(date(2027, 1, 1), closed) == date(2027, 1, 1)
+
+
+CALENDARS = st.builds(
+    Calendar,
+    workdays=st.frozensets(st.integers(0, 6), min_size=1),
+    holiday_country=st.sampled_from([None, "DE", "GB", "US"]),
+    quiet_days=st.frozensets(st.dates(date(2026, 11, 1), date(2027, 2, 28)), max_size=20),
+)
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)) | st.dates(date(2026, 11, 1), date(2027, 2, 28)), CALENDARS)
+@example(date(2026, 12, 26), BERLIN)
+def test_a_due_date_is_moved_onto_a_working_day_never_later_and_not_far(day, calendar):
+    moved = due_on_working_day(day, calendar)
+    assert day - timedelta(days=MAX_SHIFT_DAYS) <= moved <= day
+    if not calendar.is_workday(moved):  # stays only when nothing within reach is open
+        assert moved == day
+        assert not any(calendar.is_workday(day - timedelta(days=n)) for n in range(MAX_SHIFT_DAYS + 1))
+    # The working day nearest before: every day between it and the due date is a day off.
+    assert all(not calendar.is_workday(moved + timedelta(days=n)) for n in range(1, (day - moved).days + 1))

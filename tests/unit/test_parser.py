@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.release import bounds
+from bot.release.calendar import Calendar
 from bot.release.dates import MAX_DATE_TEXT, MAX_DATE_WORDS, ReleaseOffset, parse_date
 from bot.release.parser import (
     MAX_TEXT,
@@ -150,7 +151,12 @@ MALFORMED = [
     ("add", 'add "x due T-3', "unclosed_quote", {}),
     ("add", 'add x due T-3 after "master', "unclosed_quote", {}),
     ("add", "add \u200b\u200d due T-3", "blank", {"field": "name"}),
-    ("add", "add x due 03/04/2027", "date_ambiguous", {"text": "03/04/2027"}),
+    (
+        "add",
+        "add x due 03/04/2027",
+        "date_ambiguous",
+        {"text": "03/04/2027", "readings": [date(2027, 4, 3), date(2027, 3, 4)]},
+    ),
     ("add", "add x after", "which_deliverable", {}),
     ("remove", "remove", "which_deliverable", {}),
     ("date", "date", "new_release_date", {}),
@@ -179,6 +185,13 @@ MALFORMED = [
     ("", "claim art\x00work", "nul_byte", {}),
     ("", "\x00", "nul_byte", {}),
     ("", "xyzzy&amp;co now", "unknown_subcommand", {"name": "xyzzy&co", "suggestion": None}),
+    # A German word for a subcommand: the English one is suggested, however far it is spelled from it.
+    ("", "fertig master", "unknown_subcommand", {"name": "fertig", "suggestion": "done"}),
+    ("", "Erledigt master", "unknown_subcommand", {"name": "erledigt", "suggestion": "done"}),
+    ("", "blockiert artwork Fotograf fehlt", "unknown_subcommand", {"name": "blockiert", "suggestion": "block"}),
+    ("", "blockieren artwork", "unknown_subcommand", {"name": "blockieren", "suggestion": "block"}),
+    ("", "übernehmen artwork", "unknown_subcommand", {"name": "übernehmen", "suggestion": "claim"}),
+    ("", "zuweisen artwork @dee", "unknown_subcommand", {"name": "zuweisen", "suggestion": "assign"}),
 ]
 # Refusals about the text as a whole, or its quotes, need not come with the subcommand's syntax.
 NO_USAGE = {"command_too_long", "unknown_subcommand", "nul_byte"}
@@ -290,7 +303,7 @@ def within_bounds(command: Command, *, today: date, release_day: date) -> None:
     elif isinstance(command, Snooze):
         bounds.check_snooze(command.until, today=today, usage="")
     elif isinstance(command, Due | Add) and isinstance(command.due, ReleaseOffset):
-        bounds.due_from_offset(release_day, command.due.days, usage="")
+        bounds.due_from_offset(release_day, command.due.days, calendar=Calendar(), usage="")
     elif isinstance(command, Due | Add) and command.due is not None:
         bounds.check_due(command.due, release_day=release_day, usage="")
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.release.calendar import Calendar
 from bot.release.playbooks import PlaybookError, has_enough_lead, lead_time_warnings, load_playbooks, plan_deliverables
 
 BUILT_IN = load_playbooks()
@@ -24,14 +25,16 @@ def test_built_in_playbooks_follow_the_release_timeline():
 
 
 def test_weekend_due_dates_move_to_the_friday_before():
-    planned = plan_deliverables(BUILT_IN["single"], date(2027, 3, 14))  # a Sunday release: offsets land on Sundays
+    # A Sunday release: offsets land on Sundays.
+    planned = plan_deliverables(BUILT_IN["single"], date(2027, 3, 14), Calendar())
     assert all(p.due.weekday() < 5 for p in planned)
     master = next(p for p in planned if p.key == "master")
     assert master.due == date(2027, 1, 29)  # Sun 31 Jan → Fri 29 Jan
 
 
 def test_a_close_release_date_lists_what_is_already_at_risk():
-    risky = lead_time_warnings(BUILT_IN["single"], date(2027, 1, 22), today=date(2027, 1, 12))
+    planned = plan_deliverables(BUILT_IN["single"], date(2027, 1, 22), Calendar())
+    risky = lead_time_warnings(planned, today=date(2027, 1, 12))
     assert {"master", "distributor-delivery"} <= {p.key for p in risky}
     assert not has_enough_lead(BUILT_IN["single"], date(2027, 1, 22), today=date(2027, 1, 12))
 

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.release.bounds import DUE_DAYS_BEFORE
-from bot.release.dates import shift_off_weekend
+from bot.release.calendar import Calendar
+from bot.release.dates import due_on_working_day
 
 BUILT_IN = Path(__file__).parent
 TEAMS = ("A&R", "creative", "distribution", "marketing", "PR", "artist")
@@ -127,14 +128,15 @@ def _validate(where: str, playbook: Playbook) -> None:
         raise PlaybookError(f"{where}: dependency cycle {' → '.join(cycle.args[1])}") from None
 
 
-def plan_deliverables(playbook: Playbook, release_date: date) -> list[PlannedDeliverable]:
-    """The playbook's deliverables dated for ``release_date`` (weekend due dates move to the Friday before)."""
+def plan_deliverables(playbook: Playbook, release_date: date, calendar: Calendar) -> list[PlannedDeliverable]:
+    """The playbook's deliverables dated for ``release_date``; a due date on a day off of ``calendar`` moves to
+    the working day before."""
     planned = [
         PlannedDeliverable(
             key=t.key,
             name=t.name,
             team=t.team,
-            due=shift_off_weekend(release_date + timedelta(days=t.offset_days)),
+            due=due_on_working_day(release_date + timedelta(days=t.offset_days), calendar),
             offset_days=t.offset_days,
             hard=t.hard,
             after=t.after,
@@ -148,9 +150,9 @@ def plan_deliverables(playbook: Playbook, release_date: date) -> list[PlannedDel
     return [PlannedDeliverable(**{**p.__dict__, "position": i}) for i, p in enumerate(planned, start=1)]
 
 
-def lead_time_warnings(playbook: Playbook, release_date: date, *, today: date) -> list[PlannedDeliverable]:
+def lead_time_warnings(planned: list[PlannedDeliverable], *, today: date) -> list[PlannedDeliverable]:
     """Deliverables already due before ``today``: what a too-close release date puts at risk."""
-    return [p for p in plan_deliverables(playbook, release_date) if p.due < today]
+    return [p for p in planned if p.due < today]
 
 
 def has_enough_lead(playbook: Playbook, release_date: date, *, today: date) -> bool:
