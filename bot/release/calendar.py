@@ -119,7 +119,7 @@ class Step(StrEnum):
 class LadderRules:
     """Per-workspace ladder settings (defaults from the product brief)."""
 
-    unclaimed_days_before: int = 7
+    unclaimed_workdays_before: int = 5
     heads_up_workdays: int = 2
     # Working days from the overdue notice to the escalation (the workspace's ``escalate_after``) ...
     escalate_after: int = 2
@@ -166,7 +166,7 @@ def due_steps(
     snoozed = item.snoozed_until is not None and today < item.snoozed_until
     late_by = calendar.workdays_between(item.due, today)
     if not snoozed:
-        ask_from = item.due - timedelta(days=rules.unclaimed_days_before)
+        ask_from = calendar.workdays_before(item.due, rules.unclaimed_workdays_before)
         if item.owner_id is None and ask_from <= today <= item.due and calendar.is_workday(today):
             steps.append(DueStep(Step.UNCLAIMED, today))
         if item.owner_id is not None:

@@ -42,8 +42,9 @@ from storage.models import Deliverable, DeliverableState, OutboxState, Person, R
 log = logging.getLogger(__name__)
 
 DIGEST_HORIZON_DAYS = 7
-# No ladder step comes earlier before a due date than the unclaimed ask.
-LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
+# No ladder step comes earlier before a due date than the unclaimed ask, 5 working days before it: a week,
+# or two over Christmas and New Year; a month covers any calendar with a working day most weeks.
+LADDER_HORIZON_DAYS = 31
 # How much of an exception's text the PM's report quotes.
 PROBLEM_CHARS = 200
 

@@ -82,9 +82,14 @@ def test_office_hours_are_local_and_workdays_only():
 ITEM = ItemFacts(due=date(2027, 2, 12), owner_id=None, hard=False, release_date=date(2027, 3, 12))
 
 
-def test_unclaimed_is_asked_from_seven_days_before_due():
+def test_unclaimed_is_asked_from_five_working_days_before_due():
     assert Step.UNCLAIMED not in steps(ITEM, date(2027, 2, 4))
     assert Step.UNCLAIMED in steps(ITEM, date(2027, 2, 5))
+    # Due Mon 3 Jan 2028 in Germany with the label's quiet days: asked from Thu 23 Dec, 11 days before.
+    christmas = Calendar(holiday_country="DE", quiet_days=frozenset({date(2027, 12, 24), date(2027, 12, 31)}))
+    after_christmas = ItemFacts(**{**ITEM.__dict__, "due": date(2028, 1, 3), "release_date": date(2028, 2, 25)})
+    assert Step.UNCLAIMED not in steps(after_christmas, date(2027, 12, 22), calendar=christmas)
+    assert Step.UNCLAIMED in steps(after_christmas, date(2027, 12, 23), calendar=christmas)
 
 
 def test_owner_gets_heads_up_two_workdays_before_and_on_the_day():
