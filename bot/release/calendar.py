@@ -177,7 +177,7 @@ def due_steps(
                 steps.append(DueStep(Step.DUE_TODAY, owner_day))
         if late_by >= 1 and today == calendar.first_workday_after(item.due):
             steps.append(DueStep(Step.OVERDUE, today))
-    if not item.late_at_creation and late_by > _workdays_to_escalation(item, calendar, rules):
+    if late_by > 1 and not item.late_at_creation and late_by > _workdays_to_escalation(item, calendar, rules):
         steps.append(DueStep(Step.ESCALATE, today))
     return steps
 
