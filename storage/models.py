@@ -61,6 +61,8 @@ class Workspace(SQLModel, table=True):
     quiet_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Post the one-line standup on days with nothing new and nothing due.
     standup_when_quiet: bool = True
+    # Working days from a deliverable's overdue notice to its escalation (hard or release-week ones: 1).
+    escalate_after: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
     # Whose Slack timezone and country the workspace started from: the first person to use the bot.
     set_up_from: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _ts_column()

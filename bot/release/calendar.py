@@ -43,6 +43,11 @@ class Calendar:
                 count -= 1
         return current
 
+    def workdays_between(self, start: date, end: date) -> int:
+        """How many workdays come after ``start``, up to and including ``end`` (0 unless ``end`` is later):
+        how late an item due on ``start`` is on ``end``, or how many working days are left until ``end``."""
+        return sum(self.is_workday(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
     def first_workday_after(self, day: date) -> date:
         current = day + timedelta(days=1)
         for _ in range(60):
@@ -114,10 +119,12 @@ class Step(StrEnum):
 class LadderRules:
     """Per-workspace ladder settings (defaults from the product brief)."""
 
-    unclaimed_days_before: int = 7
+    unclaimed_workdays_before: int = 5
     heads_up_workdays: int = 2
-    escalate_days_late: int = 3
-    escalate_within_days_of_release: int = 7
+    # Working days from the overdue notice to the escalation (the workspace's ``escalate_after``) ...
+    escalate_after: int = 2
+    # ... and 1 for a hard deadline or one this many working days or fewer before release day.
+    escalate_soon_within: int = 5
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,8 @@ class ItemFacts:
     hard: bool
     release_date: date
     snoozed_until: date | None = None
+    # Already past due when its release was created: the overdue notice comes, an escalation never.
+    late_at_creation: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,13 +159,14 @@ def due_steps(
     go by ``owner_today``, the owner's own local day).
 
     Reminders (unclaimed, heads-up, due-today, overdue) belong to one day and are skipped while
-    the item is snoozed; escalation holds for as long as its condition does, snooze or not.
+    the item is snoozed; escalation holds for as long as its condition does, snooze or not. Lateness is
+    counted in working days, so the escalation always comes on a later working day than the overdue notice.
     """
     steps: list[DueStep] = []
     snoozed = item.snoozed_until is not None and today < item.snoozed_until
-    late_by = (today - item.due).days
+    late_by = calendar.workdays_between(item.due, today)
     if not snoozed:
-        ask_from = item.due - timedelta(days=rules.unclaimed_days_before)
+        ask_from = calendar.workdays_before(item.due, rules.unclaimed_workdays_before)
         if item.owner_id is None and ask_from <= today <= item.due and calendar.is_workday(today):
             steps.append(DueStep(Step.UNCLAIMED, today))
         if item.owner_id is not None:
@@ -167,9 +177,13 @@ def due_steps(
                 steps.append(DueStep(Step.DUE_TODAY, owner_day))
         if late_by >= 1 and today == calendar.first_workday_after(item.due):
             steps.append(DueStep(Step.OVERDUE, today))
-    days_to_release = (item.release_date - today).days
-    if late_by >= 1 and (
-        late_by >= rules.escalate_days_late or days_to_release <= rules.escalate_within_days_of_release or item.hard
-    ):
+    if late_by > 1 and not item.late_at_creation and late_by > _workdays_to_escalation(item, calendar, rules):
         steps.append(DueStep(Step.ESCALATE, today))
     return steps
+
+
+def _workdays_to_escalation(item: ItemFacts, calendar: Calendar, rules: LadderRules) -> int:
+    """How many working days past the overdue notice (the first working day late) the escalation waits."""
+    if item.hard or calendar.workdays_between(item.due, item.release_date) <= rules.escalate_soon_within:
+        return 1
+    return rules.escalate_after

@@ -42,8 +42,9 @@ from storage.models import Deliverable, DeliverableState, OutboxState, Person, R
 log = logging.getLogger(__name__)
 
 DIGEST_HORIZON_DAYS = 7
-# No ladder step comes earlier before a due date than the unclaimed ask.
-LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
+# No ladder step comes earlier before a due date than the unclaimed ask, 5 working days before it: a week,
+# or two over Christmas and New Year; a month covers any calendar with a working day most weeks.
+LADDER_HORIZON_DAYS = 31
 # How much of an exception's text the PM's report quotes.
 PROBLEM_CHARS = 200
 
@@ -317,9 +318,12 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, 
 def _ladder_steps(team: _Team, release: Release, d: Deliverable, *, today: date, now: datetime) -> Iterator[Wanted]:
     about = Subject("ladder", (release,), d)
     owner_tz = team.tz_of(d.owner_id, release.timezone)
-    facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until)
+    created = local_today(utc(release.created_at), release.timezone) if release.created_at else None
+    late_at_creation = created is not None and d.due_date < created
+    facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until, late_at_creation)
     owner_today = local_today(now, owner_tz)
-    for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar):
+    rules = LadderRules(escalate_after=team.workspace.escalate_after)
+    for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar, rules=rules):
         for channel, wording, tz in _recipients(team, release, d, step, today=today):
             if not office_hours(now, tz, team.calendar):
                 continue
@@ -344,7 +348,7 @@ def _ladder_message(
 def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date):
     """(channel or user, the words for them in their language, the timezone whose office hours apply) for one
     ladder step; the words are a call, made only for a message no earlier tick has claimed."""
-    late_by = (today - d.due_date).days
+    late_by = team.calendar.workdays_between(d.due_date, today)
     pm = release.pm_id
     pm_tz = team.tz_of(pm, release.timezone)
     if step.step == Step.UNCLAIMED:
@@ -360,7 +364,7 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date)
         if pm and pm != d.owner_id:
             yield pm, partial(team.reminders(pm).overdue_pm, d, release, late_by), pm_tz
     else:
-        days_left = (release.release_date - today).days
+        days_left = team.calendar.workdays_between(today, release.release_date)
         ws = team.workspace
         if ws.escalation_channel:
             escalation = partial(team.reminders().escalation, d, release, late_by, days_left)

@@ -24,6 +24,8 @@ from storage.models import Person, Workspace
 
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 NONE_WORDS = {"none", "off", "-", "unset"}
+# An escalation waits at least a working day after the overdue notice, and at most about a month.
+MAX_ESCALATE_AFTER = 20
 
 
 def _shown(value: object) -> str | None:
@@ -109,6 +111,13 @@ def _switch(value: str) -> bool:
     return word in {"on", "yes", "true"}
 
 
+def _working_days(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ESCALATE_AFTER:
+        raise ValueError("working_days")
+    return int(text)
+
+
 def _language(value: str) -> str:
     code = value.strip().lower()[:2]
     if code not in {"en", "de"}:
@@ -127,6 +136,7 @@ SETTINGS = {
         Setting("label_heads", "@alex", _people, lambda v: " ".join(f"<@{u}>" for u in v) or None),
         Setting("quiet_days", "2027-12-24 2027-12-31", _days, lambda v: ", ".join(v) or None, bounds.check_quiet_days),
         Setting("standup_when_quiet", "off", _switch, lambda v: "on" if v else "off"),
+        Setting("escalate_after", "2", _working_days),
         Setting("language", "de", _language),
     ]
 }

@@ -94,11 +94,17 @@ def test_ladder_unclaimed_heads_up_due_day_overdue_and_escalation(bot, standin, 
     assert sum("Heads-up: *Cover artwork*" in t for t in dm_texts(standin, ARTIST_MANAGER)) == 1
     tick(bot, utc(2027, 1, 29, 15, 0))
     assert sum("*Cover artwork* for" in t and "is due today" in t for t in dm_texts(standin, ARTIST_MANAGER)) == 1
-    # First workday late (Mon 1 Feb): a post naming the owner, a DM to the PM. 3 days late: escalation.
+    # First workday late (Mon 1 Feb): a post naming the owner, a DM to the PM, and no escalation with it.
     tick(bot, utc(2027, 2, 1, 15, 0))
-    assert len(posts(standin, room, "*Cover artwork* `artwork` is 3 days overdue")) == 1
-    assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1
+    assert len(posts(standin, room, "*Cover artwork* `artwork` is 1 working day overdue")) == 1
+    assert sum("*Cover artwork* for" in t and "is 1 working day overdue" in t for t in dm_texts(standin, PM)) == 1
     tick(bot, utc(2027, 2, 2, 15, 0))
+    assert not posts(standin, ops, "*Escalation:*"), "not the working day after the notice either"
+    # Two working days after the notice (Wed 3 Feb, 3 working days late): the escalation channel hears.
+    tick(bot, utc(2027, 2, 3, 15, 0))
+    assert len(posts(standin, ops, "*Escalation:* *Cover artwork* for")) == 1
+    assert posts(standin, ops, "is 3 working days late")
+    tick(bot, utc(2027, 2, 4, 15, 0))
     assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1, "each step once per due date"
 
 
@@ -133,7 +139,7 @@ def test_moving_the_due_date_restarts_the_ladder_and_done_items_drop_out(bot, st
     assert len(posts(standin, room, "Cover artwork* `artwork` is due Fri 12 Feb")) == 1
     bot.command("done artwork", user=PM, channel=room, channel_name=CHANNEL)
     tick(bot, utc(2027, 2, 15, 9, 0))
-    assert not posts(standin, room, "*Cover artwork* `artwork` is 3 days overdue")
+    assert not posts(standin, room, "*Cover artwork* `artwork` is 1 working day overdue")
 
 
 def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):

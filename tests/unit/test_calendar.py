@@ -4,7 +4,16 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.release.calendar import Calendar, ItemFacts, Step, due_steps, office_hours, parse_workdays, standup_day
+from bot.release.calendar import (
+    Calendar,
+    ItemFacts,
+    LadderRules,
+    Step,
+    due_steps,
+    office_hours,
+    parse_workdays,
+    standup_day,
+)
 
 WEEK = Calendar()
 
@@ -73,9 +82,14 @@ def test_office_hours_are_local_and_workdays_only():
 ITEM = ItemFacts(due=date(2027, 2, 12), owner_id=None, hard=False, release_date=date(2027, 3, 12))
 
 
-def test_unclaimed_is_asked_from_seven_days_before_due():
+def test_unclaimed_is_asked_from_five_working_days_before_due():
     assert Step.UNCLAIMED not in steps(ITEM, date(2027, 2, 4))
     assert Step.UNCLAIMED in steps(ITEM, date(2027, 2, 5))
+    # Due Mon 3 Jan 2028 in Germany with the label's quiet days: asked from Thu 23 Dec, 11 days before.
+    christmas = Calendar(holiday_country="DE", quiet_days=frozenset({date(2027, 12, 24), date(2027, 12, 31)}))
+    after_christmas = ItemFacts(**{**ITEM.__dict__, "due": date(2028, 1, 3), "release_date": date(2028, 2, 25)})
+    assert Step.UNCLAIMED not in steps(after_christmas, date(2027, 12, 22), calendar=christmas)
+    assert Step.UNCLAIMED in steps(after_christmas, date(2027, 12, 23), calendar=christmas)
 
 
 def test_owner_gets_heads_up_two_workdays_before_and_on_the_day():
@@ -90,18 +104,40 @@ def test_owner_steps_use_the_owner_day():
     assert Step.DUE_TODAY in steps(owned, date(2027, 2, 11), owner_today=date(2027, 2, 12))
 
 
-def test_overdue_on_the_first_workday_after_and_escalation_after_three_days():
-    monday = ItemFacts(due=date(2027, 2, 8), owner_id="U1", hard=False, release_date=date(2027, 3, 12))
-    assert steps(monday, date(2027, 2, 9)) == {Step.OVERDUE}
-    assert steps(monday, date(2027, 2, 10)) == set()
-    assert steps(monday, date(2027, 2, 11)) == {Step.ESCALATE}
+def test_workdays_between_counts_the_working_days_after_the_first_date_up_to_the_second():
+    assert WEEK.workdays_between(date(2027, 2, 12), date(2027, 2, 15)) == 1  # Friday → Monday
+    assert WEEK.workdays_between(date(2027, 2, 12), date(2027, 2, 12)) == 0
+    assert WEEK.workdays_between(date(2027, 2, 15), date(2027, 2, 12)) == 0
+    christmas = Calendar(holiday_country="DE", quiet_days=frozenset({date(2027, 12, 24), date(2027, 12, 31)}))
+    # Wed 22 Dec 2027 → Mon 3 Jan 2028: 23, 27, 28, 29, 30 Dec and 3 Jan (not the 24th, 25th, 26th, 31st, 1st).
+    assert christmas.workdays_between(date(2027, 12, 22), date(2028, 1, 3)) == 6
 
 
-def test_hard_deadline_or_release_week_escalates_at_once():
+def test_overdue_on_the_first_workday_after_and_escalation_two_working_days_later():
+    friday = ItemFacts(due=date(2027, 2, 5), owner_id="U1", hard=False, release_date=date(2027, 3, 12))
+    assert steps(friday, date(2027, 2, 8)) == {Step.OVERDUE}  # Monday: 1 working day late
+    assert steps(friday, date(2027, 2, 9)) == set()
+    assert steps(friday, date(2027, 2, 10)) == {Step.ESCALATE}
+    later = due_steps(friday, today=date(2027, 2, 10), calendar=WEEK, rules=LadderRules(escalate_after=3))
+    assert later == []
+
+
+def test_hard_deadline_or_release_week_escalates_one_working_day_after_the_notice():
     hard = ItemFacts(due=date(2027, 2, 12), owner_id="U1", hard=True, release_date=date(2027, 3, 12))
-    assert Step.ESCALATE in steps(hard, date(2027, 2, 13))
-    close = ItemFacts(due=date(2027, 3, 8), owner_id="U1", hard=False, release_date=date(2027, 3, 12))
-    assert Step.ESCALATE in steps(close, date(2027, 3, 9))
+    assert steps(hard, date(2027, 2, 13)) == set()  # Saturday
+    assert steps(hard, date(2027, 2, 15)) == {Step.OVERDUE}
+    assert steps(hard, date(2027, 2, 16)) == {Step.ESCALATE}
+    close = ItemFacts(due=date(2027, 3, 5), owner_id="U1", hard=False, release_date=date(2027, 3, 12))
+    assert steps(close, date(2027, 3, 8)) == {Step.OVERDUE}
+    assert steps(close, date(2027, 3, 9)) == {Step.ESCALATE}
+
+
+def test_an_item_late_when_its_release_was_created_is_never_escalated():
+    late = ItemFacts(
+        due=date(2027, 1, 8), owner_id="U1", hard=True, release_date=date(2027, 3, 12), late_at_creation=True
+    )
+    assert steps(late, date(2027, 1, 11)) == {Step.OVERDUE}
+    assert steps(late, date(2027, 2, 11)) == set()
 
 
 def test_snooze_quiets_reminders_but_not_escalation():
@@ -113,4 +149,5 @@ def test_snooze_quiets_reminders_but_not_escalation():
         snoozed_until=date(2027, 2, 20),
     )
     assert steps(snoozed, date(2027, 2, 12)) == set()
-    assert steps(snoozed, date(2027, 2, 15)) == {Step.ESCALATE}
+    assert steps(snoozed, date(2027, 2, 15)) == set()  # its overdue notice is a reminder: snoozed too
+    assert steps(snoozed, date(2027, 2, 16)) == {Step.ESCALATE}
