@@ -35,6 +35,7 @@ from bot.release.calendar import (
 from bot.release.health import snapshot
 from bot.release.outcome import utc
 from messages import builders
+from messages.facts import Roster
 from messages.render import Message, language_for, words
 from storage import outbox, queries
 from storage.models import Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
@@ -76,6 +77,13 @@ class _Team:
         """A person's language (their Slack locale) for their DMs; the workspace's for channels."""
         person = self.people.get(user_id or "")
         return language_for(person.locale if person is not None else None, self.workspace.language)
+
+    def roster(self) -> Roster:
+        """How standups name this team's people: by their names, and without mentioning who turned that off."""
+        return Roster(
+            names={p.user_id: p.name for p in self.people.values() if p.name},
+            unpinged=frozenset(p.user_id for p in self.people.values() if not p.standup_mentions),
+        )
 
     def reminders(self, to: str | None = None):
         """The reminder words for a message to ``to`` (a user id), or to a channel."""
@@ -290,7 +298,7 @@ def _standup_message(
     snap = snapshot(bundle, today=day, now=now)
     by_id = bundle.by_id()
     done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
-    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+    message = builders.standup(snap, day=day, done_since=done_items, roster=team.roster(), lang=ws.language)
     if message is None:
         if not ws.standup_when_quiet:
             return None

@@ -55,8 +55,8 @@ def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, 
     tick(bot, utc(2027, 1, 5, 8, 30))
     standup = posts(standin, room, "Standup · Tue 5 Jan 2027")[0]
     text = message_text(standup)
-    assert "Done since the last standup" in text and f"<@{PM}>" in text
-    assert "photographer is ill" in text and "Blocked (1)" in text
+    assert "Done since the last standup" in text and f"by {standin.users[PM]['real_name']}" in text
+    assert "*Cover artwork* `artwork`: blocked: photographer is ill" in text
     # Berlin moves to summer time on 28 March 2027: 09:30 local is 07:30 UTC (the Monday after is Easter
     # Monday, a holiday in Germany, where the workspace took its country from its first user's timezone).
     bot.command("date 2027-04-30", user=PM, channel=room, channel_name=CHANNEL)
@@ -64,6 +64,28 @@ def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, 
     assert not posts(standin, room, "Tue 30 Mar 2027")
     tick(bot, utc(2027, 3, 30, 7, 30))
     assert len(posts(standin, room, "Tue 30 Mar 2027")) == 1
+
+
+def test_a_standup_mentions_each_person_once_and_shows_each_item_once(bot, standin, room):
+    mika = f"<@{ARTIST_MANAGER}>"
+    for key in ("master", "artwork", "press-release", "social-assets", "artist-approval"):
+        bot.command(f"assign {key} {mika[:-1]}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+    # Tuesday 5 Jan: Mika's master is a day late, three more of theirs are due this week, and nobody owns
+    # the announcement, due this week too.
+    dates = {"master": "04", "artwork": "07", "press-release": "08", "social-assets": "08", "announcement": "07"}
+    for key, day in dates.items():
+        bot.command(f"due {key} 2027-01-{day}", user=PM, channel=room, channel_name=CHANNEL)
+    bot.command("done artist-approval", user=ARTIST_MANAGER, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    standup = posts(standin, room, "Standup · Tue 5 Jan 2027")[0]
+    assert message_text(standup).count(mika) == 1, "Mika's items are grouped under one mention"
+    sections = [b["text"]["text"] for b in standup["blocks"] if b["type"] == "section"]
+    mine = next(s for s in sections if s.startswith(f"*{mika}*"))
+    assert all(f"`{key}`" in mine for key in ("master", "artwork", "press-release", "social-assets"))
+    for key in dates:
+        assert sum(f"`{key}`" in s for s in sections) == 1, f"{key} shows in exactly one section"
+    done = next(s for s in sections if "Done since the last standup" in s)
+    assert f"by {standin.users[ARTIST_MANAGER]['real_name']}" in done
 
 
 def test_no_standups_on_public_holidays_of_the_workspace_country(bot, standin, room):
