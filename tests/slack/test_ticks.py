@@ -88,6 +88,28 @@ def test_a_standup_mentions_each_person_once_and_shows_each_item_once(bot, stand
     assert f"by {standin.users[ARTIST_MANAGER]['real_name']}" in done
 
 
+def test_notify_off_names_a_person_in_standups_without_mentioning_them_until_notify_on(bot, standin, room):
+    mika = f"<@{ARTIST_MANAGER}>"
+    for key in ("artwork", "press-release"):
+        bot.command(f"assign {key} {mika[:-1]}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+        bot.command(f"due {key} 2027-01-07", user=PM, channel=room, channel_name=CHANNEL)
+    off = bot.command("notify off", user=ARTIST_MANAGER)  # in a DM with the bot: it holds in every release
+    assert "no longer mention you" in off.text
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    text = message_text(posts(standin, room, "Standup · Tue 5 Jan 2027")[0])
+    name = standin.users[ARTIST_MANAGER]["real_name"]
+    assert mika not in text and f"*{name}* (2)" in text
+    assert "`artwork`" in text and "`press-release`" in text, "their items still show"
+    assert "mention you again" in bot.command("notify on", user=ARTIST_MANAGER).text
+    tick(bot, utc(2027, 1, 6, 8, 30))
+    assert f"*{mika}* (2)" in message_text(posts(standin, room, "Standup · Wed 6 Jan 2027")[0])
+
+
+def test_notify_takes_on_or_off_and_says_so(bot, standin):
+    refused = bot.command("notify sometimes", user=ARTIST_MANAGER)
+    assert "Say `on` or `off`, not “sometimes”" in refused.text and "/release notify off" in refused.text
+
+
 def test_no_standups_on_public_holidays_of_the_workspace_country(bot, standin, room):
     reply = bot.command("settings holiday_country DE", user=PM)
     assert "holiday_country* is now DE" in reply.text
