@@ -27,6 +27,7 @@ from bot.release.calendar import (
     LadderRules,
     Step,
     due_steps,
+    local,
     local_today,
     office_hours,
     parse_workdays,
@@ -43,6 +44,9 @@ from storage.models import Deliverable, DeliverableState, OutboxState, Person, R
 log = logging.getLogger(__name__)
 
 DIGEST_HORIZON_DAYS = 7
+# The morning DM goes out in the morning; what becomes someone's later waits for the next morning's, unless
+# it is due by the next working day.
+MORNING_DM_UNTIL = time(12)
 # No ladder step comes earlier before a due date than the unclaimed ask.
 LADDER_HORIZON_DAYS = LadderRules().unclaimed_days_before + 1
 # How much of an exception's text the PM's report quotes.
@@ -404,10 +408,17 @@ def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now:
         ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
         key=lambda pair: (pair[0].due_date, pair[1].release_date),
     )
-    if not due:
+    if not due or not _morning_or_pressing(team, due, now=now, tz=tz, today=today):
         return []
     key = f"digest:{owner}:{today.isoformat()}"
     return [Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz)), about)]
+
+
+def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, today: date) -> bool:
+    if local(now, tz).time() < MORNING_DM_UNTIL:
+        return True
+    next_workday = team.calendar.first_workday_after(today)
+    return any(d.due_date <= next_workday for d, _ in due)
 
 
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:

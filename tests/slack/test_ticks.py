@@ -193,6 +193,21 @@ def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):
     assert len([t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]) == 1
 
 
+def test_no_morning_dm_in_the_afternoon_unless_something_is_due_by_the_next_working_day(bot, standin, room):
+    def mornings(user):
+        return [t for t in dm_texts(standin, user) if "Good morning" in t]
+
+    bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)  # due Fri 29 Jan
+    tick(bot, utc(2027, 1, 25, 15, 5))  # Monday 15:05 in London: Dee's first item waits for the morning
+    assert mornings(DESIGNER) == []
+    tick(bot, utc(2027, 1, 26, 9, 0))
+    assert len(mornings(DESIGNER)) == 1 and "Cover artwork" in mornings(DESIGNER)[0]
+    bot.command("due press-release 2027-01-27", user=PM, channel=room, channel_name=CHANNEL)
+    bot.command(f"assign press-release <@{DISTRIBUTION}|dara>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 26, 14, 5))  # Tuesday 15:05 in Berlin, and Dara's item is due tomorrow
+    assert len(mornings(DISTRIBUTION)) == 1 and "Press release" in mornings(DISTRIBUTION)[0]
+
+
 def _digest_click(bot, standin, action_id: str, key: str) -> dict:
     """Click ``action_id`` on the first row of the designer's newest morning DM; the DM as it reads after."""
     digest = [m for m in standin.dms(DESIGNER) if "Good morning" in m["text"]][-1]
