@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages.facts import PortfolioLine, Snapshot
+from messages.facts import PortfolioLine, Roster, Snapshot
 from messages.formats import progress_bar
 from messages.ids import ActionId, AssignBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
@@ -23,6 +23,7 @@ from messages.render import (
     pack_lines,
     people_picker,
     section,
+    user_mention,
     words,
 )
 from storage.models import Blocker, Deliverable, Release
@@ -280,32 +281,89 @@ def standup(
     *,
     day: date,
     done_since: Sequence[tuple[Deliverable, str]],
+    roster: Roster,
     lang: str = "en",
 ) -> Message | None:
-    """The morning digest for a release channel; ``None`` means a quiet day (one short line instead)."""
+    """The morning digest for a release channel; ``None`` means a quiet day (one short line instead).
+
+    Each open item shows once, under its owner, who is mentioned once at the head of their group (named
+    instead when they turned standup mentions off); nobody else is mentioned, so one standup is one ping.
+    """
     w = words("standup", lang)
     st = words("status", lang)
-    open_items = [*snap.due_soon]
-    due_today = [d for d in open_items if d.due_date == day]
-    week_end = day + timedelta(days=6 - day.weekday())
-    due_week = [d for d in open_items if day < d.due_date <= week_end]
-    sections = [
-        ("done", [str(w.done_line(d, by)) for d, by in done_since]),
-        ("today", [str(w.due_line(d)) for d in due_today]),
-        ("week", [str(w.due_line(d)) for d in due_week]),
-        ("overdue", [str(st.overdue_line(d, day)) for d in snap.overdue]),
-        ("blocked", [str(st.blocked_line(b, _age_days(b.blocker, day))) for b in snap.blocked]),
-        ("upstream", [str(st.upstream_line(d)) for d in snap.at_risk_upstream]),
-        ("unclaimed", [str(w.due_line(d)) for d in snap.unclaimed_soon]),
-    ]
-    shown = [(name, lines) for name, lines in sections if lines]
-    if not shown:
+    agenda = _agenda(snap, day)
+    owners = list(dict.fromkeys(i.deliverable.owner_id for i in agenda if i.deliverable.owner_id))
+    people = _Labels(roster, w)
+    sections: list[str] = []
+    if done_since:
+        done = [str(w.done_line(d, people.label(by))) for d, by in done_since]
+        sections.append(_listing(str(w.done_title(len(done))), done, st))
+    for owner in owners:
+        lines = [_agenda_line(w, i, day, people) for i in agenda if i.deliverable.owner_id == owner]
+        heading = people.label(owner) if owner in roster.unpinged else user_mention(owner)
+        sections.append(_listing(str(w.person_title(heading, len(lines))), lines, st))
+    unowned = [_agenda_line(w, i, day, people) for i in agenda if not i.deliverable.owner_id]
+    if unowned:
+        sections.append(_listing(str(w.unowned_title(len(unowned))), unowned, st))
+    if not sections:
         return None
     title = f"{words('overview', lang).title(snap.release)} · {w.title(snap.release, day)}"
     blocks = [header(title), section(str(st.headline(snap, progress_bar(snap.percent))))]
-    for name, lines in shown:
-        blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, st)))
+    room = MAX_MESSAGE_BLOCKS - len(blocks)
+    if len(sections) > room:
+        sections = [*sections[: room - 1], str(st.more(len(sections) - room + 1))]
+    blocks.extend(section(text) for text in sections)
     return Message(text=str(st.short_summary(escape_mrkdwn(title), snap)), blocks=blocks)
+
+
+# The one place an open item shows in a standup: the first of these that applies to it.
+AGENDA_STATES = ("blocked", "overdue", "today", "week", "upstream", "unclaimed")
+
+
+@dataclass(frozen=True)
+class _AgendaItem:
+    deliverable: Deliverable
+    state: str
+    blocker: Blocker | None = None
+
+
+def _agenda(snap: Snapshot, day: date) -> list[_AgendaItem]:
+    """Each open item the standup shows, under the one state it shows under, most pressing first."""
+    week_end = day + timedelta(days=6 - day.weekday())
+    blockers = {b.deliverable.id: b.blocker for b in snap.blocked}
+    candidates = {
+        "blocked": [b.deliverable for b in snap.blocked],
+        "overdue": snap.overdue,
+        "today": [d for d in snap.due_soon if d.due_date == day],
+        "week": [d for d in snap.due_soon if day < d.due_date <= week_end],
+        "upstream": snap.at_risk_upstream,
+        "unclaimed": snap.unclaimed_soon,
+    }
+    placed: dict[int, _AgendaItem] = {}
+    for state in AGENDA_STATES:
+        for d in candidates[state]:
+            placed.setdefault(d.id, _AgendaItem(d, state, blockers.get(d.id)))
+    return list(placed.values())
+
+
+def _agenda_line(w, item: _AgendaItem, day: date, people: _Labels) -> str:
+    b = item.blocker
+    raised_by = people.label(b.raised_by) if b is not None else ""
+    age = _age_days(b, day) if b is not None else 0
+    return str(w.agenda_line(item.deliverable, item.state, day, b, raised_by, age))
+
+
+class _Labels:
+    """How a standup names people besides the heads of their groups: by name, never pinging them again."""
+
+    def __init__(self, roster: Roster, w) -> None:
+        self._roster = roster
+        self._w = w
+
+    def label(self, user_id: str) -> str:
+        if name := self._roster.names.get(user_id):
+            return escape_mrkdwn(name)
+        return str(self._w.someone()) if user_id in self._roster.unpinged else user_mention(user_id)
 
 
 def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -58,3 +59,11 @@ class PortfolioLine(Progress):
     overdue_count: int
     blocked_count: int
     health: Health
+
+
+@dataclass(frozen=True)
+class Roster:
+    """How a standup names people: their display names, and who asked it not to mention them."""
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    unpinged: frozenset[str] = frozenset()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 
@@ -87,6 +87,8 @@ class Person(SQLModel, table=True):
     fetched_at: datetime | None = _ts_column()
     # When they last opened the bot's Home tab: only the Homes people look at are kept up to date.
     home_opened_at: datetime | None = _ts_column()
+    # False after ``/release notify off``: standups then name them instead of mentioning them.
+    standup_mentions: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class Release(SQLModel, table=True):

@@ -141,6 +141,15 @@ def save_person(*, session: Session, person: Person) -> Person:
     return get_person(session=session, team_id=person.team_id, user_id=person.user_id)
 
 
+def set_standup_mentions(*, session: Session, team_id: str, user_id: str, on: bool) -> None:
+    """Whether standups mention ``user_id``; kept on their cached person, made if Slack was never asked."""
+    session.execute(
+        upsert(session, Person)
+        .values(team_id=team_id, user_id=user_id, standup_mentions=on, is_admin=False, is_owner=False)
+        .on_conflict_do_update(index_elements=["team_id", "user_id"], set_={"standup_mentions": on})
+    )
+
+
 PERSON_FIELDS = ("name", "tz", "locale", "is_admin", "is_owner", "fetched_at")
 
 

@@ -31,7 +31,8 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     action = body["actions"][0]
     request = request_from(body, item.received_at)
     deliverable_id, change = _change(action)
-    runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
+    # Slack is asked before the transaction: about the user, and whoever they picked (the answer names them).
+    runtime.directory.refresh(request.team_id, [request.user_id, action.get("selected_user", "")])
     runtime.rosters.ensure(request.team_id, deliverable_id=deliverable_id)
     try:
         with session_scope(runtime.engine) as session:

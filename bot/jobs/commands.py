@@ -16,6 +16,7 @@ from bot.release.language import language_of
 from bot.release.outcome import Request
 from bot.release.parser import ParseError, parse
 from bot.release.refusals import UserError
+from bot.release.slack_text import mentions
 from bot.runtime.context import Runtime
 from bot.runtime.stopping import Stopping
 from messages.render import Message
@@ -30,7 +31,8 @@ def answer(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     """Parse, decide and save in one transaction, with the answer; then (before the inbox lets go of the
     request) answer on the response_url and start the follow-ups."""
     request = request_of(item.body, item.received_at)
-    runtime.directory.refresh(request.team_id, [request.user_id])  # Slack is asked before the transaction
+    # Slack is asked before the transaction: about the user, and whoever they name (an answer names them).
+    runtime.directory.refresh(request.team_id, [request.user_id, *mentions(item.body.get("text", ""))])
     runtime.rosters.ensure(request.team_id, channel_id=request.channel_id)
     try:
         with session_scope(runtime.engine) as session:

@@ -61,6 +61,11 @@ class Room:
     def reply(self, macro: str, *args) -> Reply:
         return Reply.of(macro, *args)
 
+    def name_of(self, user_id: str) -> str | None:
+        """A person's cached name: an answer that names someone a DM tells anyway need not mention them too."""
+        person = queries.get_person(session=self.session, team_id=self.release.team_id, user_id=user_id)
+        return person.name if person is not None and person.name else None
+
     def dm(self, user_id: str, macro: str, *args) -> DirectMessage:
         """A DM, worded after the ack in the recipient's language."""
         return DirectMessage(self.release.team_id, user_id, macro, args)
@@ -128,8 +133,10 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
         room.log("claimed", d)
         return room.changed(room.reply("claimed", d))
     room.log("assigned", d, owner=user_id, previous=previous.user_id if previous else None)
-    effects = [] if user_id == me else [room.dm(user_id, "assigned_dm", d, room.release, me)]
-    return room.changed(room.reply("assigned", d), public=True, extra=effects)
+    if user_id == me:
+        return room.changed(room.reply("assigned", d), public=True)
+    told = room.dm(user_id, "assigned_dm", d, room.release, me)
+    return room.changed(room.reply("assigned", d, room.name_of(user_id)), public=True, extra=[told])
 
 
 def assign(room: Room, cmd: c.Assign) -> Outcome:
@@ -300,11 +307,11 @@ def add(room: Room, cmd: c.Add) -> Outcome:
             session=room.session, deliverable=d, to=cmd.owner, by=room.request.user_id, at=room.request.now
         )
     room.log("added", d, name=cmd.name, due=due.isoformat())
-    reply = room.reply("added", d, room.request.user_id, after, cmd.due is None)
-    dm = []
-    if cmd.owner and cmd.owner != room.request.user_id:
-        dm = [room.dm(cmd.owner, "assigned_dm", d, room.release, room.request.user_id)]
-    return room.changed(reply, public=True, extra=dm)
+    if not cmd.owner or cmd.owner == room.request.user_id:
+        return room.changed(room.reply("added", d, room.request.user_id, after, cmd.due is None), public=True)
+    reply = room.reply("added", d, room.request.user_id, after, cmd.due is None, room.name_of(cmd.owner))
+    told = room.dm(cmd.owner, "assigned_dm", d, room.release, room.request.user_id)
+    return room.changed(reply, public=True, extra=[told])
 
 
 def _named(name: str, live: list[Deliverable]) -> Deliverable | None:

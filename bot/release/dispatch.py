@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, releasing, workspace_settings
+from bot.release import deliverables, notifying, releasing, workspace_settings
 from bot.release import parser as c
 from bot.release.creating import Catalogue, create_release
 from bot.release.outcome import Outcome, Reply, Request
@@ -93,6 +93,8 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         )
     if isinstance(cmd, c.Settings):
         return workspace_settings.handle(cmd, session=session, request=request, lookup=lookup, admins=services.admins)
+    if isinstance(cmd, c.Notify):
+        return notifying.set_standup_mentions(cmd, session=session, request=request)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone)
     if release is not None:

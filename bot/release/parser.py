@@ -58,6 +58,7 @@ SUBCOMMANDS: list[Usage] = [
     Usage("mine", "mine", "mine"),
     Usage("archive", "archive", "archive"),
     Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00"),
+    Usage("notify", "notify on|off", "notify off"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -146,6 +147,13 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Whether standups mention the person who asks (``off``: they are named instead)."""
+
+    standup_mentions: bool
+
+
+@dataclass(frozen=True)
 class Claim:
     ref: Ref
 
@@ -220,6 +228,7 @@ Command = (
     | Archive
     | Help
     | Settings
+    | Notify
     | Claim
     | Unclaim
     | Done
@@ -491,6 +500,16 @@ def _settings(rest: str, _today: date) -> Command:
     return Settings(name or None, value.strip() or None)
 
 
+NOTIFY_CHOICES = {"on": True, "off": False}
+
+
+def _notify(rest: str, _today: date) -> Command:
+    choice = rest.lower()
+    if choice not in NOTIFY_CHOICES:
+        raise _Refused("notify_choice", USAGE["notify"], given=unescape(rest))
+    return Notify(NOTIFY_CHOICES[choice])
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -514,6 +533,7 @@ _READERS = {
     "archive": _bare(Archive, "archive"),
     "help": _help,
     "settings": _settings,
+    "notify": _notify,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

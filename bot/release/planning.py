@@ -27,6 +27,7 @@ from bot.release.calendar import (
     LadderRules,
     Step,
     due_steps,
+    local,
     local_today,
     office_hours,
     parse_workdays,
@@ -35,6 +36,7 @@ from bot.release.calendar import (
 from bot.release.health import snapshot
 from bot.release.outcome import utc
 from messages import builders
+from messages.facts import Roster
 from messages.render import Message, language_for, words
 from storage import outbox, queries
 from storage.models import Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
@@ -42,6 +44,9 @@ from storage.models import Deliverable, DeliverableState, OutboxState, Person, R
 log = logging.getLogger(__name__)
 
 DIGEST_HORIZON_DAYS = 7
+# The morning DM goes out in the morning; what becomes someone's later waits for the next morning's, unless
+# it is due by the next working day.
+MORNING_DM_UNTIL = time(12)
 # No ladder step comes earlier before a due date than the unclaimed ask, 5 working days before it: a week,
 # or two over Christmas and New Year; a month covers any calendar with a working day most weeks.
 LADDER_HORIZON_DAYS = 31
@@ -77,6 +82,13 @@ class _Team:
         """A person's language (their Slack locale) for their DMs; the workspace's for channels."""
         person = self.people.get(user_id or "")
         return language_for(person.locale if person is not None else None, self.workspace.language)
+
+    def roster(self) -> Roster:
+        """How standups name this team's people: by their names, and without mentioning who turned that off."""
+        return Roster(
+            names={p.user_id: p.name for p in self.people.values() if p.name},
+            unpinged=frozenset(p.user_id for p in self.people.values() if not p.standup_mentions),
+        )
 
     def reminders(self, to: str | None = None):
         """The reminder words for a message to ``to`` (a user id), or to a channel."""
@@ -291,7 +303,7 @@ def _standup_message(
     snap = snapshot(bundle, today=day, now=now)
     by_id = bundle.by_id()
     done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
-    message = builders.standup(snap, day=day, done_since=done_items, lang=ws.language)
+    message = builders.standup(snap, day=day, done_since=done_items, roster=team.roster(), lang=ws.language)
     if message is None:
         if not ws.standup_when_quiet:
             return None
@@ -400,10 +412,17 @@ def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now:
         ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
         key=lambda pair: (pair[0].due_date, pair[1].release_date),
     )
-    if not due:
+    if not due or not _morning_or_pressing(team, due, now=now, tz=tz, today=today):
         return []
     key = f"digest:{owner}:{today.isoformat()}"
     return [Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz)), about)]
+
+
+def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, today: date) -> bool:
+    if local(now, tz).time() < MORNING_DM_UNTIL:
+        return True
+    next_workday = team.calendar.first_workday_after(today)
+    return any(d.due_date <= next_workday for d, _ in due)
 
 
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:

@@ -187,12 +187,25 @@ def test_claim_reaction_with_skin_tone_and_claim_of_owned_item_is_refused(bot, s
     assert f"owned by <@{DESIGNER}>" in refused.text and "assign artwork" in refused.text
 
 
-def test_assign_dms_the_new_owner(bot, standin):
+def test_an_assignment_tells_the_new_owner_once_in_a_dm_and_names_them_in_the_channel(bot, standin):
     channel_id, _ = open_release(bot, standin)
+    posted_before = {m["ts"] for m in standin.messages(channel_id)}
     reply = bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, channel=channel_id, channel_name=CHANNEL)
-    assert reply.public and f"<@{DESIGNER}> now owns" in reply.text
+    assert reply.public and f"*{standin.users[DESIGNER]['real_name']}* now owns" in reply.text
+    assert f"<@{DESIGNER}>" not in json.dumps(reply.body), "the channel's answer does not ping them"
     bot.settle()
-    assert any("gave you *Cover artwork*" in m["text"] + message_text(m) for m in standin.dms(DESIGNER))
+    told = [m for m in standin.dms(DESIGNER) if "gave you *Cover artwork*" in m["text"] + message_text(m)]
+    posted = [m for m in standin.messages(channel_id) if m["ts"] not in posted_before]
+    assert len(told) == 1 and all(f"<@{DESIGNER}>" not in json.dumps(m) for m in posted), "(edits never ping)"
+
+
+def test_an_added_deliverable_with_an_owner_tells_them_once_in_a_dm(bot, standin):
+    channel_id, _ = open_release(bot, standin)
+    reply = bot.command(f'add "Lyric video" owner <@{DESIGNER}|dee>', user=PM, channel=channel_id, channel_name=CHANNEL)
+    assert reply.public and f"owner *{standin.users[DESIGNER]['real_name']}*" in reply.text
+    assert f"<@{DESIGNER}>" not in json.dumps(reply.body)
+    bot.settle()
+    assert sum("gave you *Lyric video*" in m["text"] + message_text(m) for m in standin.dms(DESIGNER)) == 1
 
 
 def test_managed_actions_allow_pm_admin_and_refuse_others(bot, standin):

@@ -74,6 +74,8 @@ def test_one_release_ladder_still_runs_beside_the_broken_one(bot, standin, room)
 
 def test_a_dm_whose_words_raise_for_one_person_leaves_everyone_elses(bot, standin, room, monkeypatch, caplog):
     bot.command(f"assign master <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)
+    # Due the next working day: London's afternoon still brings Dee a morning DM to fail on.
+    bot.command("due master 2027-01-26", user=PM, channel=room, channel_name=CHANNEL)
     bot.command(f"assign artwork <@{ARTIST_MANAGER}|mika>", user=PM, channel=room, channel_name=CHANNEL)
     worded = planning.builders.digest
 

@@ -55,8 +55,8 @@ def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, 
     tick(bot, utc(2027, 1, 5, 8, 30))
     standup = posts(standin, room, "Standup · Tue 5 Jan 2027")[0]
     text = message_text(standup)
-    assert "Done since the last standup" in text and f"<@{PM}>" in text
-    assert "photographer is ill" in text and "Blocked (1)" in text
+    assert "Done since the last standup" in text and f"by {standin.users[PM]['real_name']}" in text
+    assert "*Cover artwork* `artwork`: blocked: photographer is ill" in text
     # Berlin moves to summer time on 28 March 2027: 09:30 local is 07:30 UTC (the Monday after is Easter
     # Monday, a holiday in Germany, where the workspace took its country from its first user's timezone).
     bot.command("date 2027-04-30", user=PM, channel=room, channel_name=CHANNEL)
@@ -64,6 +64,50 @@ def test_standup_reports_done_blocked_and_follows_daylight_saving(bot, standin, 
     assert not posts(standin, room, "Tue 30 Mar 2027")
     tick(bot, utc(2027, 3, 30, 7, 30))
     assert len(posts(standin, room, "Tue 30 Mar 2027")) == 1
+
+
+def test_a_standup_mentions_each_person_once_and_shows_each_item_once(bot, standin, room):
+    mika = f"<@{ARTIST_MANAGER}>"
+    for key in ("master", "artwork", "press-release", "social-assets", "artist-approval"):
+        bot.command(f"assign {key} {mika[:-1]}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+    # Tuesday 5 Jan: Mika's master is a day late, three more of theirs are due this week, and nobody owns
+    # the announcement, due this week too.
+    dates = {"master": "04", "artwork": "07", "press-release": "08", "social-assets": "08", "announcement": "07"}
+    for key, day in dates.items():
+        bot.command(f"due {key} 2027-01-{day}", user=PM, channel=room, channel_name=CHANNEL)
+    bot.command("done artist-approval", user=ARTIST_MANAGER, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    standup = posts(standin, room, "Standup · Tue 5 Jan 2027")[0]
+    assert message_text(standup).count(mika) == 1, "Mika's items are grouped under one mention"
+    sections = [b["text"]["text"] for b in standup["blocks"] if b["type"] == "section"]
+    mine = next(s for s in sections if s.startswith(f"*{mika}*"))
+    assert all(f"`{key}`" in mine for key in ("master", "artwork", "press-release", "social-assets"))
+    for key in dates:
+        assert sum(f"`{key}`" in s for s in sections) == 1, f"{key} shows in exactly one section"
+    done = next(s for s in sections if "Done since the last standup" in s)
+    assert f"by {standin.users[ARTIST_MANAGER]['real_name']}" in done
+
+
+def test_notify_off_names_a_person_in_standups_without_mentioning_them_until_notify_on(bot, standin, room):
+    mika = f"<@{ARTIST_MANAGER}>"
+    for key in ("artwork", "press-release"):
+        bot.command(f"assign {key} {mika[:-1]}|mika>", user=PM, channel=room, channel_name=CHANNEL)
+        bot.command(f"due {key} 2027-01-07", user=PM, channel=room, channel_name=CHANNEL)
+    off = bot.command("notify off", user=ARTIST_MANAGER)  # in a DM with the bot: it holds in every release
+    assert "no longer mention you" in off.text
+    tick(bot, utc(2027, 1, 5, 8, 30))
+    text = message_text(posts(standin, room, "Standup · Tue 5 Jan 2027")[0])
+    name = standin.users[ARTIST_MANAGER]["real_name"]
+    assert mika not in text and f"*{name}* (2)" in text
+    assert "`artwork`" in text and "`press-release`" in text, "their items still show"
+    assert "mention you again" in bot.command("notify on", user=ARTIST_MANAGER).text
+    tick(bot, utc(2027, 1, 6, 8, 30))
+    assert f"*{mika}* (2)" in message_text(posts(standin, room, "Standup · Wed 6 Jan 2027")[0])
+
+
+def test_notify_takes_on_or_off_and_says_so(bot, standin):
+    refused = bot.command("notify sometimes", user=ARTIST_MANAGER)
+    assert "Say `on` or `off`, not “sometimes”" in refused.text and "/release notify off" in refused.text
 
 
 def test_no_standups_on_public_holidays_of_the_workspace_country(bot, standin, room):
@@ -153,6 +197,21 @@ def test_owner_morning_dm_once_a_workday_at_nine_their_time(bot, standin, room):
     bot.command("snooze master in 2 weeks", user=ARTIST_MANAGER, channel=room, channel_name=CHANNEL)
     tick(bot, utc(2027, 1, 26, 14, 0))
     assert len([t for t in dm_texts(standin, ARTIST_MANAGER) if "Good morning" in t]) == 1
+
+
+def test_no_morning_dm_in_the_afternoon_unless_something_is_due_by_the_next_working_day(bot, standin, room):
+    def mornings(user):
+        return [t for t in dm_texts(standin, user) if "Good morning" in t]
+
+    bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, channel=room, channel_name=CHANNEL)  # due Fri 29 Jan
+    tick(bot, utc(2027, 1, 25, 15, 5))  # Monday 15:05 in London: Dee's first item waits for the morning
+    assert mornings(DESIGNER) == []
+    tick(bot, utc(2027, 1, 26, 9, 0))
+    assert len(mornings(DESIGNER)) == 1 and "Cover artwork" in mornings(DESIGNER)[0]
+    bot.command("due press-release 2027-01-27", user=PM, channel=room, channel_name=CHANNEL)
+    bot.command(f"assign press-release <@{DISTRIBUTION}|dara>", user=PM, channel=room, channel_name=CHANNEL)
+    tick(bot, utc(2027, 1, 26, 14, 5))  # Tuesday 15:05 in Berlin, and Dara's item is due tomorrow
+    assert len(mornings(DISTRIBUTION)) == 1 and "Press release" in mornings(DISTRIBUTION)[0]
 
 
 def _digest_click(bot, standin, action_id: str, key: str) -> dict:
