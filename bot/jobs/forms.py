@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_sdk.errors import SlackApiError
-
 from bot.jobs.clicks import request_from
 from bot.release import deliverables, dispatch, slack_text
 from bot.release.language import language_of
@@ -169,10 +167,5 @@ def _tell(runtime: Runtime, request: Request, where: str, refusal: UserError) ->
         personal = where == request.user_id
         lang = language_of(session, request.team_id, request.user_id if personal else None)
     message = builders.error(refusal.text(lang), refusal.usage, lang=lang)
-    try:
-        if personal:
-            runtime.sender.post(request.team_id, where, message)
-        else:
-            runtime.sender.ephemeral(request.team_id, where, request.user_id, message)
-    except SlackApiError:
+    if not runtime.sender.privately(request.team_id, None if personal else where, request.user_id, message):
         log.warning("a form's refusal was not delivered", extra={"slack_team": request.team_id})

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_sdk.errors import SlackApiError
-
 from bot.release import deliverables
 from bot.release.outcome import Request
 from bot.release.refusals import UserError
@@ -42,15 +40,10 @@ def apply(runtime: Runtime, kept: Item) -> Callable[[], None] | None:
 
 
 def _refuse(runtime: Runtime, request: Request, refusal: UserError) -> None:
-    """Privately in the channel, or by DM to someone Slack will not show an ephemeral there (not in it)."""
-    message = runtime.refusal(refusal, request.team_id)
-    try:
-        runtime.sender.ephemeral(request.team_id, request.channel_id, request.user_id, message)
-    except SlackApiError:
-        try:
-            runtime.sender.post(request.team_id, request.user_id, message)
-        except SlackApiError:
-            pass  # a courtesy (the person sees the reaction did nothing); the sender has logged why it failed
+    """A courtesy (the person sees the reaction did nothing): a lost one is only logged, by the sender."""
+    runtime.sender.privately(
+        request.team_id, request.channel_id, request.user_id, runtime.refusal(refusal, request.team_id)
+    )
 
 
 def reaction_name(event: dict) -> str:

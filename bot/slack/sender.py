@@ -206,6 +206,21 @@ class Sender:
     def ephemeral(self, team_id: str, channel: str, user: str, message: Message) -> SlackResponse:
         return self.call(team_id, "chat.postEphemeral", channel=channel, user=user, **message.as_kwargs())
 
+    def privately(self, team_id: str, channel: str | None, user: str, message: Message) -> bool:
+        """Only ``user`` sees it: as an ephemeral in ``channel``, or by DM when there is no channel or Slack will
+        not show it there (they are not in it). False when neither arrived (the call logged why)."""
+        if channel:
+            try:
+                self.ephemeral(team_id, channel, user, message)
+                return True
+            except SlackApiError:
+                pass
+        try:
+            self.post(team_id, user, message)
+            return True
+        except SlackApiError:
+            return False
+
     def wait_before(self, channel: str) -> float:
         """Seconds until ``channel`` may take another post (0 when it may now)."""
         with self._lock:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import logging
-import time
 
-from sqlalchemy import event
 from sqlmodel import select
 
-from storage import inbox
 from storage.db import session_scope
 from storage.models import Activity, Blocker
 from tests.support.harness import button_click, view_submission
 from tests.support.people import DESIGNER, DISTRIBUTION
-from tests.support.story import button_click_in_actions, checklist, item, message_text, open_release, press
+from tests.support.story import (
+    STALL_SECONDS,
+    button_click_in_actions,
+    checklist,
+    interact_on_a_slow_database,
+    item,
+    message_text,
+    open_release,
+    press,
+)
 
 
 def test_claim_and_done_buttons_update_the_message_in_place(bot, standin):
@@ -64,20 +70,10 @@ def submission(view: dict, user: str, reason: str) -> dict:
 def test_a_click_is_acknowledged_at_once_however_slow_the_database(bot, standin, monkeypatch):
     """Slack gives an ack three seconds: a click's must not wait on its transaction, nor on keeping it."""
     channel_id, _ = open_release(bot, standin)
-    stall = 2.0
-    keep = inbox.put
-    monkeypatch.setattr(inbox, "put", lambda *args, **kwargs: time.sleep(stall) or keep(*args, **kwargs))
-    slow = lambda *_: time.sleep(0.2)  # noqa: E731 - every statement of the click's work, on top
-    event.listen(bot.engine, "before_cursor_execute", slow)
-    try:
-        started = time.perf_counter()
-        status, _, answer = bot.interact(done_click(bot, standin, channel_id, "artwork", DESIGNER))
-        acked = time.perf_counter() - started
-        bot.settle()
-    finally:
-        event.remove(bot.engine, "before_cursor_execute", slow)
+    click = done_click(bot, standin, channel_id, "artwork", DESIGNER)
+    status, answer, acked = interact_on_a_slow_database(bot, monkeypatch, click)
     assert status == 200 and not answer.strip()
-    assert acked < stall, f"the ack waited {acked:.1f} s on a database stalled for {stall} s"
+    assert acked < STALL_SECONDS, f"the ack waited {acked:.1f} s on a database stalled for {STALL_SECONDS} s"
     assert item(bot, "artwork").state == "done", "the click still took effect once the database answered"
     assert len(standin.responses("artwork")) == 1, "and its answer came, once"
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from bot.release.bounds import todays_on_earth
@@ -25,7 +23,15 @@ from storage.db import session_scope
 from storage.models import Blocker, Deliverable, Release
 from tests.support.harness import TEAM, button_click, buttons, view_submission
 from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
-from tests.support.story import CHANNEL, item, message_text, open_release, press
+from tests.support.story import (
+    CHANNEL,
+    STALL_SECONDS,
+    interact_on_a_slow_database,
+    item,
+    message_text,
+    open_release,
+    press,
+)
 
 USER_FIELDS = {Field.PM: "selected_user", Field.OWNER: "selected_user", Field.TEAM: "selected_users"}
 
@@ -225,19 +231,8 @@ def test_a_double_click_on_create_arriving_at_once_creates_one_release(bot, stan
 def test_the_form_is_acknowledged_at_once_however_slow_the_database(bot, standin, monkeypatch):
     """The form closes within Slack's three seconds; the release is made after, once the database answers."""
     submission = filled(new_release_form(bot, standin), PM, NEW_RELEASE)
-    stall = 2.0
-    keep = inbox.put
-    monkeypatch.setattr(inbox, "put", lambda *args, **kwargs: time.sleep(stall) or keep(*args, **kwargs))
-    slow = lambda *_: time.sleep(0.2)  # noqa: E731 - every statement of the form's work, on top
-    event.listen(bot.engine, "before_cursor_execute", slow)
-    try:
-        started = time.perf_counter()
-        status, _, answer = bot.interact(submission)
-        acked = time.perf_counter() - started
-        bot.settle()
-    finally:
-        event.remove(bot.engine, "before_cursor_execute", slow)
-    assert closed(status, answer) and acked < stall, f"the ack waited {acked:.1f} s"
+    status, answer, acked = interact_on_a_slow_database(bot, monkeypatch, submission)
+    assert closed(status, answer) and acked < STALL_SECONDS, f"the ack waited {acked:.1f} s"
     assert [r.title for r in releases(bot)] == ["Midnight Drive"]
 
 
@@ -507,11 +502,16 @@ def test_add_as_deliverable_does_not_suggest_the_bot_as_owner(bot, standin):
     assert inputs_of(view)["owner"]["initial_user"] == DESIGNER, "the first person, not Releasebot"
 
 
-def test_add_as_deliverable_with_nothing_but_the_name_is_due_a_week_before_release_and_unowned(bot, standin):
+def add_form_for(bot, standin, text: str) -> tuple[str, dict]:
+    """A release's channel and the "Add as deliverable" form opened on the PM's message ``text`` there."""
     channel_id, _ = open_release(bot, standin)
-    said = standin.post_as(PM, channel_id, "Vinyl test pressing")
+    said = standin.post_as(PM, channel_id, text)
     bot.interact(message_action(standin, channel_id, said, PM))
-    view = opened_form(standin)
+    return channel_id, opened_form(standin)
+
+
+def test_add_as_deliverable_with_nothing_but_the_name_is_due_a_week_before_release_and_unowned(bot, standin):
+    channel_id, view = add_form_for(bot, standin, "Vinyl test pressing")
     assert "initial_user" not in inputs_of(view)["owner"], "no one mentioned, no one suggested"
     status, _, answer = bot.interact(filled(view, PM, {}))
     assert closed(status, answer), answer
@@ -522,10 +522,7 @@ def test_add_as_deliverable_with_nothing_but_the_name_is_due_a_week_before_relea
 
 
 def test_add_as_deliverable_refuses_a_past_date_or_no_name_in_the_form(bot, standin):
-    channel_id, _ = open_release(bot, standin)
-    said = standin.post_as(PM, channel_id, "Vinyl test pressing")
-    bot.interact(message_action(standin, channel_id, said, PM))
-    view = opened_form(standin)
+    channel_id, view = add_form_for(bot, standin, "Vinyl test pressing")
     status, _, answer = bot.interact(filled(view, PM, {Field.DUE: date(2026, 12, 31)}))
     assert status == 200
     assert errors_of(answer) == {"due": "2026-12-31 is in the past. Give a due date from today on."}
@@ -620,10 +617,7 @@ def test_a_release_date_out_of_reach_or_a_title_of_nothing_is_refused_before_the
 
 
 def test_add_as_deliverable_refuses_a_due_date_out_of_reach_a_blank_name_and_a_name_taken(bot, standin):
-    channel_id, _ = open_release(bot, standin)
-    said = standin.post_as(PM, channel_id, "Vinyl test pressing")
-    bot.interact(message_action(standin, channel_id, said, PM))
-    view = opened_form(standin)
+    channel_id, view = add_form_for(bot, standin, "Vinyl test pressing")
     _, _, answer = bot.interact(filled(view, PM, {Field.DUE: date(9999, 12, 31)}))
     assert errors_of(answer) == {"due": "9999-12-31 is more than 5 years away; check the year."}
     _, _, answer = bot.interact(filled(view, PM, {Field.DUE: date(2028, 1, 3)}))

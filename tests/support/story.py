@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from messages.ids import ActionId
+from storage import inbox
 from storage.db import session_scope
 from storage.models import Deliverable
 from tests.support.harness import TEAM, BotUnderTest, action_ts
@@ -129,3 +132,27 @@ def checklist_posts(standin, channel_id: str) -> Counter:
             if element.get("action_id") == ActionId.DONE:
                 counted[int(element["value"])] += 1
     return counted
+
+
+# How long the slowed database keeps the inbox's write waiting (an ack must not wait that long).
+STALL_SECONDS = 2.0
+
+
+def interact_on_a_slow_database(bot, monkeypatch, payload: dict) -> tuple[int, str, float]:
+    """Send ``payload`` while the inbox's write stalls for STALL_SECONDS and every statement of the work
+    takes 0.2 s more; the status, the answer and how long the ack took, once the work has settled."""
+    keep = inbox.put
+    monkeypatch.setattr(inbox, "put", lambda *args, **kwargs: time.sleep(STALL_SECONDS) or keep(*args, **kwargs))
+
+    def slow(*_) -> None:
+        time.sleep(0.2)
+
+    event.listen(bot.engine, "before_cursor_execute", slow)
+    try:
+        started = time.perf_counter()
+        status, _, answer = bot.interact(payload)
+        acked = time.perf_counter() - started
+        bot.settle()
+    finally:
+        event.remove(bot.engine, "before_cursor_execute", slow)
+    return status, answer, acked
