@@ -3,7 +3,7 @@ the escalation working days after it (never with it), and nothing escalated that
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -73,24 +73,29 @@ def test_christmas_holidays_and_quiet_days_are_not_working_days(bot, standin, op
     bot.command("due artwork 2027-12-23", user=PM, **where)  # Thursday before Christmas
     bot.command("due metadata 2027-12-30", user=PM, **where)  # Thursday before New Year's Eve
     # 24 Dec is a quiet day, 25 and 26 Dec are public holidays: the artwork is first late on Mon 27 Dec.
-    tick(bot, utc(2027, 12, 24, 15, 0))
-    assert not posts(standin, room, "*Cover artwork* `artwork` is 1 working day overdue")
-    tick(bot, utc(2027, 12, 27, 15, 0))
-    assert len(posts(standin, room, "*Cover artwork* `artwork` is 1 working day overdue")) == 1
-    tick(bot, utc(2027, 12, 28, 15, 0))
-    assert _escalated(standin, ops, "Cover artwork") == 0
-    tick(bot, utc(2027, 12, 29, 15, 0))
-    assert _escalated(standin, ops, "Cover artwork") == 1
-    assert posts(standin, ops, "*Cover artwork* for Nova Lane — *Winter Lights*")[0]["text"].count("3 working days")
+    _climb(
+        bot, standin, room, ops, "*Cover artwork* `artwork`", "Cover artwork", date(2027, 12, 24), date(2027, 12, 27)
+    )
+    notice = posts(standin, ops, "*Cover artwork* for Nova Lane — *Winter Lights*")[0]["text"]
+    assert notice.count("3 working days")
     # 31 Dec is quiet and 1 Jan a holiday (and a Saturday): the metadata is first late on Mon 3 Jan.
-    tick(bot, utc(2027, 12, 31, 15, 0))
-    assert not posts(standin, room, "`metadata` is 1 working day overdue")
-    tick(bot, utc(2028, 1, 3, 15, 0))
-    assert len(posts(standin, room, "`metadata` is 1 working day overdue")) == 1
-    tick(bot, utc(2028, 1, 4, 15, 0))
-    assert _escalated(standin, ops, "Metadata, ISRC and credits") == 0
-    tick(bot, utc(2028, 1, 5, 15, 0))
-    assert _escalated(standin, ops, "Metadata, ISRC and credits") == 1
+    _climb(bot, standin, room, ops, "`metadata`", "Metadata, ISRC and credits", date(2027, 12, 31), date(2028, 1, 3))
+
+
+def _climb(bot, standin, room, ops, label, name, day_off, first_late):
+    """Walk one item up the ladder: silent on a day off, noticed on the next working day, escalated two later."""
+
+    def tick_on(day):
+        tick(bot, utc(day.year, day.month, day.day, 15, 0))
+
+    tick_on(day_off)
+    assert not posts(standin, room, f"{label} is 1 working day overdue")
+    tick_on(first_late)
+    assert len(posts(standin, room, f"{label} is 1 working day overdue")) == 1
+    tick_on(first_late + timedelta(days=1))
+    assert _escalated(standin, ops, name) == 0
+    tick_on(first_late + timedelta(days=2))
+    assert _escalated(standin, ops, name) == 1
 
 
 def test_an_album_created_with_items_already_past_due_escalates_none_of_them(bot, standin, ops):
