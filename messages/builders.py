@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -108,11 +108,11 @@ def status(snap: Snapshot, *, lang: str = "en") -> Message:
     blocks = [header(title), section(str(w.headline(snap, progress_bar(snap.percent))))]
     today = snap.today
     sections = [
-        ("overdue", [str(w.overdue_line(d, today)) for d in snap.overdue]),
+        ("overdue", [str(w.overdue_line(d, snap.late_by[d.id])) for d in snap.overdue]),
         ("blocked", [str(w.blocked_line(b, _age_days(b.blocker, today))) for b in snap.blocked]),
         ("due_soon", [str(w.due_line(d)) for d in snap.due_soon]),
         ("unclaimed", [str(w.due_line(d)) for d in snap.unclaimed_soon]),
-        ("upstream", [str(w.upstream_line(d)) for d in snap.at_risk_upstream]),
+        ("upstream", [str(w.upstream_line(d, snap.waiting_on[d.id])) for d in snap.at_risk_upstream]),
         ("recent", [str(w.done_line(d)) for d in snap.recently_done]),
     ]
     shown = [(name, lines) for name, lines in sections if lines]
@@ -136,11 +136,12 @@ def portfolio(shown: Sequence[PortfolioLine], *, total: int, lang: str = "en") -
     return Message(text=f"{title}\n" + "\n".join(lines[:20]), blocks=[header(title), *body])
 
 
-def mine(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
+def mine(items: Sequence[tuple[Deliverable, Release]], *, late_by: Mapping[int, int], lang: str = "en") -> Message:
+    """A person's open deliverables across releases; ``late_by`` holds the working days each late one is late."""
     w = words("status", lang)
     if not items:
         return text_message(str(w.mine_empty()))
-    lines = [str(w.mine_line(d, r, today)) for d, r in items]
+    lines = [str(w.mine_line(d, r, late_by.get(d.id, 0))) for d, r in items]
     title = str(w.mine_title(len(items)))
     return Message(text=title, blocks=[header(title), *_chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)])
 
@@ -195,6 +196,8 @@ class HomeContent:
     portfolio: Sequence[PortfolioLine]
     portfolio_total: int
     today: date
+    # Working days each of ``mine`` that is late is late by.
+    late_by: Mapping[int, int]
     notice: str | None = None
 
 
@@ -225,7 +228,7 @@ def home(content: HomeContent, *, lang: str = "en") -> dict:
             continue
         blocks.append(section(str(w.group_title(name, len(group)))))
         for d, r in group[: room - shown]:
-            blocks.append(section(str(w.item(d, r, content.today))))
+            blocks.append(section(str(w.item(d, r, content.today, content.late_by.get(d.id, 0)))))
             blocks.append(actions(_home_buttons(d, lang)))
             shown += 1
     if shown < len(content.mine):
@@ -299,10 +302,10 @@ def standup(
         done = [str(w.done_line(d, people.label(by))) for d, by in done_since]
         sections.append(_listing(str(w.done_title(len(done))), done, st))
     for owner in owners:
-        lines = [_agenda_line(w, i, day, people) for i in agenda if i.deliverable.owner_id == owner]
+        lines = [_agenda_line(w, i, snap, people) for i in agenda if i.deliverable.owner_id == owner]
         heading = people.label(owner) if owner in roster.unpinged else user_mention(owner)
         sections.append(_listing(str(w.person_title(heading, len(lines))), lines, st))
-    unowned = [_agenda_line(w, i, day, people) for i in agenda if not i.deliverable.owner_id]
+    unowned = [_agenda_line(w, i, snap, people) for i in agenda if not i.deliverable.owner_id]
     if unowned:
         sections.append(_listing(str(w.unowned_title(len(unowned))), unowned, st))
     if not sections:
@@ -346,11 +349,12 @@ def _agenda(snap: Snapshot, day: date) -> list[_AgendaItem]:
     return list(placed.values())
 
 
-def _agenda_line(w, item: _AgendaItem, day: date, people: _Labels) -> str:
-    b = item.blocker
+def _agenda_line(w, item: _AgendaItem, snap: Snapshot, people: _Labels) -> str:
+    b, d, day = item.blocker, item.deliverable, snap.today
     raised_by = people.label(b.raised_by) if b is not None else ""
     age = _age_days(b, day) if b is not None else 0
-    return str(w.agenda_line(item.deliverable, item.state, day, b, raised_by, age))
+    late_by, upstream = snap.late_by.get(d.id, 0), snap.waiting_on.get(d.id, [])
+    return str(w.agenda_line(d, item.state, day, b, raised_by, age, late_by, upstream))
 
 
 class _Labels:

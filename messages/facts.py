@@ -50,6 +50,9 @@ class Snapshot(Progress):
     unclaimed_soon: list[Deliverable]
     recently_done: list[Deliverable]
     at_risk_upstream: list[Deliverable]
+    # Working days each overdue item is late by, and what each item at risk from upstream waits on.
+    late_by: Mapping[int, int] = field(default_factory=dict)
+    waiting_on: Mapping[int, list[Deliverable]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.release import deliverables
-from bot.release.calendar import local_today
+from bot.release.calendar import calendar_of, local_today
 from bot.release.health import snapshot
 from bot.release.outcome import RefreshHome
 from bot.runtime.context import Runtime, event_id
@@ -32,9 +32,10 @@ def welcome(runtime: Runtime, item: Item) -> Callable[[], None] | None:
         queries.member_changed(session=session, team_id=team_id, channel_id=channel, user_ids=[user], present=True,
                                at=event_time(item))  # fmt: skip
         bundle = queries.load_bundle(session=session, release=release)
-        lang = queries.get_or_create_workspace(session=session, team_id=team_id).language
+        workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
     today = local_today(now, release.timezone)
-    message = builders.status(snapshot(bundle, today=today, now=now), lang=lang)
+    snap = snapshot(bundle, today=today, now=now, calendar=calendar_of(workspace))
+    message = builders.status(snap, lang=workspace.language)
     return lambda: _send_welcome(runtime, team_id, channel, user, message)
 
 

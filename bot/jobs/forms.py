@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from bot.jobs.clicks import request_from
 from bot.release import deliverables, dispatch, slack_text
+from bot.release.calendar import calendar_of
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
 from bot.release.parser import Add, Block, NewRelease, Ref
-from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from messages import builders, modals

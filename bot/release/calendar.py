@@ -57,6 +57,15 @@ class Calendar:
         return current
 
 
+def calendar_of(workspace) -> Calendar:
+    """The working days of a workspace (its stored ``workdays``, ``holiday_country`` and ``quiet_days``)."""
+    return Calendar(
+        workdays=parse_workdays(workspace.workdays),
+        holiday_country=workspace.holiday_country,
+        quiet_days=frozenset(date.fromisoformat(d) for d in workspace.quiet_days),
+    )
+
+
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int):
     return holidays.country_holidays(country, years=year)

@@ -15,12 +15,11 @@ from sqlmodel import Session
 
 from bot.release import bounds
 from bot.release import parser as c
-from bot.release.calendar import Calendar
+from bot.release.calendar import Calendar, calendar_of
 from bot.release.channels import slug
 from bot.release.dates import ReleaseOffset
 from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager, require_member
-from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
 from messages.ids import SnoozeUntil
@@ -222,11 +221,15 @@ def finish(room: Room, d: Deliverable, *, via: str = "command") -> Outcome:
 
 
 def _unblocked_dms(room: Room, upstream: Deliverable) -> list[DirectMessage]:
+    """Tell each owner downstream of ``upstream`` to go ahead, when nothing else is in their way: no other
+    open upstream and no blocker of their own."""
     by_id = room.bundle.by_id()
     posts = []
     for d in room.live:
         ups = room.bundle.upstream.get(d.id, [])
         if upstream.id not in ups or d.state != DeliverableState.OPEN or not d.owner_id:
+            continue
+        if d.id in room.bundle.open_blockers:
             continue
         if all(by_id[u].state != DeliverableState.OPEN for u in ups if u in by_id):
             posts.append(room.dm(d.owner_id, "now_unblocked_dm", d, room.release, upstream))

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from bot.release import deliverables, notifying, releasing, workspace_settings
 from bot.release import parser as c
+from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
 from bot.release.outcome import Outcome, Reply, Request
-from bot.release.planning import calendar_of
 from bot.release.refusals import UserError
 from messages import builders
 from storage import queries
@@ -96,7 +96,7 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.Notify):
         return notifying.set_standup_mentions(cmd, session=session, request=request)
     if isinstance(cmd, c.Mine):
-        return releasing.mine(session=session, request=request, timezone=workspace.timezone)
+        return releasing.mine(session=session, request=request, workspace=workspace)
     if release is not None:
         deliverables.require_active(release)
     if release is None:

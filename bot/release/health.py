@@ -6,11 +6,13 @@ disagree about what is late or at risk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from bot.release.calendar import Calendar
 from bot.release.outcome import utc
 from messages.facts import BlockedItem, Health, Snapshot
-from storage.models import DeliverableState, Release
+from storage.models import Deliverable, DeliverableState, Release
 from storage.queries import ReleaseBundle
 
 SOON_DAYS = 7
@@ -18,8 +20,8 @@ UNCLAIMED_HORIZON_DAYS = 14
 RECENT_DAYS = 7
 
 
-def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
-    """Classify every live deliverable of a release as of ``today``."""
+def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime, calendar: Calendar) -> Snapshot:
+    """Classify every live deliverable of a release as of ``today``; lateness counts ``calendar``'s working days."""
     live = bundle.live
     open_items = [d for d in live if d.state == DeliverableState.OPEN]
     done_items = [d for d in live if d.state == DeliverableState.DONE]
@@ -36,9 +38,13 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
         reverse=True,
     )
     troubled = {d.id for d in overdue} | {b.deliverable.id for b in blocked}
-    at_risk_upstream = [
-        d for d in open_items if d.id not in troubled and any(up in troubled for up in bundle.upstream.get(d.id, []))
-    ]
+    by_id = bundle.by_id()
+    waiting_on = {
+        d.id: [by_id[up] for up in bundle.upstream.get(d.id, []) if up in troubled]
+        for d in open_items
+        if d.id not in troubled
+    }
+    at_risk_upstream = [d for d in open_items if waiting_on.get(d.id)]
     return Snapshot(
         release=bundle.release,
         today=today,
@@ -51,7 +57,15 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime) -> Snapshot:
         unclaimed_soon=sorted(unclaimed_soon, key=lambda d: d.due_date),
         recently_done=recently_done,
         at_risk_upstream=at_risk_upstream,
+        late_by=working_days_late(overdue, today=today, calendar=calendar),
+        waiting_on={d.id: waiting_on[d.id] for d in at_risk_upstream},
     )
+
+
+def working_days_late(items: Iterable[Deliverable], *, today: date, calendar: Calendar) -> dict[int, int]:
+    """Working days each item past its due date is late by: at least 1 from the day after, so a deadline
+    missed on Friday reads 1 working day late over the weekend and on Monday alike."""
+    return {d.id: max(1, calendar.workdays_between(d.due_date, today)) for d in items if d.due_date < today}
 
 
 def _health(release, overdue, blocked, at_risk_upstream, *, today: date) -> Health:

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.release.calendar import local_today
+from bot.release.calendar import calendar_of, local_today
+from bot.release.health import working_days_late
 from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
 from messages import builders
@@ -21,8 +22,9 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
     today = local_today(now, workspace.timezone)
     running, running_total = portfolio_lines(session=session, team_id=team_id, today=today, pm_id=user_id)
     portfolio, portfolio_total = portfolio_lines(session=session, team_id=team_id, today=today)
+    mine = queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user_id)
     content = builders.HomeContent(
-        mine=queries.open_deliverables_of(session=session, team_id=team_id, owner_id=user_id),
+        mine=mine,
         grabs=queries.unclaimed_due_by(
             session=session,
             team_id=team_id,
@@ -34,6 +36,7 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
         portfolio=portfolio,
         portfolio_total=portfolio_total,
         today=today,
+        late_by=working_days_late((d for d, _ in mine), today=today, calendar=calendar_of(workspace)),
         notice=notice,
     )
     return builders.home(content, lang=language_of(session, team_id, user_id))

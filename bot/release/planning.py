@@ -26,11 +26,11 @@ from bot.release.calendar import (
     ItemFacts,
     LadderRules,
     Step,
+    calendar_of,
     due_steps,
     local,
     local_today,
     office_hours,
-    parse_workdays,
     standup_day,
 )
 from bot.release.health import snapshot
@@ -93,14 +93,6 @@ class _Team:
     def reminders(self, to: str | None = None):
         """The reminder words for a message to ``to`` (a user id), or to a channel."""
         return words("reminders", self.lang_of(to))
-
-
-def calendar_of(workspace: Workspace) -> Calendar:
-    return Calendar(
-        workdays=parse_workdays(workspace.workdays),
-        holiday_country=workspace.holiday_country,
-        quiet_days=frozenset(date.fromisoformat(d) for d in workspace.quiet_days),
-    )
 
 
 def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
@@ -300,7 +292,7 @@ def _standup_message(
 ) -> Planned | None:
     """The standup's words, or None on a quiet day in a workspace that wants no quiet standups."""
     release, ws = bundle.release, team.workspace
-    snap = snapshot(bundle, today=day, now=now)
+    snap = snapshot(bundle, today=day, now=now, calendar=team.calendar)
     by_id = bundle.by_id()
     done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
     message = builders.standup(snap, day=day, done_since=done_items, roster=team.roster(), lang=ws.language)

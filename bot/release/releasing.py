@@ -10,15 +10,16 @@ from sqlmodel import Session
 
 from bot.release import bounds
 from bot.release import parser as c
+from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
 from bot.release.deliverables import Room
-from bot.release.health import health_of, snapshot
+from bot.release.health import health_of, snapshot, working_days_late
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
 from messages import builders
 from messages.facts import PortfolioLine
 from storage import queries
-from storage.models import DeliverableState, ReleaseState
+from storage.models import DeliverableState, ReleaseState, Workspace
 
 # A portfolio shows the soonest releases; a Slack message has no room for hundreds of lines.
 PORTFOLIO_LINES = 60
@@ -38,7 +39,8 @@ class DateChange:
 
 
 def release_status(room: Room) -> Outcome:
-    return Outcome(reply=Reply(builders.status, (snapshot(room.bundle, today=room.today, now=room.request.now),)))
+    snap = snapshot(room.bundle, today=room.today, now=room.request.now, calendar=room.calendar)
+    return Outcome(reply=Reply(builders.status, (snap,)))
 
 
 def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:
@@ -68,9 +70,12 @@ def portfolio_lines(
     return lines, total
 
 
-def mine(*, session: Session, request: Request, timezone: str) -> Outcome:
+def mine(*, session: Session, request: Request, workspace: Workspace) -> Outcome:
+    """The requester's open deliverables across releases, lateness in the workspace's working days."""
     items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
-    return Outcome(reply=Reply(builders.mine, (items,), {"today": request.today(timezone)}))
+    today = request.today(workspace.timezone)
+    late_by = working_days_late((d for d, _ in items), today=today, calendar=calendar_of(workspace))
+    return Outcome(reply=Reply(builders.mine, (items,), {"late_by": late_by}))
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:

@@ -59,21 +59,10 @@ def build_app(
         store = installs.installation_store(engine, settings.slack_client_id)
         tokens: installs.Tokens = installs.Installations(store)
         client = WebClient(base_url=settings.slack_api_url, timeout=10)  # OAuth and auth.test; tokens per call
-        speaking = {
-            "oauth_settings": installs.oauth_settings(
-                client_id=settings.slack_client_id,
-                client_secret=settings.slack_client_secret.get_secret_value(),
-                state_secret=settings.slack_state_secret.get_secret_value(),
-                store=store,
-                engine=engine,
-            ),
-            "authorize": installs.authorize(store, client),
-        }
     else:
         store = None
         tokens = installs.SingleWorkspace(settings.slack_bot_token.get_secret_value())
         client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url, sleep=sleep)
-        speaking = {}
     sender = Sender(
         tokens,
         settings.slack_api_url,
@@ -81,6 +70,19 @@ def build_app(
         **({} if post_interval is None else {"post_interval": post_interval}),
     )
     directory = Directory(engine, sender, clock=clock)
+    speaking = {}
+    if store is not None:
+        speaking = {
+            "oauth_settings": installs.oauth_settings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                state_secret=settings.slack_state_secret.get_secret_value(),
+                store=store,
+                engine=engine,
+                refresh_people=directory.refresh,
+            ),
+            "authorize": installs.authorize(store, client),
+        }
     rosters = Rosters(engine, sender, clock=clock)
     services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)
     background = Background(workers=16, name="after-ack")

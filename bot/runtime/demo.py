@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.release.planning import calendar_of
+from bot.release.calendar import calendar_of
 from bot.release.playbooks import Playbook, plan_deliverables
 from storage.db import session_scope
 from storage.models import Activity, Blocker, Deliverable, Dependency, Ownership, Person, Release, Workspace

@@ -24,6 +24,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.stateless import StatelessOAuthStateStore
 from sqlalchemy.engine import Engine
 
+from bot.release.workspace_settings import first_use
 from storage import queries
 from storage.db import session_scope
 
@@ -98,7 +99,13 @@ def installation_store(engine: Engine, client_id: str) -> SQLAlchemyInstallation
 
 
 def oauth_settings(
-    *, client_id: str, client_secret: str, state_secret: str, store: SQLAlchemyInstallationStore, engine: Engine
+    *,
+    client_id: str,
+    client_secret: str,
+    state_secret: str,
+    store: SQLAlchemyInstallationStore,
+    engine: Engine,
+    refresh_people: Callable[[str, list[str]], None],
 ) -> OAuthSettings:
     """Bolt's install flow at ``/slack/install`` and ``/slack/oauth_redirect``.
 
@@ -112,7 +119,7 @@ def oauth_settings(
         installation_store=store,
         installation_store_bot_only=True,
         state_store=StatelessOAuthStateStore(expiration_seconds=STATE_TTL_SECONDS, signing_secret=state_secret),
-        callback_options=CallbackOptions(success=_installed(engine), failure=_install_failed),
+        callback_options=CallbackOptions(success=_installed(engine, refresh_people), failure=_install_failed),
         logger=log,
     )
 
@@ -125,11 +132,19 @@ def authorize(store: SQLAlchemyInstallationStore, client: WebClient) -> Installa
     )
 
 
-def _installed(engine: Engine) -> Callable[[SuccessArgs], BoltResponse]:
+def _installed(
+    engine: Engine, refresh_people: Callable[[str, list[str]], None]
+) -> Callable[[SuccessArgs], BoltResponse]:
+    """After an install: the workspace is live, and a new one starts from its installer's timezone and
+    country (asked of Slack before the transaction) rather than from whoever happens to type first."""
+
     def success(args: SuccessArgs) -> BoltResponse:
-        team_id = args.installation.team_id
+        team_id, installer = args.installation.team_id, args.installation.user_id
+        refresh_people(team_id, [installer])
         with session_scope(engine) as session:
             queries.mark_installed(session=session, team_id=team_id, name=args.installation.team_name or "")
+            workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+            first_use(workspace, queries.get_person(session=session, team_id=team_id, user_id=installer or ""))
         log.info("installed in workspace %s", team_id)
         return args.default.success(args)
 

@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.runtime.config import ConfigError, load_config
+from storage import queries
+from storage.db import session_scope
 from tests.support.harness import BotUnderTest, utc
 from tests.support.people import DESIGNER, PM
 from tests.support.standin import SlackStandIn
@@ -87,6 +89,18 @@ def test_install_flow_stores_the_workspace_and_its_token_does_the_work(installab
     assert "Setting up *Midnight Drive*" in reply.text
     installable.settle()
     assert label.channel_by_name(CHANNEL) is not None, "the installed token created the release channel"
+
+
+def test_a_new_workspace_starts_from_its_installers_timezone_and_country(installable, indie):
+    indie.add_user("UNYCNORA", name="nora", tz="America/New_York")
+    status, _ = install(installable, indie, installer="UNYCNORA")
+    assert status == 200
+    with session_scope(installable.engine) as session:
+        workspace = queries.get_or_create_workspace(session=session, team_id=OTHER_TEAM)
+        assert (workspace.timezone, workspace.holiday_country) == ("America/New_York", "US")
+        assert workspace.set_up_from == "UNYCNORA"
+    listing = installable.command("settings", user=DESIGNER, team=OTHER_TEAM)  # a Londoner, typing first
+    assert "*timezone*: America/New_York" in listing.text
 
 
 def test_a_forged_or_replayed_install_is_refused_and_stores_nothing(installable, label):

@@ -359,6 +359,16 @@ def test_owners_waiting_on_a_deliverable_hear_when_it_is_done(bot, standin, room
     assert sum("*Delivery to the distributor*" in t and "can go ahead" in t for t in dm_texts(standin, DESIGNER)) == 1
 
 
+def test_go_ahead_waits_while_the_downstream_item_has_a_blocker_of_its_own(bot, standin, room):
+    channel = dict(channel=room, channel_name=CHANNEL)
+    bot.command(f"assign distributor-delivery <@{DESIGNER}|dee>", user=PM, **channel)
+    bot.command("block distributor-delivery the distributor portal is down", user=PM, **channel)
+    for upstream in ("master", "artwork", "metadata"):
+        bot.command(f"done {upstream}", user=PM, **channel)
+    bot.settle()
+    assert not any("can go ahead" in t for t in dm_texts(standin, DESIGNER)), "its own blocker is still open"
+
+
 def test_what_waits_for_one_person_arrives_as_one_dm_not_a_pile_of_pings(bot, standin, room):
     # Mid-March, nothing was ever claimed: every item is late and the PM (no escalation channel, no
     # label heads) is owed an overdue notice and an escalation for each, all in the same tick.
@@ -448,3 +458,16 @@ def test_the_pms_nobody_owns_dm_assigns_with_its_people_picker(bot, standin, roo
     (answered,) = standin.responses("pick")
     assert answered["replace_original"] and picker_block not in answered["blocks"], "the row turned into the answer"
     assert sum("gave you *Cover artwork*" in t for t in dm_texts(standin, DESIGNER)) == 1
+
+
+def test_status_counts_lateness_in_working_days_and_names_what_waits_on_it(bot, standin, room):
+    channel = dict(channel=room, channel_name=CHANNEL)
+    bot.command("due artwork 2027-01-08", user=PM, **channel)  # a Friday
+    bot.clock.now = utc(2027, 1, 11, 10, 0)  # the Monday after: one working day late, not three
+    status = bot.command("status", user=PM, **channel)
+    assert "*Cover artwork* `artwork`: 1 working day late (due Fri 8 Jan 2027)" in status.text
+    assert "*Delivery to the distributor* `distributor-delivery`: waiting on *Cover artwork*" in status.text
+    bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, **channel)
+    bot.clock.now = utc(2027, 1, 13, 10, 0)
+    assert "*Cover artwork* `artwork` · " in (mine := bot.command("mine", user=DESIGNER).text)
+    assert "(*3 working days late*)" in mine
