@@ -5,7 +5,9 @@ other test could pass against a bot that fails in production."""
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -379,3 +381,56 @@ def test_events_and_interactions_are_shaped_like_the_recorded_ones():
     body = slackreq.interactivity_body({"type": "block_actions", "actions": [{"value": "a b&c"}]})
     assert json.loads(urllib.parse.parse_qs(body)["payload"][0])["actions"][0]["value"] == "a b&c"
     assert slackreq.sign(body, "s")["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+# -- files ----------------------------------------------------------------------------------------
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_files_upload_v2_shares_a_file_that_downloads_only_with_the_token(client, slack, room):
+    client.conversations_join(channel=room)
+    shared = client.files_upload_v2(channel=room, content=PNG, filename="week.png", title="Next 8 weeks",
+                                    initial_comment="The week ahead")  # fmt: skip
+    file_id = shared["files"][0]["id"]
+    message = slack.channels[room]["messages"][-1]
+    assert message["text"] == "The week ahead" and message["files"][0]["id"] == file_id
+    assert [c.method for c in slack.calls if c.method.startswith("files.")][:2] == [
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    ]
+    url = client.files_info(file=file_id)["file"]["url_private"]
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request) as answer:
+        assert answer.read() == PNG and answer.headers["Content-Type"] == "image/png"
+    with urllib.request.urlopen(url) as anonymous:  # no token: Slack's sign-in page, not the file
+        assert anonymous.headers["Content-Type"].startswith("text/html") and b"Sign in" in anonymous.read()
+
+
+def test_an_upload_is_refused_until_its_bytes_arrive_and_needs_a_channel_the_bot_can_post_in(client, slack, room):
+    ticket = client.files_getUploadURLExternal(filename="week.png", length=len(PNG))
+    assert error(client.files_completeUploadExternal, files=[{"id": ticket["file_id"]}]) == "file_not_found"
+    short = urllib.request.Request(ticket["upload_url"], data=PNG[:10], method="POST")
+    with pytest.raises(urllib.error.HTTPError) as mismatch:
+        urllib.request.urlopen(short)
+    assert mismatch.value.code == 400
+    with urllib.request.urlopen(urllib.request.Request(ticket["upload_url"], data=PNG, method="POST")) as sent:
+        assert sent.read() == f"OK - {len(PNG)}".encode()
+    private = client.conversations_create(name="rel-secret", is_private=True)["channel"]["id"]
+    slack.channels[private]["members"].discard("UBOT")
+    files = [{"id": ticket["file_id"]}]
+    assert error(client.files_completeUploadExternal, files=files, channel_id=private) == "channel_not_found"
+    assert error(client.files_getUploadURLExternal, filename="empty.png", length=0) == "missing_argument"
+    client.conversations_join(channel=room)
+    assert client.files_completeUploadExternal(files=files, channel_id=room)["files"][0]["id"] == ticket["file_id"]
+    assert error(client.files_completeUploadExternal, files=files, channel_id=room) == "file_not_found", "once"
+
+
+def test_files_need_their_scopes(clock):
+    with SlackStandIn(clock=clock, scopes={"chat:write"}) as narrow:
+        client = WebClient(base_url=narrow.base_url, token=TOKEN)
+        assert error(client.files_getUploadURLExternal, filename="a.png", length=3) == "missing_scope"
+        shared, _ = narrow.share_file("UBOT", narrow.world.add_channel("rel-x")["id"], "a.png", PNG)
+        assert error(client.files_info, file=shared["id"]) == "missing_scope"
+        request = urllib.request.Request(shared["url_private"], headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request) as answer:  # a token without files:read is sent to sign-in
+            assert b"Sign in" in answer.read()

@@ -19,7 +19,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.support.standin import views  # noqa: F401 - registers views.* and oauth.v2.access
+from tests.support.standin import files, views  # noqa: F401 - views registers views.* and oauth.v2.access
 from tests.support.standin.blockkit import Invalid, check_blocks
 from tests.support.standin.limits import Faults, RateLimiter, RateLimits, Refusal, refusal_for
 from tests.support.standin.state import SlackError, Unsupported, World
@@ -49,7 +49,7 @@ class Call:
 @dataclass
 class _Answer:
     status: int
-    body: dict | str
+    body: dict | str | bytes
     headers: dict = field(default_factory=dict)
 
 
@@ -83,6 +83,7 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/api/"
+        self.world.file_host = f"http://127.0.0.1:{self.port}"
 
     # -- lifecycle --------------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -150,6 +151,33 @@ class SlackStandIn:
     def configure_oauth(self, client_id: str, client_secret: str, *, redirect_uri: str | None = None) -> None:
         with self._lock:
             self.world.oauth.update(client_id=client_id, client_secret=client_secret, redirect_uri=redirect_uri)
+
+    def share_file(
+        self, user: str, channel: str, name: str, content: bytes, *, text: str = "", thread_ts: str | None = None
+    ) -> tuple[dict, dict]:
+        """``user`` shares a file in ``channel`` as Slack's client does: the file (as files.info shows it) and
+        the message carrying it, which is what a ``message`` event with files reports."""
+        with self._lock:
+            entry = files.new_file(self.world, name=name, user=user, content=content)
+            entry["channels"].append(channel)
+            message = {
+                "type": "message",
+                "user": user,
+                "team": self.team_id,
+                "text": text,
+                "files": [files.file_json(entry)],
+                "upload": True,
+                "ts": self.world.next_ts(),
+                "thread_ts": thread_ts,
+                "reactions": [],
+            }
+            self.world.channels[channel]["messages"].append(message)
+            return files.file_json(entry), self.world.message_json(message)
+
+    def files_shared(self, channel: str) -> list[dict]:
+        """The files shared into ``channel`` (by the bot or by people), each with its bytes under ``content``."""
+        with self._lock:
+            return [copy.deepcopy(f) for f in self.world.files.values() if channel in f["channels"]]
 
     def issue_oauth_code(self, installer: str, *, scopes=("chat:write", "commands")) -> str:
         """The ``code`` Slack hands the redirect once ``installer`` approved the install (good once)."""
@@ -289,6 +317,18 @@ class SlackStandIn:
             return self._api(path.removeprefix("/api/"), query, body, headers)
         if path.startswith("/response/") and verb == "POST":
             return self._respond(path.removeprefix("/response/"), body)
+        if path.startswith(files.UPLOAD_PATH) and verb == "POST":
+            with self._lock:
+                status, text = files.receive_upload(self.world, path.removeprefix(files.UPLOAD_PATH), body)
+            return _Answer(status, text, {"Content-Type": "text/plain"})
+        if path.startswith(files.DOWNLOAD_PATH) and verb == "GET":
+            bearer = headers.get("Authorization", "")
+            token = bearer.removeprefix("Bearer ").strip() if bearer.startswith("Bearer ") else ""
+            with self._lock:
+                status, extra, content = files.download(self.world, path, token)
+            return _Answer(status, content, extra)
+        if path == files.SIGN_IN_PATH:
+            return _Answer(200, files.SIGN_IN_PAGE)
         return _Answer(404, "not found")
 
     def _api(self, method: str, query: str, body: bytes, headers) -> _Answer:
@@ -432,9 +472,11 @@ def _handler_for(answerer):
             url = urllib.parse.urlsplit(self.path)
             answer = answerer.answer(self.command, url.path, url.query, body, self.headers)
             is_json = isinstance(answer.body, dict)
-            data = (json.dumps(answer.body) if is_json else answer.body).encode()
+            raw = answer.body if isinstance(answer.body, bytes) else None
+            data = raw if raw is not None else (json.dumps(answer.body) if is_json else answer.body).encode()
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/html")
+            if "Content-Type" not in answer.headers:
+                self.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/html")
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))

@@ -51,6 +51,8 @@ class World:
         self.users: dict[str, dict] = {}
         self.channels: dict[str, dict] = {}
         self.views: dict[str, dict] = {}
+        self.files: dict[str, dict] = {}  # standin/files.py; file_host is where upload and download URLs point
+        self.file_host = ""
         self.home_views: dict[str, dict] = {}
         self.triggers: dict[str, float | None] = {}  # trigger_id -> issued at (clock), None once exchanged
         self.oauth: dict = {"client_id": None, "client_secret": None, "redirect_uri": None, "grants": {}}

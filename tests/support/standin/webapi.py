@@ -109,7 +109,7 @@ def _check_name(world: World, name: str, renaming: dict | None = None) -> None:
         raise SlackError("name_taken")  # archived channels keep their names
 
 
-def _can_post(world: World, channel: dict) -> None:
+def can_post(world: World, channel: dict) -> None:
     """Members post; others need chat:write.public and a public channel."""
     if BOT_USER not in channel["members"] and (channel["is_private"] or not world.has_scope("chat:write.public")):
         raise SlackError("not_in_channel")
@@ -300,7 +300,7 @@ def chat_post_message(world: World, args: dict) -> dict:
         raise SlackError("channel_not_found")
     channel = None if dm_user else world.visible(ref)
     if channel is not None:
-        _can_post(world, channel)
+        can_post(world, channel)
     text, blocks = _content(args, text_limit=MESSAGE_TEXT)
     if channel is None:
         channel = world.im_for(dm_user, create=True)
@@ -363,7 +363,7 @@ def chat_delete(world: World, args: dict) -> dict:
 @method("chat.postEphemeral")
 def chat_post_ephemeral(world: World, args: dict) -> dict:
     channel = world.visible(args["channel"])
-    _can_post(world, channel)
+    can_post(world, channel)
     if args["user"] not in channel["members"]:
         raise SlackError("user_not_in_channel")
     text, blocks = _content(args, text_limit=MESSAGE_TEXT)
