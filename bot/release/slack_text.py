@@ -14,6 +14,9 @@ MAX_NAME = 150
 # Unicode categories that show nothing: format characters (zero-width space and joiners, word joiner,
 # byte-order mark …), controls, and separators.
 INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+# Letters and symbols that draw nothing, used to pass "must not be empty" checks: the Hangul fillers and
+# the blank braille pattern (unicodedata has no "shows nothing" property; a dependency for five is too much).
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def mentions(text: str) -> list[str]:
@@ -40,7 +43,7 @@ def first_mention(text: str, *, but: str | None) -> str | None:
 
 def is_blank(text: str) -> bool:
     """Nothing a reader would see: empty, spaces, or invisible characters only."""
-    return all(ch.isspace() or unicodedata.category(ch) in INVISIBLE for ch in text)
+    return all(ch.isspace() or ch in BLANK_LETTERS or unicodedata.category(ch) in INVISIBLE for ch in text)
 
 
 def has_nul(text: str) -> bool:

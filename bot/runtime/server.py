@@ -39,9 +39,12 @@ log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 # Waitress warns of its queue depth on every request that finds all its threads busy: hundreds a second
-# in a burst, each formatted and written while the server's one accepting thread waits (15% of the web
-# process's time at 50 clients, measured). One a minute says as much.
+# in a burst, each formatted and written while the server's one accepting thread waits. One a minute
+# says as much.
 QUEUE_WARNING_SECONDS = 60.0
+# Slack's requests are a few kilobytes (a large modal submission tens); anything near this is not Slack's,
+# and waitress answers 413 before any of it is read into memory.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def wsgi_app(
@@ -151,7 +154,9 @@ def make_server(
     if not any(isinstance(f, OnceEvery) for f in queue_log.filters):
         queue_log.addFilter(OnceEvery(QUEUE_WARNING_SECONDS))
     application = wsgi_app(app, engine, signing_secret=signing_secret, inbox=inbox, health_max_age=health_max_age)
-    return create_server(application, host=host, port=port, threads=threads, ident="releasebot")
+    return create_server(
+        application, host=host, port=port, threads=threads, ident="releasebot", max_request_body_size=MAX_BODY_BYTES
+    )
 
 
 class OnceEvery(logging.Filter):

@@ -4,6 +4,7 @@ changed or sent to Slack."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import time
@@ -122,3 +123,15 @@ def refused(bot, standin, caplog, body: bytes, headers: dict) -> tuple[int, list
     with session_scope(bot.engine) as session:
         assert session.exec(select(func.count()).select_from(ProcessedEvent)).one() == 0
     return status, [r.getMessage() for r in records]
+
+
+def test_a_body_far_larger_than_anything_slack_sends_is_refused_unread(bot, standin):
+    where = urllib.parse.urlsplit(bot.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=5)
+    connection.putrequest("POST", SLACK_PATH)
+    connection.putheader("Content-Type", FORM)
+    connection.putheader("Content-Length", str(2 * 1024 * 1024))
+    connection.endheaders()  # the body is never sent: the answer comes from the headers alone
+    assert connection.getresponse().status == 413
+    connection.close()
+    assert bot.command("help", user="UPMPAULA").status == 200, "the server goes on serving"

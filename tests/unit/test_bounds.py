@@ -162,6 +162,9 @@ def test_quiet_days_are_from_2000_to_five_years_ahead(days, key):
         ("\u00a0\u3000", True),  # no-break and ideographic spaces
         ("\u00ad\u180e\u2062", True),  # soft hyphen, Mongolian vowel separator, invisible times: all format
         ("\x01\x7f", True),  # controls
+        ("\u3164\u115f\uffa0", True),  # Hangul fillers: letters that draw nothing
+        ("\u2800\u2800", True),  # the blank braille pattern
+        ("\u2801", False),  # a braille pattern with a dot
         ("a\u200b", False),
         ("Cover artwork", False),
         ("٣", False),
