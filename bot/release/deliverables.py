@@ -268,9 +268,10 @@ def set_due(room: Room, cmd: c.Due, *, lookup: PersonLookup, admins: frozenset[s
         d.offset_days = (cmd.due - room.release.release_date).days
         d.due_pinned = True
     in_past, after_release = d.due_date < room.today, d.due_date > room.release.release_date
+    day_off = not room.calendar.is_workday(d.due_date)
     room.touch(d)
     room.log("due_changed", d, before=old.isoformat(), after=d.due_date.isoformat(), pinned=d.due_pinned)
-    reply = room.reply("due_set", d, old, room.request.user_id, in_past, after_release)
+    reply = room.reply("due_set", d, old, room.request.user_id, in_past, after_release, day_off)
     return room.changed(reply, public=True)
 
 

@@ -126,6 +126,16 @@ def test_offsets_typed_for_due_and_add_land_on_working_days(bot, standin):
     assert due_dates(bot)["new-year-card"] == date(2026, 12, 30)
 
 
+def test_a_date_typed_onto_a_holiday_is_kept_with_a_note(bot, standin):
+    german_label(bot)
+    room = winter_release(bot, standin)
+    kept = bot.command("due posts 2026-12-25", user=PM, **room)
+    assert "to *Fri 25 Dec 2026* (pinned" in kept.text and "not a working day here" in kept.text, kept.text
+    assert due_dates(bot)["posts"] == date(2026, 12, 25), "a typed date is the PM's to choose"
+    plain = bot.command("due posts 2027-01-13", user=PM, **room)
+    assert "not a working day" not in plain.text
+
+
 def test_a_date_move_across_christmas_says_what_a_holiday_moved_and_what_stayed_pinned(bot, standin):
     german_label(bot)
     room = winter_release(bot, standin, "2027-01-29")
