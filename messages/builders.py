@@ -116,11 +116,24 @@ def status(snap: Snapshot, *, lang: str = "en") -> Message:
         ("recent", [str(w.done_line(d)) for d in snap.recently_done]),
     ]
     shown = [(name, lines) for name, lines in sections if lines]
+    blocks.extend(section(text) for text in _critical(snap, w))
     if not any(name in {"overdue", "blocked", "due_soon"} for name, _ in shown):
         blocks.append(section(str(w.nothing_pressing())))
     for name, lines in shown:
         blocks.append(section(_listing(str(w.section_title(name, len(lines))), lines, w)))
     return Message(text=str(w.summary(escape_mrkdwn(title), snap)), blocks=blocks)
+
+
+def _critical(snap: Snapshot, w) -> list[str]:
+    """Each chain from late work to a hard deadline it makes impossible, under one title, then the Friday on
+    which the release would be on plan again: the section texts status and standup show first."""
+    texts = []
+    if snap.chains:
+        lines = [str(w.chain_line(chain)) for chain in snap.chains]
+        texts.append(_listing(str(w.section_title("critical", len(lines))), lines, w))
+    if snap.replan_friday is not None:
+        texts.append(str(w.replan_line(snap.replan_friday)))
+    return texts
 
 
 def portfolio(shown: Sequence[PortfolioLine], *, total: int, lang: str = "en") -> Message:
@@ -308,6 +321,7 @@ def standup(
     unowned = [_agenda_line(w, i, snap, people) for i in agenda if not i.deliverable.owner_id]
     if unowned:
         sections.append(_listing(str(w.unowned_title(len(unowned))), unowned, st))
+    sections[:0] = _critical(snap, st)
     if not sections:
         return None
     title = f"{words('overview', lang).title(snap.release)} · {w.title(snap.release, day)}"

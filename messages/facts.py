@@ -24,6 +24,25 @@ class BlockedItem:
 
 
 @dataclass(frozen=True)
+class Link:
+    """One step of a chain: a deliverable and the earliest day it can now be done."""
+
+    deliverable: Deliverable
+    earliest: date
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Why a hard deadline is at risk: the late work it starts from (``root``, late by ``late_by`` working
+    days), what it pushes on the way, and the hard deliverable that can no longer make its date."""
+
+    root: Deliverable
+    late_by: int
+    through: tuple[Link, ...]
+    hard: Link
+
+
+@dataclass(frozen=True)
 class Progress:
     """A release's progress as of a day: what status, portfolio and standup lines all show."""
 
@@ -53,6 +72,9 @@ class Snapshot(Progress):
     # Working days each overdue item is late by, and what each item at risk from upstream waits on.
     late_by: Mapping[int, int] = field(default_factory=dict)
     waiting_on: Mapping[int, list[Deliverable]] = field(default_factory=dict)
+    # Hard deadlines late work has made impossible, and the first Friday the release would be on plan again.
+    chains: tuple[Chain, ...] = ()
+    replan_friday: date | None = None
 
 
 @dataclass(frozen=True)

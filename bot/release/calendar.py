@@ -43,6 +43,15 @@ class Calendar:
                 count -= 1
         return current
 
+    def workdays_after(self, day: date, count: int) -> date:
+        """The workday ``count`` workdays after ``day``."""
+        current = day
+        while count > 0:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                count -= 1
+        return current
+
     def workdays_between(self, start: date, end: date) -> int:
         """How many workdays come after ``start``, up to and including ``end`` (0 unless ``end`` is later):
         how late an item due on ``start`` is on ``end``, or how many working days are left until ``end``."""

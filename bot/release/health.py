@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from bot.release.calendar import Calendar
+from bot.release.critical_path import forecast
 from bot.release.outcome import utc
 from messages.facts import BlockedItem, Health, Snapshot
 from storage.models import Deliverable, DeliverableState, Release
@@ -38,6 +39,8 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime, calendar: Cal
         reverse=True,
     )
     troubled = {d.id for d in overdue} | {b.deliverable.id for b in blocked}
+    release_date = bundle.release.release_date
+    ahead = forecast(live, bundle.upstream, release_date=release_date, today=today, calendar=calendar)
     by_id = bundle.by_id()
     waiting_on = {
         d.id: [by_id[up] for up in bundle.upstream.get(d.id, []) if up in troubled]
@@ -59,6 +62,8 @@ def snapshot(bundle: ReleaseBundle, *, today: date, now: datetime, calendar: Cal
         at_risk_upstream=at_risk_upstream,
         late_by=working_days_late(overdue, today=today, calendar=calendar),
         waiting_on={d.id: waiting_on[d.id] for d in at_risk_upstream},
+        chains=ahead.chains,
+        replan_friday=ahead.replan_friday,
     )
 
 

@@ -471,3 +471,24 @@ def test_status_counts_lateness_in_working_days_and_names_what_waits_on_it(bot, 
     bot.clock.now = utc(2027, 1, 13, 10, 0)
     assert "*Cover artwork* `artwork` · " in (mine := bot.command("mine", user=DESIGNER).text)
     assert "(*3 working days late*)" in mine
+
+
+def test_a_late_master_names_the_hard_deadlines_it_makes_impossible_and_the_friday_that_fixes_it(bot, standin, room):
+    channel = dict(channel=room, channel_name=CHANNEL)
+    for upstream in ("artwork", "metadata"):
+        bot.command(f"done {upstream}", user=PM, **channel)
+    bot.clock.now = utc(2027, 2, 8, 10, 0)  # the master was due Fri 29 Jan: six working days late
+    status = bot.command("status", user=PM, **channel).text
+    assert "Hard deadlines at risk (4)" in status, "the delivery, and the Amazon, Apple and Spotify pitches after it"
+    assert (
+        "*Final master audio* is 6 working days late → *Delivery to the distributor* (:lock: hard, due Fri 12 Feb"
+        " 2027) can't be before Mon 22 Feb 2027: at risk"
+    ) in status
+    assert (
+        "*Final master audio* is 6 working days late → *Delivery to the distributor* can't be before Mon 22 Feb 2027"
+        " → *Spotify editorial pitch* (:lock: hard, due Fri 5 Mar 2027) can't be before"
+    ) in status
+    assert "On plan again with release day on *Fri 26 Mar 2027* (`/release date 2027-03-26`)" in status
+    tick(bot, utc(2027, 2, 9, 9, 0))
+    standup = message_text(posts(standin, room, "Standup · Tue 9 Feb 2027")[0])
+    assert "Hard deadlines at risk (4)" in standup and "On plan again with release day on" in standup
