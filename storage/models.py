@@ -63,6 +63,8 @@ class Workspace(SQLModel, table=True):
     standup_when_quiet: bool = True
     # Working days from a deliverable's overdue notice to its escalation (hard or release-week ones: 1).
     escalate_after: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
+    # When the label heads' escalation digest goes out (their own timezone; the channel's: the workspace's).
+    escalation_time: str = Field(default="10:00", max_length=5, sa_column_kwargs={"server_default": "10:00"})
     # Whose Slack timezone and country the workspace started from: the first person to use the bot.
     set_up_from: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _ts_column()
