@@ -100,17 +100,17 @@ def test_a_deliverable_whose_reminder_words_raise_is_skipped_and_reported_once(b
     worded = planning._ladder_message
 
     def ladder_message(release, d, *args):
-        if d.key == "artwork":
+        if d.key == "amazon-pitch":
             raise ValueError("unrenderable")
         return worded(release, d, *args)
 
     monkeypatch.setattr(planning, "_ladder_message", ladder_message)
-    tick(bot, utc(2027, 3, 1, 9, 0))  # everything is late: the PM is owed an escalation for each deliverable
+    tick(bot, utc(2027, 3, 1, 9, 0))  # what was due on Friday is overdue: the PM is owed a notice of each
     tick(bot, utc(2027, 3, 1, 9, 1))
     dms = "\n".join(dm_texts(standin, PM))  # what waits for the PM arrives combined, a few DMs in all
-    assert "*Escalation:* *Final master audio*" in dms, "the other deliverables' reminders went out"
-    assert "*Escalation:* *Cover artwork*" not in dms
-    reported = "could not prepare the reminders for *Cover artwork* `artwork`"
+    assert "*Social assets* for Nova Lane" in dms, "the other deliverables' reminders went out"
+    assert "*Amazon Music pitch* for Nova Lane" not in dms
+    reported = "could not prepare the reminders for *Amazon Music pitch* `amazon-pitch`"
     assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"
     assert "`ValueError: unrenderable`" in dms
 

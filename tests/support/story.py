@@ -164,5 +164,6 @@ def escalated(message: dict) -> list[str]:
 
 
 def digests(standin, conversation: str) -> list[dict]:
-    """The escalation digests a channel or DM holds, oldest first."""
-    return [m for m in standin.messages(conversation) if escalated(m)]
+    """The escalation digests a channel, or a person's DM with the bot (by their user id), holds, oldest first."""
+    messages = standin.dms(conversation) if conversation[:1] in "UW" else standin.messages(conversation)
+    return [m for m in messages if escalated(m)]
