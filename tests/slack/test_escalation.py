@@ -119,3 +119,18 @@ def test_an_album_created_with_items_already_past_due_escalates_none_of_them(bot
     assert posts(standin, room, "*Final master audio* `master` is 1 working day overdue"), "noticed as usual"
     assert not [name for name in late if _escalated(standin, ops, name)], "none of what was late at creation"
     assert _escalated(standin, ops, metadata.name) == 1, "what became late afterwards still escalates"
+
+
+def test_the_digest_goes_out_at_the_workspaces_escalation_time(bot, standin, ops):
+    room, _ = open_release(bot, standin)
+    bad = bot.command("settings escalation_time 9.30", user=PM)
+    assert "write the time as HH:MM" in bad.text and "`settings escalation_time 10:00`" in bad.text
+    assert "*escalation_time*: 10:00" in bot.command("settings", user=PM).text
+    assert "*escalation_time* is now 14:30" in bot.command("settings escalation_time 14:30", user=PM).text
+    # The master and the artwork, due Fri 29 Jan, have been escalated since Wed 3 Feb.
+    tick(bot, utc(2027, 2, 8, 13, 0))  # 14:00 in Berlin, the workspace's timezone
+    assert not digests(standin, ops)
+    tick(bot, utc(2027, 2, 8, 13, 30))
+    assert _escalated(standin, ops, "Cover artwork") == 1
+    tick(bot, utc(2027, 2, 9, 13, 0))
+    assert len(digests(standin, ops)) == 1
