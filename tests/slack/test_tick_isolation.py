@@ -133,3 +133,16 @@ def test_a_message_that_cannot_be_sent_never_stops_the_others(bot, standin, room
     assert standup.state == OutboxState.FAILED and standup.error == "RuntimeError"
     assert sum("could not send a standup" in t and "on my side" in t for t in dm_texts(standin, PM)) == 1
     assert any(r.name == "bot.slack.delivery" and standup.key in r.message for r in caplog.records)
+
+
+def test_an_escalation_digest_whose_words_raise_is_reported_once_and_the_rest_goes_out(bot, standin, room, monkeypatch):
+    def escalation_digest(*_, **__):
+        raise ValueError("unrenderable")
+
+    monkeypatch.setattr(planning.builders, "escalation_digest", escalation_digest)
+    tick(bot, utc(2027, 3, 1, 9, 0))  # the PM (no label heads) is owed a digest of everything late
+    tick(bot, utc(2027, 3, 1, 9, 1))
+    dms = "\n".join(dm_texts(standin, PM))
+    assert "*Social assets* for Nova Lane" in dms, "the overdue notices still went out"
+    reported = "could not prepare the escalation digest for *Midnight Drive*"
+    assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"
