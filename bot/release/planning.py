@@ -252,7 +252,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
         wanted.extend(_ladder(team, bundle, troubles, now=now))
     wanted.extend(_digests(team, bundles, troubles, now=now))
-    wanted.extend(_escalation_digests(team, bundles, troubles, partial(_history, session, team), now=now))
+    wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
     planned: list[Planned] = []
     for w in wanted:
@@ -463,38 +463,62 @@ class _Late:
 
 
 def _escalation_digests(
-    team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, load: Callable[..., History], *, now
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
 ) -> list[Wanted]:
     """One digest a working day for each label head (or to the escalation channel; with neither, each release's
     PM), from the workspace's ``escalation_time`` in their timezone: every deliverable whose escalation holds
-    (the ladder's rule, :func:`due_steps`), by release. ``load`` reads what was already tried: once, and only
-    if a digest is worded."""
+    (the ladder's rule, :func:`due_steps`), by release. Once the day's digests are reserved, a tick looks at no
+    deliverable for them; what was already tried is read once, and only if a digest is worded."""
+    with troubles.isolated(Subject("escalations", tuple(b.release for b in bundles), user_id="all")):
+        return _escalations_wanted(session, team, bundles, troubles, now=now)
+    return []  # the trouble is reported to the releases' PMs
+
+
+def _escalations_wanted(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    due = _digests_due(session, team, bundles, now=now)
     per_recipient: dict[str, list[_Late]] = defaultdict(list)
     for bundle in bundles:
         release = bundle.release
+        recipients = [r for r in _escalation_recipients(team, release) if r in due]
         today = local_today(now, release.timezone)
-        for d in bundle.live:
+        for d in bundle.live if recipients else ():
             if d.state != DeliverableState.OPEN or d.due_date >= today:
                 continue
             with troubles.isolated(Subject("ladder", (release,), d)):
                 late = _escalated(team, release, d, bundle.open_blockers.get(d.id), today=today)
-                for recipient in _escalation_recipients(team, release) if late else ():
+                for recipient in recipients if late else ():
                     per_recipient[recipient].append(late)
-    ws = team.workspace
-    at = time(*(int(x) for x in ws.escalation_time.split(":")))
     late_ids = list(dict.fromkeys(x.deliverable.id for items in per_recipient.values() for x in items))
-    history = cache(partial(load, late_ids, list(per_recipient), now))
+    ws = team.workspace
+    load = partial(history, session=session, team_id=ws.team_id, deliverable_ids=late_ids, now=now)
+    known = cache(partial(load, recipients=list(per_recipient)))
     wanted = []
     for recipient, items in per_recipient.items():
-        tz = ws.timezone if recipient == ws.escalation_channel else team.tz_of(recipient, ws.timezone)
-        if not office_hours(now, tz, team.calendar) or local(now, tz).time() < at:
-            continue
-        day = local_today(now, tz)
-        key = f"{DIGEST_KIND}:{recipient}:{day.isoformat()}"
+        key, day, tz = due[recipient]
         about = Subject("escalations", tuple({x.release.id: x.release for x in items}.values()), user_id=recipient)
-        compose = partial(_escalation_digest, team, key, recipient, items, history, day, _end_of_day(day, tz))
+        compose = partial(_escalation_digest, team, key, recipient, items, known, day, _end_of_day(day, tz))
         wanted.append(Wanted(key, compose, about))
     return wanted
+
+
+def _digests_due(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
+) -> dict[str, tuple[str, date, str]]:
+    """Recipient → (key, their day, their timezone) of each digest due at ``now`` and not yet reserved."""
+    ws = team.workspace
+    at = time(*(int(x) for x in ws.escalation_time.split(":")))
+    due = {}
+    for recipient in dict.fromkeys(r for bundle in bundles for r in _escalation_recipients(team, bundle.release)):
+        tz = ws.timezone if recipient == ws.escalation_channel else team.tz_of(recipient, ws.timezone)
+        if office_hours(now, tz, team.calendar) and local(now, tz).time() >= at:
+            day = local_today(now, tz)
+            due[recipient] = (f"{DIGEST_KIND}:{recipient}:{day.isoformat()}", day, tz)
+    if not due:
+        return {}
+    reserved = outbox.reserved_keys(session=session, team_id=ws.team_id, keys=[key for key, _, _ in due.values()])
+    return {recipient: found for recipient, found in due.items() if found[0] not in reserved}
 
 
 def _escalated(team: _Team, release: Release, d: Deliverable, blocker: Blocker | None, *, today: date) -> _Late | None:
@@ -510,12 +534,6 @@ def _escalation_recipients(team: _Team, release: Release) -> list[str]:
     if ws.escalation_channel:
         return [ws.escalation_channel]
     return list(ws.label_heads) or ([release.pm_id] if release.pm_id else [])
-
-
-def _history(session: Session, team: _Team, deliverable_ids: list[int], recipients: list[str], now) -> History:
-    """What was tried about these deliverables, and what earlier digests to these recipients listed."""
-    ws = team.workspace
-    return history(session=session, team_id=ws.team_id, deliverable_ids=deliverable_ids, recipients=recipients, now=now)
 
 
 def _escalation_digest(
