@@ -20,6 +20,8 @@ from storage.models import Blocker, Deliverable, Release
 DIGEST_KIND = "escalations"
 OVERDUE_KIND = f"ladder-{Step.OVERDUE}"
 BLOCKED_KINDS = (f"ladder-{Step.BLOCKED_TWO}", f"ladder-{Step.BLOCKED_FIVE}")
+# What happened first when several things happened on one day.
+TRIED_ORDER = ("blocker", "overdue", "pm_told", "blocker_pm")
 # How far back earlier digests are read for "in the digest since": longer than any item stays late.
 DIGEST_MEMORY_DAYS = 120
 
@@ -34,7 +36,7 @@ class History:
 
     def tried(self, d: Deliverable, release: Release, blocker: Blocker | None) -> tuple[Tried, ...]:
         """The overdue notice and PM's DM for its current due date, the open blocker and the PM's reminders of it,
-        by local day in the release's timezone, oldest first."""
+        by local day in the release's timezone, oldest first (on one day, in the order they happen)."""
         found = []
         for kind, channel, at in self.sent.get(d.id, []):
             day = local_today(utc(at), release.timezone)
@@ -44,7 +46,7 @@ class History:
                 found.append(Tried("blocker_pm", day))
         if blocker is not None:
             found.append(Tried("blocker", local_today(utc(blocker.raised_at), release.timezone), blocker.raised_by))
-        return tuple(sorted(found, key=lambda t: t.day))
+        return tuple(sorted(found, key=lambda t: (t.day, TRIED_ORDER.index(t.what))))
 
     def since(self, recipient: str, d: Deliverable, today: date) -> date | None:
         """The first earlier day a digest to ``recipient`` listed ``d`` at its current due date; None if new today."""
