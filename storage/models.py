@@ -265,7 +265,8 @@ class OutboxState(StrEnum):
 class Outbox(SQLModel, table=True):
     """Every scheduled message, claimed by a unique key before it is sent.
 
-    The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>``, ``digest:<user>:<day>``)
+    The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>:<to>``, ``digest:<user>:<day>``,
+    ``escalations:<head or channel>:<day>``)
     makes a message exist once however many processes tick at the same time; a row that failed
     stays pending and later ticks retry it until it is sent, fails for good, or goes stale.
     """
