@@ -22,7 +22,8 @@ OVERDUE_KIND = f"ladder-{Step.OVERDUE}"
 BLOCKED_KINDS = (f"ladder-{Step.BLOCKED_TWO}", f"ladder-{Step.BLOCKED_FIVE}")
 # What happened first when several things happened on one day.
 TRIED_ORDER = ("blocker", "overdue", "pm_told", "blocker_pm")
-# How far back earlier digests are read for "in the digest since": longer than any item stays late.
+# How far back earlier digests are read for "in the digest since" (an item late for longer names the oldest
+# digest within it): four months, more than a single's whole campaign.
 DIGEST_MEMORY_DAYS = 120
 
 
