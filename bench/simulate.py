@@ -28,6 +28,7 @@ from sqlmodel import select
 
 from bench import results, tally
 from bot.slack.installs import BOT_SCOPES
+from messages.ids import EscalatedBlock
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Deliverable, DeliverableState, Outbox, OutboxState, Release
 from tests.support.harness import BotUnderTest, Clock, button_click
@@ -335,7 +336,8 @@ def simulate(engine, database_url: str, *, start: date = START, days: int = 42, 
             bot.stop()
     with session_scope(engine) as session:
         rows = session.exec(select(Outbox).where(Outbox.state == OutboxState.SENT)).all()
-        sent = [tally.Sent(r.kind, r.channel, r.text, tally.utc(r.sent_at), r.deliverable_id) for r in rows]
+        sent = [tally.Sent(r.kind, r.channel, r.text, tally.utc(r.sent_at), r.deliverable_id,
+                           tuple(item for item, _ in EscalatedBlock.found_in(r.blocks))) for r in rows]  # fmt: skip
     return Run(start, end, seed, label.posts, sent, label.late_at_creation, label.releases, label.actions,
                standin, seconds=wallclock.perf_counter() - began)  # fmt: skip
 

@@ -1,6 +1,7 @@
 """What a simulated label received, counted from what Slack got and what the outbox says it sent: per person
-and ISO week, DMs, @-mentions, escalations, and escalations that came too early. Independent of wording:
-messages are told apart by the outbox's kind, mentions by Slack's ``<@U…>`` markup."""
+and ISO week, DMs, @-mentions, escalation digests and the items they carried, and items escalated too early.
+Independent of wording: messages are told apart by the outbox's kind, mentions by Slack's ``<@U…>`` markup,
+a digest's items by their block ids."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class Sent:
     text: str
     sent_at: datetime
     deliverable_id: int | None
+    # The deliverables an escalation digest carried (its item blocks' ids).
+    items: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,10 @@ class Figures:
 
     dms: Counter = field(default_factory=Counter)
     mentions: Counter = field(default_factory=Counter)
-    escalations: Counter = field(default_factory=Counter)
+    digests: Counter = field(default_factory=Counter)  # escalation messages received
+    escalations: Counter = field(default_factory=Counter)  # the items they carried, each once per message
     premature: Counter = field(default_factory=Counter)
     late_at_creation: Counter = field(default_factory=Counter)
-    unjudged: int = 0  # escalations naming no deliverable (a digest), which no overdue notice can precede
     kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind, to a person or a channel
     mention_sources: Counter = field(default_factory=Counter)
 
@@ -97,24 +100,25 @@ def count(
         for user in post.mentioned() & people.keys():
             figures.mentions[user, _week(post.at, people[user])] += 1
             figures.mention_sources[source] += 1
-    overdue_days: dict[int, set[int]] = defaultdict(set)
+    # A blocked item gets no overdue notice: its PM's notice of the blocker comes before its escalation instead.
+    notice_days: dict[int, set[int]] = defaultdict(set)
     for row in sent:
         figures.kinds[row.kind, "DM" if row.channel[:1] in "UW" else "channel"] += 1
-        if "overdue" in row.kind and row.deliverable_id is not None:
-            overdue_days[row.deliverable_id].add(days.index(row.sent_at))
+        if ("overdue" in row.kind or "blocked" in row.kind) and row.deliverable_id is not None:
+            notice_days[row.deliverable_id].add(days.index(row.sent_at))
     for row in sent:
         if "escalat" not in row.kind or row.channel not in people:
             continue
         week = row.channel, _week(row.sent_at, people[row.channel])
-        figures.escalations[week] += 1
-        if row.deliverable_id is None:
-            figures.unjudged += 1
-            continue
-        day, notices = days.index(row.sent_at), overdue_days[row.deliverable_id]
-        if day in notices or not any(n < day for n in notices):  # with its overdue notice, or before any
-            figures.premature[week] += 1
-        if row.deliverable_id in late_at_creation:
-            figures.late_at_creation[week] += 1
+        figures.digests[week] += 1
+        day = days.index(row.sent_at)
+        for item in row.items or ([row.deliverable_id] if row.deliverable_id is not None else []):
+            figures.escalations[week] += 1
+            notices = notice_days[item]
+            if day in notices or not any(n < day for n in notices):  # with its overdue notice, or before any
+                figures.premature[week] += 1
+            if item in late_at_creation:
+                figures.late_at_creation[week] += 1
     return figures
 
 
@@ -154,7 +158,7 @@ def report(run, *, command: str, people, database: str) -> str:
     ``run`` is a finished :class:`bench.simulate.Run`; ``people`` its members (user_id, name, tz)."""
     f = run.figures
     weeks = weeks_between(run.start, run.end)
-    columns = ("dms", "mentions", "escalations", "premature", "late_at_creation")
+    columns = ("dms", "mentions", "digests", "escalations", "premature", "late_at_creation")
     per_week = {(p.user_id, w): [getattr(f, c)[p.user_id, w] for c in columns] for p in people for w in weeks}
     totals = {p.user_id: [sum(getattr(f, c)[k] for k in getattr(f, c) if k[0] == p.user_id) for c in columns]
               for p in people}  # fmt: skip
@@ -177,19 +181,19 @@ def report(run, *, command: str, people, database: str) -> str:
         + ".",
         "",
         f"- Most in one person's week: **{most['dms']} DMs**, **{most['mentions']} @-mentions**, "
-        f"**{most['escalations']} escalations**.",
-        f"- Escalations: **{overall[2]}**; before or with the item's overdue notice (goal 0): **{overall[3]}**; "
-        f"of items already late when their release was created (goal 0): **{overall[4]}**"
-        + (f"; {f.unjudged} naming no single item." if f.unjudged else "."),
+        f"**{most['digests']} escalation digests** carrying **{most['escalations']} escalated items**.",
+        f"- Escalated items: **{overall[3]}** in {overall[2]} digests; before or with the item's overdue notice "
+        f"(goal 0): **{overall[4]}**; of items already late when their release was created (goal 0): **{overall[5]}**.",
         f"- DMs in all: {overall[0]}; @-mentions in all: {overall[1]}.",
         "",
         "DMs: messages in the person's DM with the bot. @-mentions: channel messages (posts and in-channel "
-        "answers) naming the person, once per message. Escalations: outbox rows of an escalation kind sent to "
-        'the person (several may share one DM); "before or with" means on the same working day as an overdue '
-        "notice of that item, or before any. Weeks are ISO weeks in the person's timezone.",
+        "answers) naming the person, once per message. Digests: outbox rows of an escalation kind sent to the "
+        "person; escalated items: the deliverables each carried, counted in every digest that listed them; "
+        '"before or with" means on the same working day as an overdue notice of that item (or, for a blocked '
+        "item, its PM's notice of the blocker), or before any. Weeks are ISO weeks in the person's timezone.",
         "",
-        "| person | week | DMs | @-mentions | escalations | before/with overdue | late at creation |",
-        "|---|---|---|---|---|---|---|",
+        "| person | week | DMs | @-mentions | digests | escalated items | before/with overdue | late at creation |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for p in people:
         for w in weeks:

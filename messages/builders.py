@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages.facts import PortfolioLine, Roster, Snapshot
+from messages.facts import EscalatedRelease, PortfolioLine, Roster, Snapshot
 from messages.formats import progress_bar
-from messages.ids import ActionId, AssignBlock, SnoozeUntil, SnoozeValue
+from messages.ids import ActionId, AssignBlock, EscalatedBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
@@ -412,4 +412,31 @@ def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: s
         )
     if len(items) > shown:
         blocks.append(context(str(words("status", lang).more(len(items) - shown))))
+    return Message(text=title, blocks=blocks)
+
+
+def escalation_digest(releases: Sequence[EscalatedRelease], *, lang: str = "en") -> Message:
+    """A label head's daily digest: each late deliverable in its own section under its release (the block names
+    it, see :class:`EscalatedBlock`); what Slack's 50 blocks cannot hold is counted as "…and N more"."""
+    w = words("reminders", lang)
+    total = sum(len(group.items) for group in releases)
+    title = str(w.escalation_digest_title(total, len(releases)))
+    blocks = [header(title)]
+    room = MAX_MESSAGE_BLOCKS - 2  # the footer, and the "…and N more" line
+    shown = 0
+    for group in releases:
+        if len(blocks) + 2 > room:  # a release's line with none of its items says nothing
+            break
+        blocks.append(section(str(w.escalation_release(group.release, group.workdays_to_release))))
+        for item in group.items[: room - len(blocks)]:
+            blocks.append(
+                {
+                    **section(str(w.escalation_item(item))),
+                    "block_id": EscalatedBlock.encode(item.deliverable.id, item.deliverable.due_date),
+                }
+            )
+            shown += 1
+    if shown < total:
+        blocks.append(context(str(words("status", lang).more(total - shown))))
+    blocks.append(context(str(w.escalation_footer())))
     return Message(text=title, blocks=blocks)

@@ -92,3 +92,32 @@ class Roster:
 
     names: Mapping[str, str] = field(default_factory=dict)
     unpinged: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Tried:
+    """Something already done about a late deliverable, on a day: ``overdue`` (the channel's notice),
+    ``pm_told`` (the PM's overdue DM), ``blocker`` (raised ``by`` someone), ``blocker_pm`` (the PM told of it)."""
+
+    what: str
+    day: date
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalatedItem:
+    """One deliverable in a label head's escalation digest; ``since`` the first earlier digest that listed it
+    (None: new today)."""
+
+    deliverable: Deliverable
+    late_by: int
+    blocker: Blocker | None
+    tried: tuple[Tried, ...]
+    since: date | None
+
+
+@dataclass(frozen=True)
+class EscalatedRelease:
+    release: Release
+    workdays_to_release: int
+    items: tuple[EscalatedItem, ...]

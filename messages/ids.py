@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -31,6 +32,30 @@ class AssignBlock:
         if not block_id.startswith(cls.PREFIX):
             raise ValueError(block_id)
         return int(block_id.removeprefix(cls.PREFIX))
+
+
+class EscalatedBlock:
+    """An escalation digest's item section names its deliverable and due date, so later digests (and the
+    bench) can tell which items it carried."""
+
+    PREFIX = "escalated:"
+
+    @classmethod
+    def encode(cls, deliverable_id: int, due: date) -> str:
+        return f"{cls.PREFIX}{deliverable_id}:{due.isoformat()}"
+
+    @classmethod
+    def decode(cls, block_id: str) -> tuple[int, date]:
+        """The deliverable id and due date; ValueError for a block id no digest item has."""
+        if not block_id.startswith(cls.PREFIX):
+            raise ValueError(block_id)
+        deliverable, _, due = block_id.removeprefix(cls.PREFIX).partition(":")
+        return int(deliverable), date.fromisoformat(due)
+
+    @classmethod
+    def found_in(cls, blocks: list[dict]) -> list[tuple[int, date]]:
+        """Each item a digest's blocks carry; its other blocks (release lines, the footer) name none."""
+        return [cls.decode(b["block_id"]) for b in blocks if b.get("block_id", "").startswith(cls.PREFIX)]
 
 
 class ViewId(StrEnum):

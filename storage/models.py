@@ -63,6 +63,8 @@ class Workspace(SQLModel, table=True):
     standup_when_quiet: bool = True
     # Working days from a deliverable's overdue notice to its escalation (hard or release-week ones: 1).
     escalate_after: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
+    # When the label heads' escalation digest goes out (their own timezone; the channel's: the workspace's).
+    escalation_time: str = Field(default="10:00", max_length=5, sa_column_kwargs={"server_default": "10:00"})
     # Whose Slack timezone and country the workspace started from: the first person to use the bot.
     set_up_from: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _ts_column()
@@ -263,7 +265,8 @@ class OutboxState(StrEnum):
 class Outbox(SQLModel, table=True):
     """Every scheduled message, claimed by a unique key before it is sent.
 
-    The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>``, ``digest:<user>:<day>``)
+    The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>:<to>``, ``digest:<user>:<day>``,
+    ``escalations:<head or channel>:<day>``)
     makes a message exist once however many processes tick at the same time; a row that failed
     stays pending and later ticks retry it until it is sent, fails for good, or goes stale.
     """

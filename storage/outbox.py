@@ -74,3 +74,30 @@ def unsent(*, session: Session) -> dict[tuple[str, str], int]:
         .group_by(Outbox.kind, Outbox.state)
     ).all()
     return {(kind, state): count for kind, state, count in rows}
+
+
+def sent_about(*, session: Session, team_id: str, deliverable_ids: list[int], kinds: list[str]) -> list:
+    """(deliverable id, kind, channel, sent at) of each message of ``kinds`` sent about these deliverables."""
+    if not deliverable_ids:
+        return []
+    return session.exec(
+        select(Outbox.deliverable_id, Outbox.kind, Outbox.channel, Outbox.sent_at).where(
+            Outbox.team_id == team_id,
+            col(Outbox.deliverable_id).in_(deliverable_ids),
+            col(Outbox.kind).in_(kinds),
+            Outbox.state == OutboxState.SENT,
+        )
+    ).all()
+
+
+def sent_to(*, session: Session, team_id: str, kind: str, channels: list[str], since: datetime) -> list:
+    """(channel, key, blocks) of each message of ``kind`` sent to these channels or people, reserved since ``since``."""
+    return session.exec(
+        select(Outbox.channel, Outbox.key, Outbox.blocks).where(
+            Outbox.team_id == team_id,
+            Outbox.kind == kind,
+            col(Outbox.channel).in_(channels),
+            Outbox.state == OutboxState.SENT,
+            Outbox.created_at >= since,
+        )
+    ).all()

@@ -131,6 +131,9 @@ class Step(StrEnum):
     DUE_TODAY = "due-today"
     OVERDUE = "overdue"
     ESCALATE = "escalate"
+    # The PM hears that a blocker has been open this many working days (LadderRules.blocked_notices).
+    BLOCKED_TWO = "blocked-2"
+    BLOCKED_FIVE = "blocked-5"
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class LadderRules:
     escalate_after: int = 2
     # ... and 1 for a hard deadline or one this many working days or fewer before release day.
     escalate_soon_within: int = 5
+    # Working days a blocker has been open when the PM is told, each once.
+    blocked_notices: tuple[tuple[int, Step], ...] = ((2, Step.BLOCKED_TWO), (5, Step.BLOCKED_FIVE))
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,8 @@ class ItemFacts:
     snoozed_until: date | None = None
     # Already past due when its release was created: the overdue notice comes, an escalation never.
     late_at_creation: bool = False
+    # The local day its open blocker was raised: the owner is waiting on someone else, so nobody chases them.
+    blocked_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -177,27 +184,40 @@ def due_steps(
     go by ``owner_today``, the owner's own local day).
 
     Reminders (unclaimed, heads-up, due-today, overdue) belong to one day and are skipped while
-    the item is snoozed; escalation holds for as long as its condition does, snooze or not. Lateness is
-    counted in working days, so the escalation always comes on a later working day than the overdue notice.
+    the item is snoozed; escalation holds for as long as its condition does, snooze or blocker or not.
+    Lateness is counted in working days, so the escalation always comes on a later working day than the
+    overdue notice. A blocked item's owner is waiting on someone else: no chase for them and no overdue
+    post, while its PM hears when the blocker has been open for working days (snooze or not).
     """
     steps: list[DueStep] = []
     snoozed = item.snoozed_until is not None and today < item.snoozed_until
     late_by = calendar.workdays_between(item.due, today)
+    chased = item.blocked_since is None
     if not snoozed:
         ask_from = calendar.workdays_before(item.due, rules.unclaimed_workdays_before)
         if item.owner_id is None and ask_from <= today <= item.due and calendar.is_workday(today):
             steps.append(DueStep(Step.UNCLAIMED, today))
-        if item.owner_id is not None:
+        if item.owner_id is not None and chased:
             owner_day = owner_today or today
             if owner_day == calendar.workdays_before(item.due, rules.heads_up_workdays):
                 steps.append(DueStep(Step.HEADS_UP, owner_day))
             if owner_day == item.due:
                 steps.append(DueStep(Step.DUE_TODAY, owner_day))
-        if late_by >= 1 and today == calendar.first_workday_after(item.due):
+        if chased and late_by >= 1 and today == calendar.first_workday_after(item.due):
             steps.append(DueStep(Step.OVERDUE, today))
+    if item.blocked_since is not None:
+        steps += _blocked_notices(item.blocked_since, today=today, calendar=calendar, rules=rules)
     if late_by > 1 and not item.late_at_creation and late_by > _workdays_to_escalation(item, calendar, rules):
         steps.append(DueStep(Step.ESCALATE, today))
     return steps
+
+
+def _blocked_notices(since: date, *, today: date, calendar: Calendar, rules: LadderRules) -> list[DueStep]:
+    """The PM's notice on the working day a blocker raised on ``since`` has been open for one of the counts."""
+    if not calendar.is_workday(today):
+        return []
+    open_for = calendar.workdays_between(since, today)
+    return [DueStep(step, today) for workdays, step in rules.blocked_notices if open_for == workdays]
 
 
 def _workdays_to_escalation(item: ItemFacts, calendar: Calendar, rules: LadderRules) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -33,13 +33,14 @@ from bot.release.calendar import (
     office_hours,
     standup_day,
 )
+from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
 from bot.release.outcome import utc
 from messages import builders
-from messages.facts import Roster
+from messages.facts import EscalatedItem, EscalatedRelease, Roster
 from messages.render import Message, language_for, words
 from storage import outbox, queries
-from storage.models import Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
+from storage.models import Blocker, Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ MORNING_DM_UNTIL = time(12)
 # No ladder step comes earlier before a due date than the unclaimed ask, 5 working days before it: a week,
 # or two over Christmas and New Year; a month covers any calendar with a working day most weeks.
 LADDER_HORIZON_DAYS = 31
+BLOCKED_STEPS = (Step.BLOCKED_TWO, Step.BLOCKED_FIVE)
 # How much of an exception's text the PM's report quotes.
 PROBLEM_CHARS = 200
 
@@ -122,8 +124,9 @@ def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
 @dataclass(frozen=True)
 class Subject:
     """What a message is about: named in the log and in the PM's report when planning or wording it raises.
-    ``what`` is ``standup``, ``ladder`` (one deliverable's reminders) or ``digest`` (one person's morning DM,
-    which may carry several releases' work)."""
+    ``what`` is ``standup``, ``ladder`` (one deliverable's reminders), ``digest`` (one person's morning DM,
+    which may carry several releases' work) or ``escalations`` (a label head's or the escalation channel's
+    daily digest, likewise)."""
 
     what: str
     releases: tuple[Release, ...]
@@ -134,8 +137,8 @@ class Subject:
         """The outbox key under which each release's PM is told about this subject's trouble, once."""
         if self.what == "ladder":
             return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
-        if self.what == "digest":
-            return {f"trouble:digest:{self.user_id}:{r.id}": r for r in self.releases}
+        if self.what in ("digest", "escalations"):
+            return {f"trouble:{self.what}:{self.user_id}:{r.id}": r for r in self.releases}
         return {f"trouble:standup:{r.id}": r for r in self.releases}
 
     def describe(self) -> str:
@@ -144,6 +147,8 @@ class Subject:
             return f"reminders of deliverable {self.deliverable.id} (release {releases})"
         if self.what == "digest":
             return f"morning DM of user {self.user_id} (releases {releases})"
+        if self.what == "escalations":
+            return f"escalation digest to {self.user_id} (releases {releases})"
         return f"standup of release {releases}"
 
     def ids(self) -> dict:
@@ -239,6 +244,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
         wanted.extend(_ladder(team, bundle, troubles, now=now))
     wanted.extend(_digests(team, bundles, troubles, now=now))
+    wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
     planned: list[Planned] = []
     for w in wanted:
@@ -311,30 +317,47 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, 
         today = local_today(now, release.timezone)
         horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
         for d in bundle.live:
-            if d.state == DeliverableState.OPEN and d.due_date <= horizon:
+            # A blocker's notices to the PM come however far off the due date is.
+            if d.state == DeliverableState.OPEN and (d.due_date <= horizon or d.id in bundle.open_blockers):
                 try:  # all of the deliverable's steps, or none
-                    wanted.extend(list(_ladder_steps(team, release, d, today=today, now=now)))
+                    blocker = bundle.open_blockers.get(d.id)
+                    wanted.extend(list(_ladder_steps(team, release, d, blocker, today=today, now=now)))
                 except Exception as error:  # noqa: BLE001 - one deliverable never stops the others
                     troubles.note(Subject("ladder", (release,), d), error)
     return wanted
 
 
-def _ladder_steps(team: _Team, release: Release, d: Deliverable, *, today: date, now: datetime) -> Iterator[Wanted]:
-    about = Subject("ladder", (release,), d)
-    owner_tz = team.tz_of(d.owner_id, release.timezone)
+def _item_facts(release: Release, d: Deliverable, blocker: Blocker | None) -> ItemFacts:
     created = local_today(utc(release.created_at), release.timezone) if release.created_at else None
     late_at_creation = created is not None and d.due_date < created
-    facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until, late_at_creation)
+    blocked_since = local_today(utc(blocker.raised_at), release.timezone) if blocker is not None else None
+    return ItemFacts(
+        d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until, late_at_creation, blocked_since
+    )
+
+
+def _ladder_rules(team: _Team) -> LadderRules:
+    return LadderRules(escalate_after=team.workspace.escalate_after)
+
+
+def _ladder_steps(
+    team: _Team, release: Release, d: Deliverable, blocker: Blocker | None, *, today: date, now: datetime
+) -> Iterator[Wanted]:
+    """Each step's message to each recipient; escalations go in the daily digest instead (see
+    :func:`_escalation_digests`)."""
+    about = Subject("ladder", (release,), d)
+    owner_tz = team.tz_of(d.owner_id, release.timezone)
+    facts = _item_facts(release, d, blocker)
     owner_today = local_today(now, owner_tz)
-    rules = LadderRules(escalate_after=team.workspace.escalate_after)
-    for step in due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar, rules=rules):
-        for channel, wording, tz in _recipients(team, release, d, step, today=today):
+    steps = due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar, rules=_ladder_rules(team))
+    for step in steps:
+        for channel, wording, tz in _recipients(team, release, d, step, blocker, today=today):
             if not office_hours(now, tz, team.calendar):
                 continue
-            key = f"ladder:{d.id}:{step.step}:{d.due_date.isoformat()}:{channel}"
+            # A blocker's notices belong to that blocker; the other steps to the due date.
+            anchor = f"blocker-{blocker.id}" if step.step in BLOCKED_STEPS else d.due_date.isoformat()
+            key = f"ladder:{d.id}:{step.step}:{anchor}:{channel}"
             expires = _end_of_day(local_today(now, tz), tz)
-            if step.step == Step.ESCALATE:
-                expires = now + timedelta(days=1)
             lang = team.lang_of(channel)  # a channel id names nobody: the workspace's language
             yield Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires, lang), about)
 
@@ -349,7 +372,7 @@ def _ladder_message(
     return Planned(release.team_id, key, f"ladder-{step.step}", channel, message, expires, release.id, d.id)
 
 
-def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date):
+def _recipients(team: _Team, release: Release, d, step: DueStep, blocker: Blocker | None, *, today: date):
     """(channel or user, the words for them in their language, the timezone whose office hours apply) for one
     ladder step; the words are a call, made only for a message no earlier tick has claimed."""
     late_by = team.calendar.workdays_between(d.due_date, today)
@@ -367,24 +390,21 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date)
         yield release.channel_id, partial(team.reminders().overdue_channel, d, release, late_by), release.timezone
         if pm and pm != d.owner_id:
             yield pm, partial(team.reminders(pm).overdue_pm, d, release, late_by), pm_tz
-    else:
-        days_left = team.calendar.workdays_between(today, release.release_date)
-        ws = team.workspace
-        if ws.escalation_channel:
-            escalation = partial(team.reminders().escalation, d, release, late_by, days_left)
-            yield ws.escalation_channel, escalation, ws.timezone
-        else:
-            for head in ws.label_heads or ([pm] if pm else []):
-                escalation = partial(team.reminders(head).escalation, d, release, late_by, days_left)
-                yield head, escalation, team.tz_of(head, ws.timezone)
+    elif step.step in BLOCKED_STEPS:
+        pm = pm or release.created_by
+        raised_on = local_today(utc(blocker.raised_at), release.timezone)
+        open_for = team.calendar.workdays_between(raised_on, today)
+        notice = partial(team.reminders(pm).blocked_pm, d, release, blocker, open_for, raised_on)
+        yield pm, notice, team.tz_of(pm, release.timezone)
 
 
 def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime) -> list[Wanted]:
-    """Each owner's morning DM: their deliverables due within a week or late, across releases."""
+    """Each owner's morning DM: their deliverables due within a week or late, across releases, but none they are
+    blocked on."""
     per_owner: dict[str, list] = defaultdict(list)
     for bundle in bundles:
         for d in bundle.live:
-            if d.state == DeliverableState.OPEN and d.owner_id:
+            if d.state == DeliverableState.OPEN and d.owner_id and d.id not in bundle.open_blockers:  # not chased
                 per_owner[d.owner_id].append((d, bundle.release))
     wanted = []
     for owner, items in per_owner.items():
@@ -420,3 +440,108 @@ def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, toda
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
     message = builders.digest(due, today=today, lang=team.lang_of(owner))
     return Planned(team.workspace.team_id, key, "digest", owner, message, expires)
+
+
+# -- the label heads' escalation digest ------------------------------------------------------------
+@dataclass(frozen=True)
+class _Late:
+    """A deliverable whose escalation holds today, in its release."""
+
+    release: Release
+    deliverable: Deliverable
+    blocker: Blocker | None
+    late_by: int
+    today: date
+
+
+def _escalation_digests(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    """One digest a working day for each label head (or to the escalation channel; with neither, each release's
+    PM), from the workspace's ``escalation_time`` in their timezone: every deliverable whose escalation holds
+    (the ladder's rule, :func:`due_steps`), by release. Once the day's digests are reserved, a tick looks at no
+    deliverable for them; what was already tried is read once, and only if a digest is worded."""
+    with troubles.isolated(Subject("escalations", tuple(b.release for b in bundles), user_id="all")):
+        return _escalations_wanted(session, team, bundles, troubles, now=now)
+    return []  # the trouble is reported to the releases' PMs
+
+
+def _escalations_wanted(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    due = _digests_due(session, team, bundles, now=now)
+    per_recipient: dict[str, list[_Late]] = defaultdict(list)
+    for bundle in bundles:
+        release = bundle.release
+        recipients = [r for r in _escalation_recipients(team, release) if r in due]
+        today = local_today(now, release.timezone)
+        for d in bundle.live if recipients else ():
+            if d.state != DeliverableState.OPEN or d.due_date >= today:
+                continue
+            with troubles.isolated(Subject("ladder", (release,), d)):
+                late = _escalated(team, release, d, bundle.open_blockers.get(d.id), today=today)
+                for recipient in recipients if late else ():
+                    per_recipient[recipient].append(late)
+    late_ids = list(dict.fromkeys(x.deliverable.id for items in per_recipient.values() for x in items))
+    ws = team.workspace
+    load = partial(history, session=session, team_id=ws.team_id, deliverable_ids=late_ids, now=now)
+    known = cache(partial(load, recipients=list(per_recipient)))
+    wanted = []
+    for recipient, items in per_recipient.items():
+        key, day, tz = due[recipient]
+        about = Subject("escalations", tuple({x.release.id: x.release for x in items}.values()), user_id=recipient)
+        compose = partial(_escalation_digest, team, key, recipient, items, known, day, _end_of_day(day, tz))
+        wanted.append(Wanted(key, compose, about))
+    return wanted
+
+
+def _digests_due(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime
+) -> dict[str, tuple[str, date, str]]:
+    """Recipient → (key, their day, their timezone) of each digest due at ``now`` and not yet reserved."""
+    ws = team.workspace
+    at = time(*(int(x) for x in ws.escalation_time.split(":")))
+    due = {}
+    for recipient in dict.fromkeys(r for bundle in bundles for r in _escalation_recipients(team, bundle.release)):
+        tz = ws.timezone if recipient == ws.escalation_channel else team.tz_of(recipient, ws.timezone)
+        if office_hours(now, tz, team.calendar) and local(now, tz).time() >= at:
+            day = local_today(now, tz)
+            due[recipient] = (f"{DIGEST_KIND}:{recipient}:{day.isoformat()}", day, tz)
+    if not due:
+        return {}
+    reserved = outbox.reserved_keys(session=session, team_id=ws.team_id, keys=[key for key, _, _ in due.values()])
+    return {recipient: found for recipient, found in due.items() if found[0] not in reserved}
+
+
+def _escalated(team: _Team, release: Release, d: Deliverable, blocker: Blocker | None, *, today: date) -> _Late | None:
+    facts = _item_facts(release, d, blocker)
+    steps = due_steps(facts, today=today, calendar=team.calendar, rules=_ladder_rules(team))
+    if not any(step.step == Step.ESCALATE for step in steps):
+        return None
+    return _Late(release, d, blocker, team.calendar.workdays_between(d.due_date, today), today)
+
+
+def _escalation_recipients(team: _Team, release: Release) -> list[str]:
+    ws = team.workspace
+    if ws.escalation_channel:
+        return [ws.escalation_channel]
+    return list(ws.label_heads) or ([release.pm_id] if release.pm_id else [])
+
+
+def _escalation_digest(
+    team: _Team, key: str, recipient: str, items: list[_Late], history: Callable[[], History], day: date, expires
+) -> Planned:
+    known = history()
+    groups = []
+    for release_id in dict.fromkeys(x.release.id for x in sorted(items, key=lambda x: x.release.release_date)):
+        late = [x for x in items if x.release.id == release_id]
+        release = late[0].release
+        escalated = tuple(
+            EscalatedItem(x.deliverable, x.late_by, x.blocker, known.tried(x.deliverable, release, x.blocker),
+                          known.since(recipient, x.deliverable, day))
+            for x in sorted(late, key=lambda x: (-x.late_by, x.deliverable.position))
+        )  # fmt: skip
+        workdays_left = team.calendar.workdays_between(late[0].today, release.release_date)
+        groups.append(EscalatedRelease(release, workdays_left, escalated))
+    message = builders.escalation_digest(groups, lang=team.lang_of(recipient))
+    return Planned(team.workspace.team_id, key, DIGEST_KIND, recipient, message, expires)

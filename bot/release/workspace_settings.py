@@ -137,6 +137,7 @@ SETTINGS = {
         Setting("quiet_days", "2027-12-24 2027-12-31", _days, lambda v: ", ".join(v) or None, bounds.check_quiet_days),
         Setting("standup_when_quiet", "off", _switch, lambda v: "on" if v else "off"),
         Setting("escalate_after", "2", _working_days),
+        Setting("escalation_time", "10:00", _time),
         Setting("language", "de", _language),
     ]
 }

@@ -142,7 +142,7 @@ class Delivery:
 def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
     """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
     thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
-    of pings paced a second apart (a PM with forty late items gets one escalation DM, not forty)."""
+    of pings paced a second apart (a PM with forty items late since Friday gets one DM of notices, not forty)."""
     posts: list[list[Outbox]] = []
     open_dm: dict[str, list[Outbox]] = {}
     for row in rows:

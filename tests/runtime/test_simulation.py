@@ -12,7 +12,7 @@ import pytest
 from bench import results, simulate, tally
 
 ROOT = Path(__file__).parents[2]
-ROW = re.compile(r"^\| (\w+) \([\w ]+\) \| (\d{4}-W\d\d) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", re.M)
+ROW = re.compile(r"^\| (\w+) \([\w ]+\) \| (\d{4}-W\d\d) \|" + r" (\d+) \|" * 6 + "$", re.M)
 
 
 @pytest.fixture
@@ -27,10 +27,11 @@ def test_a_short_span_counts_what_slack_received(run):
     rows = {(name, week): [int(n) for n in numbers] for name, week, *numbers in ROW.findall(report)}
     assert set(rows) == {(m.name, "2026-W50") for m in simulate.EVERYONE}
     for member in simulate.EVERYONE:
-        dms, mentions, escalations, premature, late = rows[member.name, "2026-W50"]
+        dms, mentions, digests, escalations, premature, late = rows[member.name, "2026-W50"]
         # Every message in a person's DM with the bot is one DM, and nothing else is.
         assert dms == len(run.standin.dms(member.user_id)), member.name
         assert escalations >= premature >= 0 and escalations >= late >= 0
+        assert escalations >= digests >= 0 and digests <= 5, "at most one digest a working day"
         assert mentions >= 0
     assert sum(r[1] for r in rows.values()) > 0, "standups and answers name people"
     assert sum(r[0] for r in rows.values()) > 0, "owners get their morning DMs"
@@ -45,23 +46,25 @@ def test_a_short_span_counts_what_slack_received(run):
     assert run.late_at_creation
 
 
-def test_an_escalation_with_its_overdue_notice_counts_as_premature():
+def test_an_escalated_item_with_its_overdue_notice_counts_as_premature():
     days = simulate.working_days(date(2026, 12, 7))
     at = [tally.utc(datetime(2026, 12, day, 10)) for day in (14, 15, 18, 21)]
     sent = [
         tally.Sent("ladder-overdue", "CREL", "late", at[0], 1),
-        tally.Sent("ladder-escalate", "USIMLENA", "escalated", at[0], 1),  # with its overdue notice
+        tally.Sent("escalations", "USIMLENA", "escalated", at[0], None, (1,)),  # with its overdue notice
         tally.Sent("ladder-overdue", "CREL", "late", at[0], 2),
-        tally.Sent("ladder-escalate", "USIMLENA", "escalated", at[1], 2),  # a working day after
-        tally.Sent("ladder-escalate", "USIMLENA", "escalated", at[2], 3),  # no overdue notice at all
-        tally.Sent("ladder-escalate", "USIMLENA", "escalated", at[3], 4),
+        # A working day after item 2's notice; item 3 never had one.
+        tally.Sent("escalations", "USIMLENA", "escalated", at[1], None, (2, 3)),
+        tally.Sent("escalations", "USIMLENA", "escalated", at[3], None, (2, 4)),
         tally.Sent("ladder-overdue", "CREL", "late", at[3], 4),  # came with it, though sent after it
-        tally.Sent("escalation-digest", "USIMLENA", "every late item", at[3], None),  # a future kind
+        # Blocked on its overdue day, so no overdue notice: its PM heard of the blocker the working day before.
+        tally.Sent("ladder-blocked-2", "UPM", "still blocked", at[2], 5),
+        tally.Sent("escalations", "USIMLENA", "escalated", at[3], None, (5,)),
     ]
     figures = tally.count([], sent, people={"USIMLENA": "Europe/Berlin"}, days=days, late_at_creation={2})
-    assert sum(figures.escalations.values()) == 5 and figures.unjudged == 1
-    assert sum(figures.premature.values()) == 3 and sum(figures.late_at_creation.values()) == 1
-    assert figures.kinds["escalation-digest", "DM"] == 1
+    assert sum(figures.digests.values()) == 4 and sum(figures.escalations.values()) == 6
+    assert sum(figures.premature.values()) == 3 and sum(figures.late_at_creation.values()) == 2
+    assert figures.kinds["escalations", "DM"] == 4
 
 
 def test_the_command_writes_its_section_and_the_bench_keeps_it(tmp_path):

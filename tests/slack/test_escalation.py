@@ -12,7 +12,7 @@ from storage.db import session_scope
 from storage.models import Deliverable, Release
 from tests.support.harness import utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
-from tests.support.story import CHANNEL, open_release, posts, tick
+from tests.support.story import CHANNEL, digests, escalated, message_text, open_release, posts, tick
 
 TEAM_MENTIONS = f"team <@{DESIGNER}|dee> <@{DISTRIBUTION}> <@{ARTIST_MANAGER}|mika>"
 
@@ -26,7 +26,8 @@ def ops(bot, standin):
 
 
 def _escalated(standin, ops: str, name: str) -> int:
-    return len(posts(standin, ops, f"*Escalation:* *{name}* for"))
+    """How many of the escalation channel's digests list ``name``."""
+    return sum(any(item.startswith(f"*{name}*") for item in escalated(m)) for m in digests(standin, ops))
 
 
 def _in_channel(room: str) -> dict:
@@ -41,7 +42,7 @@ def test_a_hard_deadline_escalates_on_the_working_day_after_its_overdue_notice(b
     assert _escalated(standin, ops, "Delivery to the distributor") == 0, "never with the overdue notice"
     tick(bot, utc(2027, 2, 9, 15, 0))
     assert _escalated(standin, ops, "Delivery to the distributor") == 1
-    assert posts(standin, ops, "is 2 working days late, and it is a hard store/distributor deadline")
+    assert posts(standin, ops, "*2 working days late* · :lock: hard store/distributor deadline")
 
 
 def test_escalate_after_is_the_workspaces_choice_of_working_days(bot, standin, ops):
@@ -76,8 +77,9 @@ def test_christmas_holidays_and_quiet_days_are_not_working_days(bot, standin, op
     _climb(
         bot, standin, room, ops, "*Cover artwork* `artwork`", "Cover artwork", date(2027, 12, 24), date(2027, 12, 27)
     )
-    notice = posts(standin, ops, "*Cover artwork* for Nova Lane — *Winter Lights*")[0]["text"]
-    assert notice.count("3 working days")
+    (digest,) = digests(standin, ops)
+    assert "Nova Lane — *Winter Lights*" in message_text(digest)
+    assert escalated(digest)[0].startswith("*Cover artwork* `artwork` · *3 working days late*")
     # 31 Dec is quiet and 1 Jan a holiday (and a Saturday): the metadata is first late on Mon 3 Jan.
     _climb(bot, standin, room, ops, "`metadata`", "Metadata, ISRC and credits", date(2027, 12, 31), date(2028, 1, 3))
 
@@ -117,3 +119,18 @@ def test_an_album_created_with_items_already_past_due_escalates_none_of_them(bot
     assert posts(standin, room, "*Final master audio* `master` is 1 working day overdue"), "noticed as usual"
     assert not [name for name in late if _escalated(standin, ops, name)], "none of what was late at creation"
     assert _escalated(standin, ops, metadata.name) == 1, "what became late afterwards still escalates"
+
+
+def test_the_digest_goes_out_at_the_workspaces_escalation_time(bot, standin, ops):
+    room, _ = open_release(bot, standin)
+    bad = bot.command("settings escalation_time 9.30", user=PM)
+    assert "write the time as HH:MM" in bad.text and "`settings escalation_time 10:00`" in bad.text
+    assert "*escalation_time*: 10:00" in bot.command("settings", user=PM).text
+    assert "*escalation_time* is now 14:30" in bot.command("settings escalation_time 14:30", user=PM).text
+    # The master and the artwork, due Fri 29 Jan, have been escalated since Wed 3 Feb.
+    tick(bot, utc(2027, 2, 8, 13, 0))  # 14:00 in Berlin, the workspace's timezone
+    assert not digests(standin, ops)
+    tick(bot, utc(2027, 2, 8, 13, 30))
+    assert _escalated(standin, ops, "Cover artwork") == 1
+    tick(bot, utc(2027, 2, 9, 13, 0))
+    assert len(digests(standin, ops)) == 1

@@ -100,17 +100,17 @@ def test_a_deliverable_whose_reminder_words_raise_is_skipped_and_reported_once(b
     worded = planning._ladder_message
 
     def ladder_message(release, d, *args):
-        if d.key == "artwork":
+        if d.key == "amazon-pitch":
             raise ValueError("unrenderable")
         return worded(release, d, *args)
 
     monkeypatch.setattr(planning, "_ladder_message", ladder_message)
-    tick(bot, utc(2027, 3, 1, 9, 0))  # everything is late: the PM is owed an escalation for each deliverable
+    tick(bot, utc(2027, 3, 1, 9, 0))  # what was due on Friday is overdue: the PM is owed a notice of each
     tick(bot, utc(2027, 3, 1, 9, 1))
     dms = "\n".join(dm_texts(standin, PM))  # what waits for the PM arrives combined, a few DMs in all
-    assert "*Escalation:* *Final master audio*" in dms, "the other deliverables' reminders went out"
-    assert "*Escalation:* *Cover artwork*" not in dms
-    reported = "could not prepare the reminders for *Cover artwork* `artwork`"
+    assert "*Social assets* for Nova Lane" in dms, "the other deliverables' reminders went out"
+    assert "*Amazon Music pitch* for Nova Lane" not in dms
+    reported = "could not prepare the reminders for *Amazon Music pitch* `amazon-pitch`"
     assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"
     assert "`ValueError: unrenderable`" in dms
 
@@ -133,3 +133,16 @@ def test_a_message_that_cannot_be_sent_never_stops_the_others(bot, standin, room
     assert standup.state == OutboxState.FAILED and standup.error == "RuntimeError"
     assert sum("could not send a standup" in t and "on my side" in t for t in dm_texts(standin, PM)) == 1
     assert any(r.name == "bot.slack.delivery" and standup.key in r.message for r in caplog.records)
+
+
+def test_an_escalation_digest_whose_words_raise_is_reported_once_and_the_rest_goes_out(bot, standin, room, monkeypatch):
+    def escalation_digest(*_, **__):
+        raise ValueError("unrenderable")
+
+    monkeypatch.setattr(planning.builders, "escalation_digest", escalation_digest)
+    tick(bot, utc(2027, 3, 1, 9, 0))  # the PM (no label heads) is owed a digest of everything late
+    tick(bot, utc(2027, 3, 1, 9, 1))
+    dms = "\n".join(dm_texts(standin, PM))
+    assert "*Social assets* for Nova Lane" in dms, "the overdue notices still went out"
+    reported = "could not prepare the escalation digest for *Midnight Drive*"
+    assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"

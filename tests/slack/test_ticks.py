@@ -19,7 +19,18 @@ from storage.models import Deliverable, Outbox, OutboxState, Person
 from tests.support.databases import POSTGRES_URL
 from tests.support.harness import BOT_TOKEN, TEAM, button_click, utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
-from tests.support.story import CHANNEL, NEW, dm_texts, message_text, open_release, posts, tick, waited_as_asked
+from tests.support.story import (
+    CHANNEL,
+    NEW,
+    digests,
+    dm_texts,
+    escalated,
+    message_text,
+    open_release,
+    posts,
+    tick,
+    waited_as_asked,
+)
 
 
 @pytest.fixture
@@ -143,13 +154,18 @@ def test_ladder_unclaimed_heads_up_due_day_overdue_and_escalation(bot, standin, 
     assert len(posts(standin, room, "*Cover artwork* `artwork` is 1 working day overdue")) == 1
     assert sum("*Cover artwork* for" in t and "is 1 working day overdue" in t for t in dm_texts(standin, PM)) == 1
     tick(bot, utc(2027, 2, 2, 15, 0))
-    assert not posts(standin, ops, "*Escalation:*"), "not the working day after the notice either"
+    assert not digests(standin, ops), "not the working day after the notice either"
     # Two working days after the notice (Wed 3 Feb, 3 working days late): the escalation channel hears.
     tick(bot, utc(2027, 2, 3, 15, 0))
-    assert len(posts(standin, ops, "*Escalation:* *Cover artwork* for")) == 1
-    assert posts(standin, ops, "is 3 working days late")
+    (first,) = digests(standin, ops)
+    (artwork,) = [item for item in escalated(first) if item.startswith("*Cover artwork*")]
+    assert "*3 working days late*" in artwork and f"owner <@{ARTIST_MANAGER}>" in artwork and "new today" in artwork
+    assert "overdue notice in the channel on Mon 1 Feb 2027; PM told on Mon 1 Feb 2027" in artwork
+    tick(bot, utc(2027, 2, 3, 16, 0))
+    assert len(digests(standin, ops)) == 1, "one digest a day"
     tick(bot, utc(2027, 2, 4, 15, 0))
-    assert len(posts(standin, ops, "*Escalation:* *Cover artwork*")) == 1, "each step once per due date"
+    later = [item for item in escalated(digests(standin, ops)[1]) if item.startswith("*Cover artwork*")]
+    assert "In the digest since Wed 3 Feb 2027" in later[0] and "new today" not in later[0]
 
 
 def test_a_tick_after_one_that_claimed_everything_words_nothing_again(bot, standin, room, monkeypatch):
@@ -371,15 +387,16 @@ def test_go_ahead_waits_while_the_downstream_item_has_a_blocker_of_its_own(bot, 
 
 def test_what_waits_for_one_person_arrives_as_one_dm_not_a_pile_of_pings(bot, standin, room):
     # Mid-March, nothing was ever claimed: every item is late and the PM (no escalation channel, no
-    # label heads) is owed an overdue notice and an escalation for each, all in the same tick.
+    # label heads) is owed an overdue notice of what was due on Friday and an escalation of the rest.
     tick(bot, utc(2027, 3, 1, 9, 0))
     dms = standin.dms(PM)
-    escalations = sum(text.count("*Escalation:*") for text in dm_texts(standin, PM))
-    assert escalations >= 5, "the PM hears about every late deliverable"
-    assert len(dms) < escalations, "but in a few DMs, each within Slack's limits"
+    (digest,) = digests(standin, PM)
+    assert len(escalated(digest)) >= 5, "the PM hears about every late deliverable, in one digest"
+    assert sum("working day overdue" in text for text in dm_texts(standin, PM)) >= 1
+    assert len(dms) <= 3, "in a few DMs, each within Slack's limits"
     assert all(len(m["blocks"]) <= 50 for m in dms)
     tick(bot, utc(2027, 3, 1, 10, 0))
-    assert sum(text.count("*Escalation:*") for text in dm_texts(standin, PM)) == escalations, "each still once"
+    assert len(standin.dms(PM)) == len(dms), "each still once"
 
 
 def _ticker(engine, sender: Sender) -> Ticker:

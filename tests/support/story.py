@@ -156,3 +156,14 @@ def interact_on_a_slow_database(bot, monkeypatch, payload: dict) -> tuple[int, s
     finally:
         event.remove(bot.engine, "before_cursor_execute", slow)
     return status, answer, acked
+
+
+def escalated(message: dict) -> list[str]:
+    """The item sections of an escalation digest message (each names one deliverable in its block id)."""
+    return [b["text"]["text"] for b in message.get("blocks") or [] if b.get("block_id", "").startswith("escalated:")]
+
+
+def digests(standin, conversation: str) -> list[dict]:
+    """The escalation digests a channel, or a person's DM with the bot (by their user id), holds, oldest first."""
+    messages = standin.dms(conversation) if conversation[:1] in "UW" else standin.messages(conversation)
+    return [m for m in messages if escalated(m)]

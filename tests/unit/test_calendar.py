@@ -151,3 +151,16 @@ def test_snooze_quiets_reminders_but_not_escalation():
     assert steps(snoozed, date(2027, 2, 12)) == set()
     assert steps(snoozed, date(2027, 2, 15)) == set()  # its overdue notice is a reminder: snoozed too
     assert steps(snoozed, date(2027, 2, 16)) == {Step.ESCALATE}
+
+
+def test_a_blocked_item_chases_nobody_but_its_pm_hears_after_two_and_five_working_days():
+    # Blocked on Friday 18 Dec 2026, due Wednesday 23 Dec; Christmas Day is a German holiday, on a Friday.
+    blocked = ItemFacts(date(2026, 12, 23), "UDEE", False, date(2027, 2, 26), blocked_since=date(2026, 12, 18))
+    assert steps(blocked, date(2026, 12, 21), calendar=GERMANY) == set(), "no heads-up"
+    assert steps(blocked, date(2026, 12, 22), calendar=GERMANY) == {Step.BLOCKED_TWO}
+    assert steps(blocked, date(2026, 12, 23), calendar=GERMANY) == set(), "no due-day DM"
+    assert steps(blocked, date(2026, 12, 24), calendar=GERMANY) == set(), "no overdue notice"
+    assert steps(blocked, date(2026, 12, 28), calendar=GERMANY) == {Step.BLOCKED_FIVE}
+    assert steps(blocked, date(2026, 12, 29), calendar=GERMANY) == {Step.ESCALATE}, "the label heads still hear"
+    unowned = ItemFacts(date(2026, 12, 23), None, False, date(2027, 2, 26), blocked_since=date(2026, 12, 18))
+    assert steps(unowned, date(2026, 12, 21), calendar=GERMANY) == {Step.UNCLAIMED}, "someone must still own it"
