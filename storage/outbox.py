@@ -31,14 +31,15 @@ def reserved_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str
 
 def reserve(*, session: Session, rows: list[dict], now: datetime) -> int:
     """Insert each row (Outbox's columns, ``created_at`` being ``now``) unless its key exists; how many
-    this call created."""
+    messages to send this call created (a carried line is none)."""
     if not rows:
         return 0
     statement = upsert(session, Outbox.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
     # One executemany through one cached statement, not a giant VALUES list compiled afresh each tick;
     # drivers differ in what rowcount says after executemany, so count what this call created.
     session.execute(statement, rows)
-    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.created_at == now)).one()
+    created = (Outbox.created_at == now) & (Outbox.state != OutboxState.CARRIED)
+    return session.exec(select(func.count()).select_from(Outbox).where(created)).one()
 
 
 def take_due(*, session: Session, now: datetime, until: datetime, limit: int) -> list[Outbox]:
