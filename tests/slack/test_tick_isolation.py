@@ -80,7 +80,7 @@ def test_a_dm_whose_words_raise_for_one_person_leaves_everyone_elses(bot, standi
     worded = planning.builders.digest
 
     def digest(items, **kwargs):
-        if any(d.owner_id == DESIGNER for d, _ in items):
+        if any(i.deliverable.owner_id == DESIGNER for i in items):
             raise KeyError("a template that breaks on this person's data")
         return worded(items, **kwargs)
 
