@@ -135,8 +135,8 @@ def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
 @dataclass(frozen=True)
 class Subject:
     """What a message is about: named in the log and in the PM's report when planning or wording it raises.
-    ``what`` is ``standup``, ``ladder`` (one deliverable's reminders) or ``digest`` (one person's morning DM,
-    which may carry several releases' work)."""
+    ``what`` is ``standup``, ``ladder`` (one deliverable's reminders), ``digest`` (one person's morning DM,
+    which may carry several releases' work) or ``ladder-dm`` (one person's ladder DM of the day, likewise)."""
 
     what: str
     releases: tuple[Release, ...]
@@ -147,16 +147,17 @@ class Subject:
         """The outbox key under which each release's PM is told about this subject's trouble, once."""
         if self.what == "ladder":
             return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
-        if self.what == "digest":
-            return {f"trouble:digest:{self.user_id}:{r.id}": r for r in self.releases}
+        if self.what in ("digest", "ladder-dm"):
+            return {f"trouble:{self.what}:{self.user_id}:{r.id}": r for r in self.releases}
         return {f"trouble:standup:{r.id}": r for r in self.releases}
 
     def describe(self) -> str:
         releases = ", ".join(str(r.id) for r in self.releases)
         if self.what == "ladder":
             return f"reminders of deliverable {self.deliverable.id} (release {releases})"
-        if self.what == "digest":
-            return f"morning DM of user {self.user_id} (releases {releases})"
+        if self.what in ("digest", "ladder-dm"):
+            kind = "morning DM" if self.what == "digest" else "ladder DM"
+            return f"{kind} of user {self.user_id} (releases {releases})"
         return f"standup of release {releases}"
 
     def ids(self) -> dict:
@@ -472,7 +473,7 @@ def _ladder_dms(
                 worded.append((line, str(line.wording())))
         if worded:
             releases = tuple({line.release.id: line.release for line, _ in worded}.values())
-            about = Subject("digest", releases, user_id=user)
+            about = Subject("ladder-dm", releases, user_id=user)
             expires = _end_of_day(today, tz)
             wanted.append(Wanted(key, partial(_ladder_dm, team, key, user, worded, expires), about))
     return wanted

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from bot.release import planning
 from messages.ids import ActionId
 from tests.support.harness import utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
@@ -173,3 +174,20 @@ def test_the_standup_after_the_holidays_reports_what_was_done_before_them(bot, s
     assert "Done since the last standup" in text and "*Cover artwork*" in text
     tick(bot, utc(2028, 1, 4, 8, 30))
     assert "Done since the last standup" not in message_text(posts(standin, lights.room, "Tue 4 Jan 2028")[0])
+
+
+def test_a_ladder_dm_whose_words_raise_is_reported_once_and_the_channel_posts_still_go(
+    bot, standin, two_releases, monkeypatch
+):
+    lights, _ = two_releases
+
+    def ladder_dm(groups, **kwargs):
+        raise KeyError("a template that breaks on this person's lines")
+
+    monkeypatch.setattr(planning.builders, "ladder_dm", ladder_dm)
+    tick(bot, utc(2028, 1, 3, 8, 0))
+    tick(bot, utc(2028, 1, 3, 8, 1))
+    assert posts(standin, lights.room, "*Final master audio* `master` is 1 working day overdue")
+    told = [t for t in dm_texts(standin, PM) if "could not prepare the reminders DM of" in t]
+    assert len(told) == 1 and f"<@{PM}>" in told[0] and "KeyError" in told[0]
+    assert not any("Today's reminders" in t for t in dm_texts(standin, PM))
