@@ -441,18 +441,15 @@ def _ladder_dm_keys(team: _Team, lines: list[_Line], *, now: datetime) -> list[s
 def _ladder_dms(
     team: _Team, lines: list[_Line], reserved: set[str], troubles: _Troubles, *, now: datetime
 ) -> list[Wanted]:
-    """One DM a working day per person for everything the ladder tells them (the PM's unowned and overdue
-    items, and any other step addressed to a person rather than a channel), at the first tick in their office
-    hours that has a line for them, every line grouped by release, each line told once (its key is reserved
-    with the DM, as ``carried``).
+    """One DM a working day per person for what the ladder tells them rather than a channel (the PM's unowned
+    and overdue items, any later kind), every line grouped by release and told once: each line's key is
+    reserved with the DM, as ``carried``.
 
-    A line that first turns up after that day's DM (a release created in the afternoon, an item unassigned)
-    waits for the next working day's, as the morning DM's items do, while its step is still due then: an
-    unowned item's ask is, until its due date. A line about an item due by the next working day cannot wait
-    (an overdue notice belongs to its one day): the first such line brings one more DM that day, carrying
-    everything waiting; after that, the rest waits for the next working day, and an overdue notice whose day
-    has passed by then is not told to the person (its post in the release channel still names the item).
-    Before noon, the day's first DM goes with whatever is waiting; after it, only for such a pressing line.
+    The day's DM goes at the first tick in their office hours, in the morning, that has a line for them. A line
+    turning up later that day waits for the next working day's while its step is due then (an unowned item's
+    ask is, until its due date), unless the item is due by the next working day: then one more DM that day
+    carries all that waits. Past that one a pressing line waits too, and an overdue notice, whose step belongs
+    to its one day, is then told only by the release channel's post.
     """
     per_person: dict[str, list[_Line]] = defaultdict(list)
     for line in lines:
