@@ -40,6 +40,7 @@ class Sent:
     text: str
     sent_at: datetime
     deliverable_id: int | None
+    carried: bool = False  # a line inside another row's DM (a person's ladder DM), not a message of its own
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Figures:
     premature: Counter = field(default_factory=Counter)
     late_at_creation: Counter = field(default_factory=Counter)
     unjudged: int = 0  # escalations naming no deliverable (a digest), which no overdue notice can precede
-    kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind, to a person or a channel
+    kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind: to a person, a channel, or in a DM
     mention_sources: Counter = field(default_factory=Counter)
 
 
@@ -99,7 +100,7 @@ def count(
             figures.mention_sources[source] += 1
     overdue_days: dict[int, set[int]] = defaultdict(set)
     for row in sent:
-        figures.kinds[row.kind, "DM" if row.channel[:1] in "UW" else "channel"] += 1
+        figures.kinds[row.kind, _where(row)] += 1
         if "overdue" in row.kind and row.deliverable_id is not None:
             overdue_days[row.deliverable_id].add(days.index(row.sent_at))
     for row in sent:
@@ -116,6 +117,12 @@ def count(
         if row.deliverable_id in late_at_creation:
             figures.late_at_creation[week] += 1
     return figures
+
+
+def _where(row: Sent) -> str:
+    if row.carried:
+        return "line in a DM"
+    return "DM" if row.channel[:1] in "UW" else "channel"
 
 
 def _sources(posts: list[Post], sent: list[Sent]) -> list[str]:

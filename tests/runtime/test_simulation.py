@@ -57,11 +57,13 @@ def test_an_escalation_with_its_overdue_notice_counts_as_premature():
         tally.Sent("ladder-escalate", "USIMLENA", "escalated", at[3], 4),
         tally.Sent("ladder-overdue", "CREL", "late", at[3], 4),  # came with it, though sent after it
         tally.Sent("escalation-digest", "USIMLENA", "every late item", at[3], None),  # a future kind
+        tally.Sent("ladder-overdue", "USIMPAULA", "late, in her ladder DM", at[0], 1, carried=True),
     ]
     figures = tally.count([], sent, people={"USIMLENA": "Europe/Berlin"}, days=days, late_at_creation={2})
     assert sum(figures.escalations.values()) == 5 and figures.unjudged == 1
     assert sum(figures.premature.values()) == 3 and sum(figures.late_at_creation.values()) == 1
     assert figures.kinds["escalation-digest", "DM"] == 1
+    assert figures.kinds["ladder-overdue", "line in a DM"] == 1 and figures.kinds["ladder-overdue", "channel"] == 3
 
 
 def test_the_command_writes_its_section_and_the_bench_keeps_it(tmp_path):
