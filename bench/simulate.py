@@ -24,7 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bench import results, tally
 from bot.slack.installs import BOT_SCOPES
@@ -335,9 +335,15 @@ def simulate(engine, database_url: str, *, start: date = START, days: int = 42, 
         finally:
             bot.stop()
     with session_scope(engine) as session:
-        rows = session.exec(select(Outbox).where(Outbox.state == OutboxState.SENT)).all()
-        sent = [tally.Sent(r.kind, r.channel, r.text, tally.utc(r.sent_at), r.deliverable_id,
-                           tuple(item for item, _ in EscalatedBlock.found_in(r.blocks))) for r in rows]  # fmt: skip
+        told = (OutboxState.SENT, OutboxState.CARRIED)
+        rows = session.exec(select(Outbox).where(col(Outbox.state).in_(told))).all()
+        sent = [
+            tally.Sent(
+                r.kind, r.channel, r.text, tally.utc(r.sent_at or r.created_at), r.deliverable_id,
+                tuple(item for item, _ in EscalatedBlock.found_in(r.blocks)), carried=r.state == OutboxState.CARRIED,
+            )
+            for r in rows
+        ]  # fmt: skip
     return Run(start, end, seed, label.posts, sent, label.late_at_creation, label.releases, label.actions,
                standin, seconds=wallclock.perf_counter() - began)  # fmt: skip
 

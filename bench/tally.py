@@ -43,6 +43,7 @@ class Sent:
     deliverable_id: int | None
     # The deliverables an escalation digest carried (its item blocks' ids).
     items: tuple[int, ...] = ()
+    carried: bool = False  # a line inside another row's DM (a person's ladder DM), not a message of its own
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Figures:
     escalations: Counter = field(default_factory=Counter)  # the items they carried, each once per message
     premature: Counter = field(default_factory=Counter)
     late_at_creation: Counter = field(default_factory=Counter)
-    kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind, to a person or a channel
+    kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind: to a person, a channel, or in a DM
     mention_sources: Counter = field(default_factory=Counter)
 
 
@@ -103,7 +104,7 @@ def count(
     # A blocked item gets no overdue notice: its PM's notice of the blocker comes before its escalation instead.
     notice_days: dict[int, set[int]] = defaultdict(set)
     for row in sent:
-        figures.kinds[row.kind, "DM" if row.channel[:1] in "UW" else "channel"] += 1
+        figures.kinds[row.kind, _where(row)] += 1
         if ("overdue" in row.kind or "blocked" in row.kind) and row.deliverable_id is not None:
             notice_days[row.deliverable_id].add(days.index(row.sent_at))
     for row in sent:
@@ -120,6 +121,12 @@ def count(
             if item in late_at_creation:
                 figures.late_at_creation[week] += 1
     return figures
+
+
+def _where(row: Sent) -> str:
+    if row.carried:
+        return "line in a DM"
+    return "DM" if row.channel[:1] in "UW" else "channel"
 
 
 def _sources(posts: list[Post], sent: list[Sent]) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages.facts import EscalatedRelease, PortfolioLine, Roster, Snapshot
+from messages.facts import DigestItem, EscalatedRelease, LadderLine, PortfolioLine, Roster, Snapshot, Standing
 from messages.formats import progress_bar
 from messages.ids import ActionId, AssignBlock, EscalatedBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
@@ -388,28 +388,39 @@ def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:
     return text_message(str(words("standup", lang).quiet(snap, day)))
 
 
-def digest(items: Sequence[tuple[Deliverable, Release]], *, today: date, lang: str = "en") -> Message:
-    """The owner's morning DM: soonest first, each with its release and Done / Snooze buttons."""
+def digest(items: Sequence[DigestItem], *, lang: str = "en") -> Message:
+    """The owner's morning DM: late, due today, coming up (the ladder's heads-up), later; each item with its
+    release and Done / Snooze buttons. It carries the heads-up and due-today, which have no DM of their own."""
     w = words("reminders", lang)
     done = str(words("checklist", lang).done_button())
     title = str(w.digest_title(len(items)))
-    shown = (MAX_MESSAGE_BLOCKS - 2) // 2
     blocks = [header(title)]
-    for d, r in items[:shown]:
-        blocks.append(section(str(w.digest_line(d, r, today))))
-        blocks.append(
-            actions(
-                [
-                    button(done, ActionId.DONE, str(d.id)),
-                    button(str(w.snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id).encode()),
-                    button(
-                        str(w.snooze_week_button()),
-                        ActionId.SNOOZE_WEEK,
-                        SnoozeValue(d.id, SnoozeUntil.NEXT_WEEK).encode(),
-                    ),
-                ]
+    room = MAX_MESSAGE_BLOCKS - 1  # one kept for "…and N more"
+    shown = 0
+    for standing in Standing:
+        group = [i for i in items if i.standing == standing]
+        if not group or len(blocks) + 3 > room:
+            continue
+        blocks.append(section(str(w.digest_group(standing, len(group)))))
+        for i in group:
+            if len(blocks) + 2 > room:
+                break
+            d = i.deliverable
+            blocks.append(section(str(w.digest_line(i))))
+            blocks.append(
+                actions(
+                    [
+                        button(done, ActionId.DONE, str(d.id)),
+                        button(str(w.snooze_button()), ActionId.SNOOZE, SnoozeValue(d.id).encode()),
+                        button(
+                            str(w.snooze_week_button()),
+                            ActionId.SNOOZE_WEEK,
+                            SnoozeValue(d.id, SnoozeUntil.NEXT_WEEK).encode(),
+                        ),
+                    ]
+                )
             )
-        )
+            shown += 1
     if len(items) > shown:
         blocks.append(context(str(words("status", lang).more(len(items) - shown))))
     return Message(text=title, blocks=blocks)
@@ -440,3 +451,30 @@ def escalation_digest(releases: Sequence[EscalatedRelease], *, lang: str = "en")
         blocks.append(context(str(words("status", lang).more(total - shown))))
     blocks.append(context(str(w.escalation_footer())))
     return Message(text=title, blocks=blocks)
+
+
+def ladder_dm(groups: Sequence[tuple[Release, Sequence[LadderLine]]], *, lang: str = "en") -> Message:
+    """A person's one ladder DM of the day: each release's lines under its name, an Assign picker under each
+    unowned item; what would pass Slack's 50 blocks is left as "…and N more"."""
+    w = words("reminders", lang)
+    picker = people_picker(str(w.assign_placeholder()), ActionId.ASSIGN)
+    total = sum(len(lines) for _, lines in groups)
+    title = str(w.ladder_dm_title(total))
+    units = []  # each line's blocks, the first of a release's with its name on top
+    for release, lines in groups:
+        for n, line in enumerate(lines):
+            unit = [section(str(w.ladder_dm_release(release)))] if n == 0 else []
+            unit.append(section(line.text))
+            if line.assign is not None:
+                unit.append({**actions([picker]), "block_id": AssignBlock.encode(line.assign)})
+            units.append((line.text, unit))
+    blocks, shown = [header(title)], []
+    room = MAX_MESSAGE_BLOCKS - 1  # one kept for "…and N more"
+    for text, unit in units:
+        if len(blocks) + len(unit) > room:
+            break
+        blocks.extend(unit)
+        shown.append(text)
+    if total > len(shown):
+        blocks.append(context(str(words("status", lang).more(total - len(shown)))))
+    return Message(text="\n".join([title, *shown]), blocks=blocks)

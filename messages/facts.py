@@ -121,3 +121,30 @@ class EscalatedRelease:
     release: Release
     workdays_to_release: int
     items: tuple[EscalatedItem, ...]
+
+
+class Standing(StrEnum):
+    """Where an item stands in its owner's morning DM, in the order the DM shows them."""
+
+    LATE = "late"
+    TODAY = "today"
+    COMING_UP = "coming up"  # within the ladder's heads-up, a couple of working days ahead
+    LATER = "later"
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of an owner's morning DM; ``workdays`` are working days late, or left until it is due."""
+
+    deliverable: Deliverable
+    release: Release
+    standing: Standing
+    workdays: int
+
+
+@dataclass(frozen=True)
+class LadderLine:
+    """One worded line of a person's ladder DM; ``assign`` is the unowned deliverable an Assign picker gives away."""
+
+    text: str
+    assign: int | None = None

@@ -260,13 +260,15 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     STALE = "stale"
+    # Never sent itself: a line that went out inside another message (a person's ladder DM of the day).
+    CARRIED = "carried"
 
 
 class Outbox(SQLModel, table=True):
     """Every scheduled message, claimed by a unique key before it is sent.
 
     The key (``standup:<release>:<day>``, ``ladder:<deliverable>:<step>:<due>:<to>``, ``digest:<user>:<day>``,
-    ``escalations:<head or channel>:<day>``)
+    ``ladder-dm:<user>:<day>``, ``escalations:<head or channel>:<day>``)
     makes a message exist once however many processes tick at the same time; a row that failed
     stays pending and later ticks retry it until it is sent, fails for good, or goes stale.
     """

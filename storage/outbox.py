@@ -31,14 +31,15 @@ def reserved_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str
 
 def reserve(*, session: Session, rows: list[dict], now: datetime) -> int:
     """Insert each row (Outbox's columns, ``created_at`` being ``now``) unless its key exists; how many
-    this call created."""
+    messages to send this call created (a carried line is none)."""
     if not rows:
         return 0
     statement = upsert(session, Outbox.__table__).on_conflict_do_nothing(index_elements=["team_id", "key"])
     # One executemany through one cached statement, not a giant VALUES list compiled afresh each tick;
     # drivers differ in what rowcount says after executemany, so count what this call created.
     session.execute(statement, rows)
-    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.created_at == now)).one()
+    created = (Outbox.created_at == now) & (Outbox.state != OutboxState.CARRIED)
+    return session.exec(select(func.count()).select_from(Outbox).where(created)).one()
 
 
 def take_due(*, session: Session, now: datetime, until: datetime, limit: int) -> list[Outbox]:
@@ -77,15 +78,18 @@ def unsent(*, session: Session) -> dict[tuple[str, str], int]:
 
 
 def sent_about(*, session: Session, team_id: str, deliverable_ids: list[int], kinds: list[str]) -> list:
-    """(deliverable id, kind, channel, sent at) of each message of ``kinds`` sent about these deliverables."""
+    """(deliverable id, kind, channel, sent at) of each message of ``kinds`` sent about these deliverables; a
+    line carried in a person's ladder DM counts from when it was reserved with that DM."""
     if not deliverable_ids:
         return []
     return session.exec(
-        select(Outbox.deliverable_id, Outbox.kind, Outbox.channel, Outbox.sent_at).where(
+        select(
+            Outbox.deliverable_id, Outbox.kind, Outbox.channel, func.coalesce(Outbox.sent_at, Outbox.created_at)
+        ).where(
             Outbox.team_id == team_id,
             col(Outbox.deliverable_id).in_(deliverable_ids),
             col(Outbox.kind).in_(kinds),
-            Outbox.state == OutboxState.SENT,
+            col(Outbox.state).in_([OutboxState.SENT, OutboxState.CARRIED]),
         )
     ).all()
 

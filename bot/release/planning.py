@@ -37,7 +37,7 @@ from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
 from bot.release.outcome import utc
 from messages import builders
-from messages.facts import EscalatedItem, EscalatedRelease, Roster
+from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
 from storage import outbox, queries
 from storage.models import Blocker, Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
@@ -52,6 +52,8 @@ MORNING_DM_UNTIL = time(12)
 # or two over Christmas and New Year; a month covers any calendar with a working day most weeks.
 LADDER_HORIZON_DAYS = 31
 BLOCKED_STEPS = (Step.BLOCKED_TWO, Step.BLOCKED_FIVE)
+# Since when a release that has no standup yet nor a creation time reports what was done.
+EVER = datetime.min.replace(tzinfo=UTC)
 # How much of an exception's text the PM's report quotes.
 PROBLEM_CHARS = 200
 
@@ -68,6 +70,9 @@ class Planned:
     expires_at: datetime
     release_id: int | None = None
     deliverable_id: int | None = None
+    state: str = OutboxState.PENDING
+    # Lines this message carries, each reserved under its own key (state ``carried``) so that none is told twice.
+    carries: list[Planned] = field(default_factory=list)
 
 
 @dataclass
@@ -109,13 +114,13 @@ def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
             "blocks": p.message.blocks,
             "release_id": p.release_id,
             "deliverable_id": p.deliverable_id,
-            "state": OutboxState.PENDING,
+            "state": p.state,
             "attempts": 0,
             "created_at": now,
             "next_attempt_at": now,
             "expires_at": p.expires_at,
         }
-        for p in planned
+        for p in (row for message in planned for row in (message, *message.carries))
     ]
     return outbox.reserve(session=session, rows=rows, now=now)
 
@@ -125,8 +130,8 @@ def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
 class Subject:
     """What a message is about: named in the log and in the PM's report when planning or wording it raises.
     ``what`` is ``standup``, ``ladder`` (one deliverable's reminders), ``digest`` (one person's morning DM,
-    which may carry several releases' work) or ``escalations`` (a label head's or the escalation channel's
-    daily digest, likewise)."""
+    which may carry several releases' work), ``ladder-dm`` (one person's ladder DM of the day, likewise) or
+    ``escalations`` (a label head's or the escalation channel's daily digest, likewise)."""
 
     what: str
     releases: tuple[Release, ...]
@@ -137,7 +142,7 @@ class Subject:
         """The outbox key under which each release's PM is told about this subject's trouble, once."""
         if self.what == "ladder":
             return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
-        if self.what in ("digest", "escalations"):
+        if self.what in ("digest", "ladder-dm", "escalations"):
             return {f"trouble:{self.what}:{self.user_id}:{r.id}": r for r in self.releases}
         return {f"trouble:standup:{r.id}": r for r in self.releases}
 
@@ -145,8 +150,9 @@ class Subject:
         releases = ", ".join(str(r.id) for r in self.releases)
         if self.what == "ladder":
             return f"reminders of deliverable {self.deliverable.id} (release {releases})"
-        if self.what == "digest":
-            return f"morning DM of user {self.user_id} (releases {releases})"
+        if self.what in ("digest", "ladder-dm"):
+            kind = "morning DM" if self.what == "digest" else "ladder DM"
+            return f"{kind} of user {self.user_id} (releases {releases})"
         if self.what == "escalations":
             return f"escalation digest to {self.user_id} (releases {releases})"
         return f"standup of release {releases}"
@@ -236,16 +242,23 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
     bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
     team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
-    done_since = _done_since(session, workspace.team_id, releases, now=now)
+    done_since: dict[int, list[tuple[int, str]]] = {}  # filled below, for the standups this tick words
     troubles = _Troubles()
     wanted: list[Wanted] = []
+    lines: list[_Line] = []
     for bundle in bundles:
         with troubles.isolated(Subject("standup", (bundle.release,))):
-            wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
-        wanted.extend(_ladder(team, bundle, troubles, now=now))
+            wanted.extend(_standup(team, bundle, done_since, now=now))
+        steps, told = _ladder(team, bundle, troubles, now=now)
+        wanted.extend(steps)
+        lines.extend(told)
     wanted.extend(_digests(team, bundles, troubles, now=now))
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
-    reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
+    keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
+    reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
+    wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
+    fresh_standups = [w.about.releases[0] for w in wanted if w.key.startswith("standup:") and w.key not in reserved]
+    done_since.update(_done_since(session, workspace.team_id, fresh_standups, now=now))
     planned: list[Planned] = []
     for w in wanted:
         if w.key in reserved:
@@ -263,20 +276,22 @@ def _end_of_day(day: date, timezone: str) -> datetime:
 
 
 def _done_since(session: Session, team_id: str, releases: list[Release], *, now: datetime) -> dict:
-    """Per release, (deliverable, who) done since its last standup (or the last day), in two queries."""
+    """Per release, (deliverable, who) done since its previous standup however long ago (a long weekend, the
+    holidays), or since it was created, in two queries. Asked only for the standups a tick words, each once a
+    day, so the rows read are those releases' done items since then, never a scan of every tick's window."""
     if not releases:
         return {}
     ids = [r.id for r in releases]
     last = outbox.last_standups(session=session, team_id=team_id, release_ids=ids)
+    since = {r.id: utc(last[r.id]) if r.id in last else utc(r.created_at or EVER) for r in releases}
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for entry in queries.done_since(session=session, team_id=team_id, release_ids=ids, since=now - timedelta(days=4)):
-        since = utc(last[entry.release_id]) if entry.release_id in last else now - timedelta(days=1)
-        if utc(entry.at) >= since:
+    for entry in queries.done_since(session=session, team_id=team_id, release_ids=ids, since=min(since.values())):
+        if utc(entry.at) >= since[entry.release_id]:
             found[entry.release_id].append((entry.deliverable_id, entry.actor_id))
     return found
 
 
-def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], *, now: datetime) -> list[Wanted]:
+def _standup(team: _Team, bundle: queries.ReleaseBundle, done: dict, *, now: datetime) -> list[Wanted]:
     release = bundle.release
     ws = team.workspace
     hour, minute = (int(x) for x in ws.standup_time.split(":"))
@@ -294,13 +309,16 @@ def _standup(team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, s
 
 
 def _standup_message(
-    team: _Team, bundle: queries.ReleaseBundle, done: list[tuple[int, str]], key: str, day: date, now: datetime
+    team: _Team, bundle: queries.ReleaseBundle, done: dict, key: str, day: date, now: datetime
 ) -> Planned | None:
-    """The standup's words, or None on a quiet day in a workspace that wants no quiet standups."""
+    """The standup's words, or None on a quiet day in a workspace that wants no quiet standups. ``done``: per
+    release, what was done since its previous standup."""
     release, ws = bundle.release, team.workspace
     snap = snapshot(bundle, today=day, now=now, calendar=team.calendar)
     by_id = bundle.by_id()
-    done_items = [(by_id[d], who) for d, who in done if d in by_id and by_id[d].state == DeliverableState.DONE]
+    done_items = [
+        (by_id[d], who) for d, who in done.get(release.id, []) if d in by_id and by_id[d].state == DeliverableState.DONE
+    ]
     message = builders.standup(snap, day=day, done_since=done_items, roster=team.roster(), lang=ws.language)
     if message is None:
         if not ws.standup_when_quiet:
@@ -310,9 +328,26 @@ def _standup_message(
     return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
 
 
-def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, now: datetime) -> list[Wanted]:
+@dataclass(frozen=True)
+class _Line:
+    """A ladder step's words for a person: a line of their ladder DM of the day (:func:`_ladder_dms`), told
+    once under ``key`` as its own message was before."""
+
+    key: str
+    user: str
+    release: Release
+    deliverable: Deliverable
+    step: DueStep
+    wording: Callable[[], object]
+
+
+def _ladder(
+    team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, now: datetime
+) -> tuple[list[Wanted], list[_Line]]:
+    """The release's ladder steps due now: channel posts and escalations as messages of their own, and what
+    they tell a person as lines of that person's ladder DM."""
     release = bundle.release
-    wanted: list[Wanted] = []
+    steps: list[Wanted | _Line] = []
     with troubles.isolated(Subject("standup", (release,))):  # the release's own day: its standup fails alike
         today = local_today(now, release.timezone)
         horizon = today + timedelta(days=LADDER_HORIZON_DAYS)
@@ -321,10 +356,10 @@ def _ladder(team: _Team, bundle: queries.ReleaseBundle, troubles: _Troubles, *, 
             if d.state == DeliverableState.OPEN and (d.due_date <= horizon or d.id in bundle.open_blockers):
                 try:  # all of the deliverable's steps, or none
                     blocker = bundle.open_blockers.get(d.id)
-                    wanted.extend(list(_ladder_steps(team, release, d, blocker, today=today, now=now)))
+                    steps.extend(list(_ladder_steps(team, release, d, blocker, today=today, now=now)))
                 except Exception as error:  # noqa: BLE001 - one deliverable never stops the others
                     troubles.note(Subject("ladder", (release,), d), error)
-    return wanted
+    return [s for s in steps if isinstance(s, Wanted)], [s for s in steps if isinstance(s, _Line)]
 
 
 def _item_facts(release: Release, d: Deliverable, blocker: Blocker | None) -> ItemFacts:
@@ -352,11 +387,14 @@ def _ladder_steps(
     steps = due_steps(facts, today=today, owner_today=owner_today, calendar=team.calendar, rules=_ladder_rules(team))
     for step in steps:
         for channel, wording, tz in _recipients(team, release, d, step, blocker, today=today):
-            if not office_hours(now, tz, team.calendar):
-                continue
             # A blocker's notices belong to that blocker; the other steps to the due date.
             anchor = f"blocker-{blocker.id}" if step.step in BLOCKED_STEPS else d.due_date.isoformat()
             key = f"ladder:{d.id}:{step.step}:{anchor}:{channel}"
+            if _is_person(channel):  # told in the person's ladder DM of the day
+                yield _Line(key, channel, release, d, step, wording)
+                continue
+            if not office_hours(now, tz, team.calendar):
+                continue
             expires = _end_of_day(local_today(now, tz), tz)
             lang = team.lang_of(channel)  # a channel id names nobody: the workspace's language
             yield Wanted(key, partial(_ladder_message, release, d, key, step, channel, wording, expires, lang), about)
@@ -383,9 +421,7 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, blocker: Blocke
         if pm:
             yield pm, partial(team.reminders(pm).unclaimed_pm, d, release), pm_tz
     elif step.step in (Step.HEADS_UP, Step.DUE_TODAY):
-        w = team.reminders(d.owner_id)
-        macro = w.heads_up if step.step == Step.HEADS_UP else w.due_today
-        yield d.owner_id, partial(macro, d, release), team.tz_of(d.owner_id, release.timezone)
+        return  # they travel in the owner's morning DM (:func:`_digest_wanted`)
     elif step.step == Step.OVERDUE:
         yield release.channel_id, partial(team.reminders().overdue_channel, d, release, late_by), release.timezone
         if pm and pm != d.owner_id:
@@ -398,9 +434,96 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, blocker: Blocke
         yield pm, notice, team.tz_of(pm, release.timezone)
 
 
+def _is_person(channel: str) -> bool:
+    return channel.startswith(("U", "W"))
+
+
+def _ladder_dm_keys(team: _Team, lines: list[_Line], *, now: datetime) -> list[str]:
+    """The keys of the ladder DMs each person with a line may be owed today (see :func:`_ladder_dms`)."""
+    keys = []
+    for user in {line.user for line in lines}:
+        day = local_today(now, team.tz_of(user, team.workspace.timezone)).isoformat()
+        keys += [f"ladder-dm:{user}:{day}", f"ladder-dm:{user}:{day}:later"]
+    return keys
+
+
+def _ladder_dms(
+    team: _Team, lines: list[_Line], reserved: set[str], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    """One DM a working day per person for what the ladder tells them rather than a channel (the PM's unowned
+    and overdue items, any later kind), every line grouped by release and told once: each line's key is
+    reserved with the DM, as ``carried``.
+
+    The day's DM goes at the first tick in their office hours, in the morning, that has a line for them. A line
+    turning up later that day waits for the next working day's while its step is due then (an unowned item's
+    ask is, until its due date), unless the item is due by the next working day: then one more DM that day
+    carries all that waits. Past that one a pressing line waits too, and an overdue notice, whose step belongs
+    to its one day, is then told only by the release channel's post.
+    """
+    per_person: dict[str, list[_Line]] = defaultdict(list)
+    for line in lines:
+        if line.key not in reserved:
+            per_person[line.user].append(line)
+    wanted = []
+    for user, waiting in per_person.items():
+        tz = team.tz_of(user, team.workspace.timezone)
+        if not office_hours(now, tz, team.calendar):
+            continue
+        today = local_today(now, tz)
+        key = _ladder_dm_key(team, user, waiting, reserved, now=local(now, tz), today=today)
+        if key is None:
+            continue
+        worded = []
+        for line in waiting:
+            with troubles.isolated(Subject("ladder", (line.release,), line.deliverable)):
+                worded.append((line, str(line.wording())))
+        if worded:
+            releases = tuple({line.release.id: line.release for line, _ in worded}.values())
+            about = Subject("ladder-dm", releases, user_id=user)
+            expires = _end_of_day(today, tz)
+            wanted.append(Wanted(key, partial(_ladder_dm, team, key, user, worded, expires), about))
+    return wanted
+
+
+def _ladder_dm_key(
+    team: _Team, user: str, waiting: list[_Line], reserved: set[str], *, now: datetime, today: date
+) -> str | None:
+    """Which of the person's two ladder DMs of ``today`` (their local ``now``) the waiting lines go in, if any."""
+    first = f"ladder-dm:{user}:{today.isoformat()}"
+    pressing = any(line.deliverable.due_date <= team.calendar.first_workday_after(today) for line in waiting)
+    if first not in reserved:
+        return first if pressing or now.time() < MORNING_DM_UNTIL else None
+    later = f"{first}:later"
+    return later if pressing and later not in reserved else None
+
+
+def _ladder_dm(team: _Team, key: str, user: str, worded: list, expires: datetime) -> Planned:
+    by_release: dict[int, tuple[Release, list[LadderLine]]] = {}
+    for line, text in worded:
+        assign = line.deliverable.id if line.step.step == Step.UNCLAIMED else None
+        by_release.setdefault(line.release.id, (line.release, []))[1].append(LadderLine(text, assign))
+    groups = sorted(by_release.values(), key=lambda group: (group[0].release_date, group[0].id))
+    message = builders.ladder_dm(groups, lang=team.lang_of(user))
+    carries = [
+        Planned(
+            team.workspace.team_id,
+            line.key,
+            f"ladder-{line.step.step}",
+            user,
+            builders.text_message(text),
+            expires,
+            line.release.id,
+            line.deliverable.id,
+            state=OutboxState.CARRIED,
+        )
+        for line, text in worded
+    ]
+    return Planned(team.workspace.team_id, key, "ladder-dm", user, message, expires, carries=carries)
+
+
 def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime) -> list[Wanted]:
-    """Each owner's morning DM: their deliverables due within a week or late, across releases, but none they are
-    blocked on."""
+    """Each owner's morning DM: their deliverables due within a week (or within the heads-up) or late, across
+    releases, but none they are blocked on; their heads-up and due-today go in it, not in DMs of their own."""
     per_owner: dict[str, list] = defaultdict(list)
     for bundle in bundles:
         for d in bundle.live:
@@ -420,14 +543,31 @@ def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now:
         return []
     today = local_today(now, tz)
     horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+    heads_up = LadderRules().heads_up_workdays
     due = sorted(
-        ((d, r) for d, r in items if d.due_date <= horizon and not (d.snoozed_until and today < d.snoozed_until)),
+        (
+            (d, r)
+            for d, r in items
+            if (d.due_date <= horizon or team.calendar.workdays_before(d.due_date, heads_up) <= today)
+            and not (d.snoozed_until and today < d.snoozed_until)  # snoozed: no heads-up nor due-today either
+        ),
         key=lambda pair: (pair[0].due_date, pair[1].release_date),
     )
     if not due or not _morning_or_pressing(team, due, now=now, tz=tz, today=today):
         return []
     key = f"digest:{owner}:{today.isoformat()}"
     return [Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz)), about)]
+
+
+def _standing(calendar: Calendar, d: Deliverable, r: Release, *, today: date) -> DigestItem:
+    """Where an item stands on its owner's ``today``, in working days: late by, due today, or due in."""
+    if d.due_date < today:
+        return DigestItem(d, r, Standing.LATE, calendar.workdays_between(d.due_date, today))
+    if d.due_date == today:
+        return DigestItem(d, r, Standing.TODAY, 0)
+    soon = calendar.workdays_before(d.due_date, LadderRules().heads_up_workdays) <= today
+    standing = Standing.COMING_UP if soon else Standing.LATER
+    return DigestItem(d, r, standing, calendar.workdays_between(today, d.due_date))
 
 
 def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, today: date) -> bool:
@@ -438,7 +578,8 @@ def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, toda
 
 
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
-    message = builders.digest(due, today=today, lang=team.lang_of(owner))
+    items = [_standing(team.calendar, d, r, today=today) for d, r in due]
+    message = builders.digest(items, lang=team.lang_of(owner))
     return Planned(team.workspace.team_id, key, "digest", owner, message, expires)
 
 

@@ -60,11 +60,13 @@ def test_an_escalated_item_with_its_overdue_notice_counts_as_premature():
         # Blocked on its overdue day, so no overdue notice: its PM heard of the blocker the working day before.
         tally.Sent("ladder-blocked-2", "UPM", "still blocked", at[2], 5),
         tally.Sent("escalations", "USIMLENA", "escalated", at[3], None, (5,)),
+        tally.Sent("ladder-overdue", "USIMPAULA", "late, in her ladder DM", at[0], 1, carried=True),
     ]
     figures = tally.count([], sent, people={"USIMLENA": "Europe/Berlin"}, days=days, late_at_creation={2})
     assert sum(figures.digests.values()) == 4 and sum(figures.escalations.values()) == 6
     assert sum(figures.premature.values()) == 3 and sum(figures.late_at_creation.values()) == 2
     assert figures.kinds["escalations", "DM"] == 4
+    assert figures.kinds["ladder-overdue", "line in a DM"] == 1 and figures.kinds["ladder-overdue", "channel"] == 3
 
 
 def test_the_command_writes_its_section_and_the_bench_keeps_it(tmp_path):

@@ -80,7 +80,7 @@ def test_a_dm_whose_words_raise_for_one_person_leaves_everyone_elses(bot, standi
     worded = planning.builders.digest
 
     def digest(items, **kwargs):
-        if any(d.owner_id == DESIGNER for d, _ in items):
+        if any(i.deliverable.owner_id == DESIGNER for i in items):
             raise KeyError("a template that breaks on this person's data")
         return worded(items, **kwargs)
 
@@ -105,14 +105,13 @@ def test_a_deliverable_whose_reminder_words_raise_is_skipped_and_reported_once(b
         return worded(release, d, *args)
 
     monkeypatch.setattr(planning, "_ladder_message", ladder_message)
-    tick(bot, utc(2027, 3, 1, 9, 0))  # what was due on Friday is overdue: the PM is owed a notice of each
+    tick(bot, utc(2027, 3, 1, 9, 0))  # what was due on Friday is overdue: the channel hears of each
     tick(bot, utc(2027, 3, 1, 9, 1))
-    dms = "\n".join(dm_texts(standin, PM))  # what waits for the PM arrives combined, a few DMs in all
-    assert "*Social assets* for Nova Lane" in dms, "the other deliverables' reminders went out"
-    assert "*Amazon Music pitch* for Nova Lane" not in dms
+    assert posts(standin, room, "*Social assets* `social-assets` is 1 working day overdue"), "the others went out"
+    assert not posts(standin, room, "*Amazon Music pitch* `amazon-pitch` is 1 working day overdue")
     reported = "could not prepare the reminders for *Amazon Music pitch* `amazon-pitch`"
     assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"
-    assert "`ValueError: unrenderable`" in dms
+    assert "`ValueError: unrenderable`" in "\n".join(dm_texts(standin, PM))
 
 
 def test_a_message_that_cannot_be_sent_never_stops_the_others(bot, standin, room, monkeypatch, caplog):
@@ -143,6 +142,6 @@ def test_an_escalation_digest_whose_words_raise_is_reported_once_and_the_rest_go
     tick(bot, utc(2027, 3, 1, 9, 0))  # the PM (no label heads) is owed a digest of everything late
     tick(bot, utc(2027, 3, 1, 9, 1))
     dms = "\n".join(dm_texts(standin, PM))
-    assert "*Social assets* for Nova Lane" in dms, "the overdue notices still went out"
+    assert "*Social assets* is 1 working day overdue" in dms, "the overdue notices still went out"
     reported = "could not prepare the escalation digest for *Midnight Drive*"
     assert sum(m["text"].count(reported) for m in standin.dms(PM)) == 1, "once, though both ticks skipped it"
