@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages.facts import PortfolioLine, Roster, Snapshot
+from messages.facts import CatchUpOffer, PortfolioLine, Roster, Snapshot
 from messages.formats import progress_bar
 from messages.ids import ActionId, AssignBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
@@ -56,6 +56,24 @@ def combined(messages: Sequence[Message]) -> Message:
 def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
     """A one-section message from a template macro, e.g. ``reply("replies", "claimed", d)``."""
     return text_message(str(getattr(words(kind, lang), macro)(*args)))
+
+
+def with_catch_up(kind: str, macro: str, args: tuple, offer: CatchUpOffer | None, *, lang: str = "en") -> Message:
+    """An answer (as :func:`reply` words it) and, when work is late, the catch-up plan under it: its first
+    lines, then "…and N more", and the button that accepts it."""
+    answer = reply(kind, macro, *args, lang=lang)
+    if offer is None:
+        return answer
+    w = words("catch_up", lang)
+    lines = [str(w.line(line)) for line in offer.lines]
+    late_for_release = sum(line.after_release for line in offer.lines)
+    title = str(w.title(len(lines), late_for_release))
+    blocks = [
+        section(_listing(title, lines, words("status", lang))),
+        actions([button(str(w.accept_button()), ActionId.ACCEPT_CATCH_UP, offer.value)]),
+        context(str(w.adjust(offer.lines[0].deliverable.key))),
+    ]
+    return Message(text=answer.text, blocks=[*answer.blocks, *blocks])
 
 
 def error(message: str, usage: str | None = None, *, lang: str = "en") -> Message:

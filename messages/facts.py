@@ -67,3 +67,21 @@ class Roster:
 
     names: Mapping[str, str] = field(default_factory=dict)
     unpinged: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class CatchUpLine:
+    """One late deliverable's catch-up date: proposed, or applied."""
+
+    deliverable: Deliverable
+    before: date
+    after: date
+    after_release: bool
+
+
+@dataclass(frozen=True)
+class CatchUpOffer:
+    """A catch-up plan as offered: its lines, and the value its Accept button carries."""
+
+    value: str
+    lines: tuple[CatchUpLine, ...]

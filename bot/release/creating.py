@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, catching_up
 from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
@@ -101,9 +101,13 @@ def create_release(
         playbook=playbook.name,
         release_date=cmd.release_date.isoformat(),
     )
-    at_risk = lead_time_warnings(planned, today=today)
+    bundle = queries.load_bundle(session=session, release=release)
+    offer = catching_up.offer(session, release, bundle, now=request.now, calendar=calendar)
+    # What is late is listed in the catch-up plan, with its new dates; a plan that found none lists it here.
+    at_risk = [] if offer else lead_time_warnings(planned, today=today)
     short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
-    reply = Reply.of(
+    reply = catching_up.answer(
+        "replies",
         "created",
         release,
         playbook.name,
@@ -112,5 +116,6 @@ def create_release(
         not is_friday(cmd.release_date),
         (cmd.release_date - today).days,
         short_lead,
+        offer=offer,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])

@@ -331,7 +331,8 @@ def _ladder_steps(team: _Team, release: Release, d: Deliverable, *, today: date,
     about = Subject("ladder", (release,), d)
     owner_tz = team.tz_of(d.owner_id, release.timezone)
     created = local_today(utc(release.created_at), release.timezone) if release.created_at else None
-    late_at_creation = created is not None and d.due_date < created
+    planned = release.planned_on or created  # the day its dates were last planned: created, or moved
+    late_at_creation = planned is not None and d.due_date < planned
     facts = ItemFacts(d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until, late_at_creation)
     owner_today = local_today(now, owner_tz)
     rules = LadderRules(escalate_after=team.workspace.escalate_after)

@@ -66,8 +66,8 @@ def releases(draw):
     today = MONDAY + timedelta(days=draw(st.integers(0, 6)))
     start = today + timedelta(days=draw(st.integers(0, 2)))
     release_date = today + timedelta(days=draw(st.integers(0, 60)))
-    elsewhere = draw(st.dictionaries(st.tuples(st.sampled_from(["U1", "U2"]),
-                                               st.dates(today, today + timedelta(days=20))), st.integers(0, 4)))  # fmt: skip
+    someone_on_a_day = st.tuples(st.sampled_from(["U1", "U2"]), st.dates(today, today + timedelta(days=20)))
+    elsewhere = draw(st.dictionaries(someone_on_a_day, st.integers(0, 4)))
     calendar = Calendar(workdays=workdays, quiet_days=quiet)
     return items, calendar, today, start, release_date, elsewhere
 
