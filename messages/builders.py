@@ -178,10 +178,9 @@ def help_message(usages: Sequence, *, topic: str | None = None, lang: str = "en"
 
 
 def _listing(title: str, lines: list[str], w) -> str:
-    capped = lines[:MAX_LINES_PER_SECTION]
-    if len(lines) > MAX_LINES_PER_SECTION:
-        capped.append(str(w.more(len(lines) - MAX_LINES_PER_SECTION)))
-    return line_list([title, *capped], more=str(w.more("{n}")))
+    """A title and its first lines, as many as fit one section (and no more than a reader scans), then how
+    many were left out."""
+    return line_list([title, *lines], more=str(w.more("{n}")), most=MAX_LINES_PER_SECTION + 1)
 
 
 def _chunks(lines: list[str], w, *, room: int) -> list[dict]:

@@ -103,8 +103,7 @@ def create_release(
     )
     bundle = queries.load_bundle(session=session, release=release)
     offer = catching_up.offer(session, release, bundle, now=request.now, calendar=calendar)
-    # What is late is listed in the catch-up plan, with its new dates; a plan that found none lists it here.
-    at_risk = [] if offer else lead_time_warnings(planned, today=today)
+    at_risk = lead_time_warnings(planned, today=today)
     short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
     reply = catching_up.answer(
         "replies",
@@ -116,6 +115,7 @@ def create_release(
         not is_friday(cmd.release_date),
         (cmd.release_date - today).days,
         short_lead,
+        offer is not None,  # what is late is then listed in the plan, with its new dates
         offer=offer,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])

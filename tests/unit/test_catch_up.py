@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,9 @@ from hypothesis import strategies as st
 from bot.release import catch_up
 from bot.release.calendar import Calendar
 from bot.release.catch_up import MAX_DUE_PER_DAY, Item
+from messages import builders
+from messages.facts import CatchUpLine, CatchUpOffer
+from messages.render import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 
 MONDAY = date(2027, 1, 4)
 WEEKDAYS = Calendar()
@@ -90,3 +94,19 @@ def test_invariants_of_any_plan(case):
         assert load[(by_id[m.id].owner_id, m.after)] <= MAX_DUE_PER_DAY, "at most three per person per day"
         assert all(dates[u] < m.after for u in by_id[m.id].upstream), "upstream before downstream"
         assert m.after_release == (m.after > release_date)
+
+
+def test_a_long_plan_stays_within_slacks_limits_and_says_how_many_more():
+    lines = tuple(
+        CatchUpLine(SimpleNamespace(name="A very long deliverable name " * 4, key=f"item-{i}", hard=True),
+                    MONDAY - timedelta(days=30), MONDAY + timedelta(days=i // 3), True)
+        for i in range(40)
+    )  # fmt: skip
+    for lang in ("en", "de"):
+        message = builders.with_catch_up("catch_up", "superseded", (SimpleNamespace(title="X"),),
+                                         CatchUpOffer("1:1", lines), lang=lang)  # fmt: skip
+        assert len(message.blocks) <= MAX_MESSAGE_BLOCKS
+        plan = message.blocks[1]["text"]["text"]
+        shown = plan.count("\n• ")
+        assert len(plan) <= MAX_SECTION_TEXT and 0 < shown <= 15
+        assert f"{40 - shown} more" in plan or f"{40 - shown} weitere" in plan, "the rest counted, not listed"
