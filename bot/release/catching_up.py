@@ -21,7 +21,7 @@ from bot.release.planning import calendar_of
 from messages import builders
 from messages.facts import CatchUpLine, CatchUpOffer
 from messages.ids import CatchUpValue
-from storage import queries
+from storage import locks, queries
 from storage.models import DeliverableState, Release
 
 
@@ -65,6 +65,7 @@ def accept(session: Session, request: Request, value: CatchUpValue, *, admins: f
     """Apply the plan behind an Accept button in one go, for the release's managers: each date the plan
     started from is still there is replaced and pinned; one changed since (``/release due``) is left and
     named. A plan accepted already, or replaced by a newer one, changes nothing."""
+    locks.until_commit(session, "catch_up", value.release_id)  # two clicks at once: the second sees the first's
     release = require_active(queries.get_release(session=session, team_id=request.team_id, release_id=value.release_id))
     lookup = partial(queries.get_person, session=session, team_id=request.team_id, user_id=request.user_id)
     require_manager(release, request.user_id, lookup=lookup, admins=admins, doing="accept_catch_up")

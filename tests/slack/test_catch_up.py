@@ -147,6 +147,8 @@ def test_a_date_move_into_the_past_offers_the_plan_and_escalates_nothing_until_a
     assert "can accept the catch-up plan" in refused
     _, stale = _accept(bot, standin, moved.body, PM, "pm", channel=room)
     assert "That plan was made on Mon 4 Jan 2027" in stale
+    _, old = _accept(bot, standin, moved.body, PM, "old", channel=room)
+    assert "no longer the current one" in old, "the first plan's button, once a newer plan was made"
     late_by_now = [d for d in _items(bot) if d.due_date < date(2027, 1, 8)]
     _, accepted = _accept(bot, standin, standin.responses("pm")[0], PM, "fresh", channel=room)
     assert f"accepted the catch-up plan for *Midnight Drive*: {len(late_by_now)} new dates" in accepted
