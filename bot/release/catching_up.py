@@ -99,4 +99,14 @@ def accept(session: Session, request: Request, value: CatchUpValue, *, admins: f
     release.updated_at = request.now
     session.add(release)
     room.log("catch_up_accepted", moved=len(moved), left=len(left))
-    return room.changed(Reply.of("accepted", release, request.user_id, moved, left, kind="catch_up"))
+    told = [room.dm(owner, "catch_up_dates_dm", release, request.user_id, lines) for owner, lines in _per_owner(moved)]
+    return room.changed(Reply.of("accepted", release, request.user_id, moved, left, kind="catch_up"), extra=told)
+
+
+def _per_owner(lines: list[CatchUpLine]) -> list[tuple[str, list[CatchUpLine]]]:
+    """Each owner's new dates: a date someone else set is news to them (as after a release moves)."""
+    grouped: dict[str, list[CatchUpLine]] = {}
+    for line in lines:
+        if line.deliverable.owner_id:
+            grouped.setdefault(line.deliverable.owner_id, []).append(line)
+    return list(grouped.items())

@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.models import Activity, Deliverable, Dependency, Release
 from tests.support.harness import button_click, utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.support.story import CHANNEL, item, message_text, open_release, posts, tick
+from tests.support.story import CHANNEL, dm_texts, item, message_text, open_release, posts, tick
 
 TEAM_MENTIONS = f"team <@{DESIGNER}|dee> <@{DISTRIBUTION}> <@{ARTIST_MANAGER}|mika>"
 ALBUM = f'new "Slow Tide" by Nova Lane on 2027-03-26 playbook album pm <@{PM}|paula> {TEAM_MENTIONS}'
@@ -132,6 +132,7 @@ def test_a_date_move_into_the_past_offers_the_plan_and_escalates_nothing_until_a
     room, _ = open_release(bot, standin)
     in_room = dict(channel=room, channel_name=CHANNEL)
     tick(bot, utc(2027, 1, 4, 10, 0))
+    assert "now owns *Cover artwork*" in bot.command(f"assign artwork <@{DESIGNER}|dee>", user=PM, **in_room).text
     moved = bot.command("date 2027-01-29", user=PM, **in_room)
     assert moved.public and "Now in the past" in moved.text
     assert "Catch-up plan:" in moved.text and "Accept catch-up plan" in moved.text
@@ -153,6 +154,9 @@ def test_a_date_move_into_the_past_offers_the_plan_and_escalates_nothing_until_a
     _, accepted = _accept(bot, standin, standin.responses("pm")[0], PM, "fresh", channel=room)
     assert f"accepted the catch-up plan for *Midnight Drive*: {len(late_by_now)} new dates" in accepted
     assert all(d.due_date >= date(2027, 1, 8) for d in _items(bot)), "from the day it was accepted"
+    told = [t for t in dm_texts(standin, DESIGNER) if "accepted a catch-up plan" in t]
+    artwork = format_date(item(bot, "artwork").due_date)
+    assert len(told) == 1 and f"*Cover artwork*: Fri 18 Dec 2026 → *{artwork}*" in told[0], "its owner is told"
 
 
 def _items(bot) -> list[Deliverable]:
