@@ -1,8 +1,8 @@
 """A button's work after its ack: Claim, Done and Snooze change one deliverable as the clicking person (the
 same change as the typed subcommand), Accept catch-up plan a release's late dates; the answer goes where
-the click happened. On a checklist
-message the message itself is updated and the clicker gets a private note; on the morning DM the clicked
-row is replaced by the answer; on the App Home the tab is republished with the answer on top.
+the click happened. On a checklist message the message itself is updated and the clicker gets a private
+note; on the morning DM the clicked row is replaced by the answer; on the App Home the tab is republished
+with the answer on top.
 """
 
 from __future__ import annotations
