@@ -1,4 +1,5 @@
-"""Buttons: Claim, Done, Block… and Snooze, wherever they are (checklist message, morning DM, App Home).
+"""Buttons: Claim, Done, Block… and Snooze, wherever they are (checklist message, morning DM, App Home), and
+a catch-up plan's Accept.
 
 A click is checked from its payload alone, kept in the inbox and acknowledged; its change and answer
 (:mod:`bot.jobs.clicks`) follow, so Slack's ack never waits on the database. Block… opens its reason
@@ -17,7 +18,7 @@ from slack_bolt import Ack, App
 from bot.jobs import clicks as jobs
 from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
-from messages.ids import ActionId, AssignBlock, SnoozeValue
+from messages.ids import ActionId, AssignBlock, CatchUpValue, SnoozeValue
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.SNOOZE)
     @app.action(ActionId.SNOOZE_WEEK)
     @app.action(ActionId.ASSIGN)
+    @app.action(ActionId.ACCEPT_CATCH_UP)
     def change(ack: Ack, body: dict, action: dict) -> None:
         if readable(action):
             runtime.inbox.accept(KIND, body, key=click_key(body, action))
@@ -49,7 +51,8 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def readable(action: dict) -> bool:
-    """A value as our buttons carry it (a deliverable id and, for Snooze, until when), or a picker's person."""
+    """A value as our buttons carry it (a deliverable id and, for Snooze, until when; a release and its plan for
+    Accept), or a picker's person."""
     try:
         if len(action.get("value", "")) > MAX_VALUE:
             raise ValueError("longer than any of ours")
@@ -59,6 +62,8 @@ def readable(action: dict) -> bool:
                 raise ValueError("no one picked")
         elif action["action_id"] in (ActionId.SNOOZE, ActionId.SNOOZE_WEEK):
             SnoozeValue.decode(action.get("value", ""))
+        elif action["action_id"] == ActionId.ACCEPT_CATCH_UP:
+            CatchUpValue.decode(action.get("value", ""))
         else:
             int(action.get("value", ""))
     except ValueError:

@@ -6,7 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages.facts import DigestItem, EscalatedRelease, LadderLine, PortfolioLine, Roster, Snapshot, Standing
+from messages.facts import (
+    CatchUpOffer,
+    DigestItem,
+    EscalatedRelease,
+    LadderLine,
+    PortfolioLine,
+    Roster,
+    Snapshot,
+    Standing,
+)
 from messages.formats import progress_bar
 from messages.ids import ActionId, AssignBlock, EscalatedBlock, SnoozeUntil, SnoozeValue
 from messages.render import (
@@ -56,6 +65,24 @@ def combined(messages: Sequence[Message]) -> Message:
 def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
     """A one-section message from a template macro, e.g. ``reply("replies", "claimed", d)``."""
     return text_message(str(getattr(words(kind, lang), macro)(*args)))
+
+
+def with_catch_up(kind: str, macro: str, args: tuple, offer: CatchUpOffer | None, *, lang: str = "en") -> Message:
+    """An answer (as :func:`reply` words it) and, when work is late, the catch-up plan under it: its first
+    lines, then "…and N more", and the button that accepts it."""
+    answer = reply(kind, macro, *args, lang=lang)
+    if offer is None:
+        return answer
+    w = words("catch_up", lang)
+    lines = [str(w.line(line)) for line in offer.lines]
+    late_for_release = sum(line.after_release for line in offer.lines)
+    title = str(w.title(len(lines), late_for_release))
+    blocks = [
+        section(_listing(title, lines, words("status", lang))),
+        actions([button(str(w.accept_button()), ActionId.ACCEPT_CATCH_UP, offer.value)]),
+        context(str(w.adjust(offer.lines[0].deliverable.key))),
+    ]
+    return Message(text=answer.text, blocks=[*answer.blocks, *blocks])
 
 
 def error(message: str, usage: str | None = None, *, lang: str = "en") -> Message:
@@ -174,10 +201,9 @@ def help_message(usages: Sequence, *, topic: str | None = None, lang: str = "en"
 
 
 def _listing(title: str, lines: list[str], w) -> str:
-    capped = lines[:MAX_LINES_PER_SECTION]
-    if len(lines) > MAX_LINES_PER_SECTION:
-        capped.append(str(w.more(len(lines) - MAX_LINES_PER_SECTION)))
-    return line_list([title, *capped], more=str(w.more("{n}")))
+    """A title and its first lines, as many as fit one section (and no more than a reader scans), then how
+    many were left out."""
+    return line_list([title, *lines], more=str(w.more("{n}")), most=MAX_LINES_PER_SECTION + 1)
 
 
 def _chunks(lines: list[str], w, *, room: int) -> list[dict]:

@@ -148,3 +148,21 @@ class LadderLine:
 
     text: str
     assign: int | None = None
+
+
+@dataclass(frozen=True)
+class CatchUpLine:
+    """One late deliverable's catch-up date: proposed, or applied."""
+
+    deliverable: Deliverable
+    before: date
+    after: date
+    after_release: bool
+
+
+@dataclass(frozen=True)
+class CatchUpOffer:
+    """A catch-up plan as offered: its lines, and the value its Accept button carries."""
+
+    value: str
+    lines: tuple[CatchUpLine, ...]

@@ -15,6 +15,25 @@ class ActionId(StrEnum):
     BLOCK = "checklist_block"  # value: the deliverable id; opens the reason modal
     NEW_RELEASE = "home_new_release"  # opens the new-release modal from the App Home
     ASSIGN = "assign_owner"  # a people picker; its block's id is AssignBlock
+    ACCEPT_CATCH_UP = "accept_catch_up"  # value: CatchUpValue
+
+
+@dataclass(frozen=True)
+class CatchUpValue:
+    """The Accept button of a catch-up plan: which release, and which of its plans (``"12:3"``), so a button
+    under a plan that a newer one replaced is recognised."""
+
+    release_id: int
+    serial: int
+
+    def encode(self) -> str:
+        return f"{self.release_id}:{self.serial}"
+
+    @classmethod
+    def decode(cls, value: str) -> CatchUpValue:
+        """ValueError for a value no Accept button of ours has."""
+        release, _, serial = value.partition(":")
+        return cls(int(release), int(serial))
 
 
 class AssignBlock:

@@ -142,13 +142,13 @@ def divider() -> dict:
     return {"type": "divider"}
 
 
-def line_list(lines: list[str], *, more: str, limit: int = MAX_SECTION_TEXT) -> str:
-    """Join lines into one section's text; what does not fit ends in "…and N more"."""
+def line_list(lines: list[str], *, more: str, limit: int = MAX_SECTION_TEXT, most: int | None = None) -> str:
+    """Join lines (at most ``most``) into one section's text; what does not fit ends in "…and N more"."""
     kept: list[str] = []
     used = 0
     for index, line in enumerate(lines):
         tail = more.format(n=len(lines) - index)
-        if used + len(line) + 1 + len(tail) + 1 > limit:
+        if used + len(line) + 1 + len(tail) + 1 > limit or (most is not None and index == most):
             return "\n".join([*kept, tail])
         kept.append(line)
         used += len(line) + 1

@@ -120,6 +120,11 @@ class Release(SQLModel, table=True):
     setup_error: str | None = Field(default=None, max_length=255)
     # When the channel's member list was last read from Slack (None: never; nobody's membership is known).
     members_synced_at: datetime | None = _ts_column()
+    # The release's local day its dates were last planned (created, or release day moved): what was due
+    # before it was late when planned, and is never escalated (None: the day it was created).
+    planned_on: date | None = None
+    # The catch-up plan last offered for what was late then (bot.release.catch_up_offers), until accepted.
+    catch_up: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime | None = _ts_column()
     updated_at: datetime | None = _ts_column()
 

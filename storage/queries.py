@@ -326,6 +326,30 @@ def load_bundle(*, session: Session, release: Release, readonly: bool = False) -
     return load_bundles(session=session, team_id=release.team_id, releases=[release], readonly=readonly)[0]
 
 
+def due_elsewhere(
+    *, session: Session, team_id: str, owner_ids: Iterable[str], release_id: int, since: date
+) -> dict[tuple[str, date], int]:
+    """How many open deliverables each of ``owner_ids`` has due per day from ``since`` in the workspace's
+    other active releases: one query."""
+    owner_ids = sorted(set(owner_ids))
+    if not owner_ids:
+        return {}
+    rows = session.exec(
+        select(Deliverable.owner_id, Deliverable.due_date, func.count())
+        .join(Release, Release.id == Deliverable.release_id)
+        .where(
+            Deliverable.team_id == team_id,
+            col(Deliverable.owner_id).in_(owner_ids),
+            Deliverable.state == DeliverableState.OPEN,
+            Deliverable.due_date >= since,
+            Release.state == ReleaseState.ACTIVE,
+            Release.id != release_id,
+        )
+        .group_by(Deliverable.owner_id, Deliverable.due_date)
+    ).all()
+    return {(owner, day): count for owner, day, count in rows}
+
+
 def get_deliverable(*, session: Session, team_id: str, deliverable_id: int) -> Deliverable | None:
     return session.exec(
         select(Deliverable).where(Deliverable.team_id == team_id, Deliverable.id == deliverable_id)

@@ -1,7 +1,8 @@
 """A button's work after its ack: Claim, Done and Snooze change one deliverable as the clicking person (the
-same change as the typed subcommand), and the answer goes where the click happened. On a checklist
-message the message itself is updated and the clicker gets a private note; on the morning DM the clicked
-row is replaced by the answer; on the App Home the tab is republished with the answer on top.
+same change as the typed subcommand), Accept catch-up plan a release's late dates; the answer goes where
+the click happened. On a checklist message the message itself is updated and the clicker gets a private
+note; on the morning DM the clicked row is replaced by the answer; on the App Home the tab is republished
+with the answer on top.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.release import deliverables
+from sqlmodel import Session
+
+from bot.release import catch_up_offers, deliverables
 from bot.release.language import language_of
 from bot.release.outcome import Effect, Outcome, RefreshHome, Request
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
 from messages import builders, modals
-from messages.ids import ActionId, AssignBlock, SnoozeValue
+from messages.ids import ActionId, AssignBlock, CatchUpValue, SnoozeValue
 from messages.render import Message, context
 from storage import queries
 from storage.db import session_scope
@@ -30,17 +33,14 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     body = item.body
     action = body["actions"][0]
     request = request_from(body, item.received_at)
-    deliverable_id, change = _change(action)
     # Slack is asked before the transaction: about the user, and whoever they picked (the answer names them).
     runtime.directory.refresh(request.team_id, [request.user_id, action.get("selected_user", "")])
-    runtime.rosters.ensure(request.team_id, deliverable_id=deliverable_id)
+    change = _release_change(runtime, request, action) or _deliverable_change(runtime, request, action)
     try:
         with session_scope(runtime.engine) as session:
             if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
                 return None
-            deliverable = _changeable(session, request, deliverable_id)
-            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
-            outcome: Outcome = change(room, deliverable)
+            outcome: Outcome = change(session)
             lang = _language(session, body, request)
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
@@ -99,6 +99,27 @@ def answer(runtime: Runtime, body: dict, request: Request, reply: Message, *, ef
         runtime.followup.respond(url, payload)
     except Exception as error:  # noqa: BLE001 - the change is saved; a lost answer must not undo or repeat it
         log.warning("answer to a click not delivered: %r", error, extra={"slack_team": request.team_id})
+
+
+def _release_change(runtime: Runtime, request: Request, action: dict) -> Callable[[Session], Outcome] | None:
+    """A button about a whole release (Accept catch-up plan), for its managers; None for any other."""
+    if action["action_id"] != ActionId.ACCEPT_CATCH_UP:
+        return None
+    value = CatchUpValue.decode(action["value"])
+    return lambda session: catch_up_offers.accept(session, request, value, admins=runtime.services.admins)
+
+
+def _deliverable_change(runtime: Runtime, request: Request, action: dict) -> Callable[[Session], Outcome]:
+    """A button about one deliverable, for the people in its release's channel."""
+    deliverable_id, change = _change(action)
+    runtime.rosters.ensure(request.team_id, deliverable_id=deliverable_id)
+
+    def changed(session: Session) -> Outcome:
+        deliverable = _changeable(session, request, deliverable_id)
+        room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
+        return change(room, deliverable)
+
+    return changed
 
 
 def _change(action: dict) -> tuple[int, Callable[[deliverables.Room, Deliverable], Outcome]]:

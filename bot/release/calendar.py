@@ -159,7 +159,8 @@ class ItemFacts:
     hard: bool
     release_date: date
     snoozed_until: date | None = None
-    # Already past due when its release was created: the overdue notice comes, an escalation never.
+    # Already past due when its release's dates were planned (created, or release day moved): the overdue
+    # notice comes, an escalation never; an accepted catch-up date is a new plan, and escalates as usual.
     late_at_creation: bool = False
     # The local day its open blocker was raised: the owner is waiting on someone else, so nobody chases them.
     blocked_since: date | None = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, catch_up_offers
 from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
@@ -101,9 +101,12 @@ def create_release(
         playbook=playbook.name,
         release_date=cmd.release_date.isoformat(),
     )
+    bundle = queries.load_bundle(session=session, release=release)
+    offer = catch_up_offers.offer(session, release, bundle, now=request.now, calendar=calendar)
     at_risk = lead_time_warnings(planned, today=today)
     short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
-    reply = Reply.of(
+    reply = catch_up_offers.answer(
+        "replies",
         "created",
         release,
         playbook.name,
@@ -112,5 +115,7 @@ def create_release(
         not is_friday(cmd.release_date),
         (cmd.release_date - today).days,
         short_lead,
+        offer is not None,  # what is late is then listed in the plan, with its new dates
+        offer=offer,
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])

@@ -364,7 +364,8 @@ def _ladder(
 
 def _item_facts(release: Release, d: Deliverable, blocker: Blocker | None) -> ItemFacts:
     created = local_today(utc(release.created_at), release.timezone) if release.created_at else None
-    late_at_creation = created is not None and d.due_date < created
+    planned = release.planned_on or created  # the day its dates were last planned: created, or moved
+    late_at_creation = planned is not None and d.due_date < planned
     blocked_since = local_today(utc(blocker.raised_at), release.timezone) if blocker is not None else None
     return ItemFacts(
         d.due_date, d.owner_id, d.hard, release.release_date, d.snoozed_until, late_at_creation, blocked_since

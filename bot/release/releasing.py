@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, catch_up_offers
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -109,8 +109,9 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     hard_broken = [ch for ch in past if ch.hard]
     shifted = [ch for ch in changes if ch.falls_on is not None]
     pinned = [d for d in open_items if d.due_pinned]
-    summary = room.reply("release_moved", release, old, room.request.user_id, changes, past, hard_broken,
-                         shifted, pinned, not is_friday(cmd.new_date))  # fmt: skip
+    offer = catch_up_offers.offer(room.session, release, room.bundle, now=room.request.now, calendar=room.calendar)
+    summary = catch_up_offers.answer("replies", "release_moved", release, old, room.request.user_id, changes, past,
+                                 hard_broken, shifted, pinned, not is_friday(cmd.new_date), offer=offer)  # fmt: skip
     per_owner: dict[str, list[DateChange]] = defaultdict(list)
     for ch in changes:
         if ch.owner_id:
