@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from messages import workload
 from messages.facts import PortfolioLine, Roster, Snapshot
 from messages.formats import progress_bar
 from messages.ids import ActionId, AssignBlock, SnoozeUntil, SnoozeValue
@@ -196,10 +197,12 @@ class HomeContent:
     portfolio_total: int
     today: date
     notice: str | None = None
+    # A PM's team load (bot.release.workload.LoadTable), shown under her releases.
+    load: object | None = None
 
 
-# Blocks kept back from the deliverables for the header, notice, up-for-grabs and release sections.
-HOME_RESERVED_BLOCKS = 30
+# Blocks kept back from the deliverables for the header, notice, up-for-grabs, team load and release sections.
+HOME_RESERVED_BLOCKS = 35
 HOME_GRABS = 5
 
 
@@ -239,6 +242,8 @@ def home(content: HomeContent, *, lang: str = "en") -> dict:
     if content.running:
         blocks += [divider(), header(str(w.running_title(content.running_total)))]
         blocks += _release_lines(content.running, content.running_total, w, st)
+    if content.load is not None:
+        blocks += workload.home_blocks(content.load, lang=lang)
     blocks += [divider(), header(str(st.portfolio_title(content.portfolio_total)))]
     if content.portfolio:
         blocks += _release_lines(content.portfolio, content.portfolio_total, w, st)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from bot.release.calendar import local_today
 from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
+from bot.release.workload import team_load
 from messages import builders
 from storage import queries
 
@@ -35,5 +36,6 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
         portfolio_total=portfolio_total,
         today=today,
         notice=notice,
+        load=team_load(session=session, team_id=team_id, pm_id=user_id, today=today) if running else None,
     )
     return builders.home(content, lang=language_of(session, team_id, user_id))
