@@ -4,10 +4,13 @@ a team's people, someone with nothing on, a refusal; and the PM's Home tab showi
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
-from tests.support.harness import utc
+from bot.release.workload import due_in_week_of
+from storage.db import session_scope
+from tests.support.harness import TEAM, utc
 from tests.support.people import DESIGNER, DISTRIBUTION, OUTSIDER, PM
 from tests.support.story import CHANNEL, open_release
 
@@ -66,6 +69,19 @@ def test_one_person_and_a_team_and_someone_with_nothing_on(bot, standin, two_rel
     assert "Your workload" in mine and "You have no open deliverables due in the next 8 weeks." in mine
     mine = bot.command("load", user=DISTRIBUTION).text
     assert "Your workload" in mine and "*Week of Mon 1 Feb 2027* · 1 due" in mine
+
+
+def test_how_many_a_person_has_due_in_a_week_is_there_for_other_checks(bot, two_releases):
+    with session_scope(bot.engine) as session:
+        days = [date(2027, 2, d) for d in (7, 8, 14, 15)]
+        due = [due_in_week_of(session=session, team_id=TEAM, user_id=DISTRIBUTION, day=day) for day in days]
+    assert due == [1, 3, 3, 0], "Sunday ends the week; a late item counts in the week it was due"
+
+
+def test_the_limit_is_a_setting_within_reason(bot, two_releases):
+    assert "weekly_load_limit" in bot.command("settings", user=PM).text
+    refused = bot.command("settings weekly_load_limit 0", user=PM).text
+    assert "write a whole number from 1 to 50" in refused and "settings weekly_load_limit 6" in refused
 
 
 def test_a_word_that_is_no_team_is_refused_with_the_teams_and_the_form(bot, standin, two_releases):
