@@ -51,7 +51,7 @@ def load_message(table, *, lang: str = "en") -> Message:
 def home_blocks(table, *, lang: str = "en") -> list[dict]:
     """The Home tab's team load for a PM, in at most five blocks."""
     w = words("load", lang)
-    blocks = [divider(), header(str(w.home_title(len(table.people)))), context(str(w.legend(table)))]
+    blocks = [divider(), header(str(w.home_title(table.total))), context(str(w.legend(table)))]
     if not table.people:
         return [*blocks, section(str(w.nobody(table)))]
     lines = pack_lines([str(w.person_line(p, grid(p))) for p in table.people[:HOME_LOAD_LINES]])[0]

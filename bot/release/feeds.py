@@ -20,8 +20,8 @@ from bot.release.outcome import Outcome, Post, Reply, Request
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
 from messages import builders, ical
+from storage import feeds as stored
 from storage import queries
-from storage import workload as stored
 
 PERSON, LABEL = "person", "label"
 TOKEN_BYTES = 32

@@ -114,8 +114,8 @@ def person_loads(
         if d.owner_id and monday <= mondays[-1]:
             by_owner[d.owner_id][monday].append(LoadItem(d, r, blocked, d.due_date < today))
     loads = [
-        PersonLoad(owner, tuple(WeekLoad(m, tuple(weeks_[m]), len(weeks_[m]) > limit) for m in mondays))
-        for owner, weeks_ in by_owner.items()
+        PersonLoad(owner, tuple(WeekLoad(m, tuple(items[m]), len(items[m]) > limit) for m in mondays))
+        for owner, items in by_owner.items()
     ]
     return sorted(loads, key=lambda p: (not p.overloaded, -max(w.count for w in p.weeks), -p.total, p.user_id))
 
