@@ -40,6 +40,12 @@ def due_in_week_of(*, session: Session, team_id: str, user_id: str, day: date) -
                               end=monday + timedelta(days=7))  # fmt: skip
 
 
+def mondays_from(today: date, weeks: int = WEEKS) -> tuple[date, ...]:
+    """The Mondays of the ``weeks`` ISO weeks from ``today``'s on."""
+    first = week_start(today)
+    return tuple(first + timedelta(weeks=n) for n in range(weeks))
+
+
 @dataclass(frozen=True)
 class LoadItem:
     deliverable: Deliverable
@@ -106,11 +112,10 @@ def person_loads(
 ) -> list[PersonLoad]:
     """Each owner's items by ISO week from ``today``'s on (late ones count in this week: they are due now);
     a week over ``limit`` is flagged. Busiest first: flagged people, then the highest week, then the most."""
-    first = week_start(today)
-    mondays = [first + timedelta(weeks=n) for n in range(weeks)]
+    mondays = mondays_from(today, weeks)
     by_owner: dict[str, dict[date, list[LoadItem]]] = defaultdict(lambda: defaultdict(list))
     for d, r, blocked in rows:
-        monday = max(first, week_start(d.due_date))
+        monday = max(mondays[0], week_start(d.due_date))
         if d.owner_id and monday <= mondays[-1]:
             by_owner[d.owner_id][monday].append(LoadItem(d, r, blocked, d.due_date < today))
     loads = [
@@ -123,11 +128,10 @@ def person_loads(
 def load_table(*, session: Session, team_id: str, today: date, scope: str, subject: str, owners) -> LoadTable:
     """The loads of ``owners`` (user ids, or a subquery of storage.workload): one query."""
     workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
-    first = week_start(today)
-    rows = stored.open_load(session=session, team_id=team_id, due_before=first + timedelta(weeks=WEEKS),
+    mondays = mondays_from(today)
+    rows = stored.open_load(session=session, team_id=team_id, due_before=mondays[-1] + timedelta(days=7),
                             owners=owners)  # fmt: skip
     people = person_loads(rows, today=today, limit=workspace.weekly_load_limit)
-    mondays = tuple(first + timedelta(weeks=n) for n in range(WEEKS))
     return LoadTable(scope, subject, mondays, workspace.weekly_load_limit, today, tuple(people[:MAX_PEOPLE]),
                      len(people))  # fmt: skip
 
