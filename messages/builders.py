@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from messages import workload
 from messages.facts import (
     CatchUpOffer,
     DigestItem,
@@ -238,10 +239,12 @@ class HomeContent:
     # Working days each of ``mine`` that is late is late by.
     late_by: Mapping[int, int]
     notice: str | None = None
+    # A PM's team load (bot.release.workload.LoadTable), shown under her releases.
+    load: object | None = None
 
 
-# Blocks kept back from the deliverables for the header, notice, up-for-grabs and release sections.
-HOME_RESERVED_BLOCKS = 30
+# Blocks kept back from the deliverables for the header, notice, up-for-grabs, team load and release sections.
+HOME_RESERVED_BLOCKS = 35
 HOME_GRABS = 5
 
 
@@ -281,6 +284,8 @@ def home(content: HomeContent, *, lang: str = "en") -> dict:
     if content.running:
         blocks += [divider(), header(str(w.running_title(content.running_total)))]
         blocks += _release_lines(content.running, content.running_total, w, st)
+    if content.load is not None:
+        blocks += workload.home_blocks(content.load, lang=lang)
     blocks += [divider(), header(str(st.portfolio_title(content.portfolio_total)))]
     if content.portfolio:
         blocks += _release_lines(content.portfolio, content.portfolio_total, w, st)

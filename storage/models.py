@@ -65,6 +65,8 @@ class Workspace(SQLModel, table=True):
     escalate_after: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
     # When the label heads' escalation digest goes out (their own timezone; the channel's: the workspace's).
     escalation_time: str = Field(default="10:00", max_length=5, sa_column_kwargs={"server_default": "10:00"})
+    # Deliverables one person may have due in one week before ``/release load`` flags the week.
+    weekly_load_limit: int = Field(default=6, sa_column_kwargs={"server_default": "6"})
     # Whose Slack timezone and country the workspace started from: the first person to use the bot.
     set_up_from: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _ts_column()
@@ -300,6 +302,23 @@ class Outbox(SQLModel, table=True):
     lease_until: datetime | None = _ts_column()
     expires_at: datetime | None = _ts_column()
     sent_at: datetime | None = _ts_column()
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A calendar feed's secret link (``/release calendar``): only the token's SHA-256 is kept, so the
+    database alone opens no feed. ``kind`` is ``person`` (``user_id``'s own dates) or ``label`` (the
+    label's release days and hard deadlines, a link of ``user_id``'s); a revoked link answers 404."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (Index("ix_calendar_feed_team_user_kind", "team_id", "user_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime | None = _ts_column(nullable=False)
+    revoked_at: datetime | None = _ts_column()
 
 
 class ExclusiveLease(SQLModel, table=True):

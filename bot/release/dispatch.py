@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, notifying, releasing, workspace_settings
+from bot.release import deliverables, feeds, notifying, releasing, workload, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -21,10 +21,12 @@ from storage.models import Release, Workspace
 
 @dataclass(frozen=True)
 class Services:
-    """What actions need besides the session: the playbooks, and who administers the bot."""
+    """What actions need besides the session: the playbooks, who administers the bot, and where people reach
+    it from outside (calendar links; None when not set)."""
 
     catalogue: Catalogue
     admins: frozenset[str]
+    public_url: str | None = None
 
 
 # Subcommands that act on one release and need its channel.
@@ -97,6 +99,11 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         return notifying.set_standup_mentions(cmd, session=session, request=request)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, workspace=workspace)
+    if isinstance(cmd, c.Load):
+        return workload.load(cmd, session=session, request=request, timezone=workspace.timezone)
+    if isinstance(cmd, c.CalendarLink):
+        return feeds.calendar_link(cmd, session=session, request=request, public_url=services.public_url,
+                                   lookup=lookup, admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if release is None:

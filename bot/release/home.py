@@ -10,6 +10,7 @@ from bot.release.calendar import calendar_of, local_today
 from bot.release.health import working_days_late
 from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
+from bot.release.workload import team_load
 from messages import builders
 from storage import queries
 
@@ -38,5 +39,6 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
         today=today,
         late_by=working_days_late((d for d, _ in mine), today=today, calendar=calendar_of(workspace)),
         notice=notice,
+        load=team_load(session=session, team_id=team_id, pm_id=user_id, today=today) if running else None,
     )
     return builders.home(content, lang=language_of(session, team_id, user_id))

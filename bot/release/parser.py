@@ -59,6 +59,8 @@ SUBCOMMANDS: list[Usage] = [
     Usage("archive", "archive", "archive"),
     Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00"),
     Usage("notify", "notify on|off", "notify off"),
+    Usage("load", "load [@user|<team>]", "load @dee"),
+    Usage("calendar", "calendar [label] [revoke]", "calendar"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -84,6 +86,8 @@ GERMAN_SUBCOMMANDS = {
     "archivieren": "archive",
     "einstellungen": "settings",
     "hilfe": "help",
+    "auslastung": "load",
+    "kalender": "calendar",
 }
 
 
@@ -151,6 +155,23 @@ class Notify:
     """Whether standups mention the person who asks (``off``: they are named instead)."""
 
     standup_mentions: bool
+
+
+@dataclass(frozen=True)
+class Load:
+    """Whose workload: someone named, the people on a team's deliverables, or (neither) the asker's own or,
+    for a PM, her releases' people."""
+
+    user_id: str | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarLink:
+    """The asker's calendar feed link (the label's with ``label``); ``revoke`` replaces the old one."""
+
+    label: bool = False
+    revoke: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +250,8 @@ Command = (
     | Help
     | Settings
     | Notify
+    | Load
+    | CalendarLink
     | Claim
     | Unclaim
     | Done
@@ -510,6 +533,29 @@ def _notify(rest: str, _today: date) -> Command:
     return Notify(NOTIFY_CHOICES[choice])
 
 
+def _load(rest: str, _today: date) -> Command:
+    """``load``, ``load @someone`` or ``load <team>`` (a playbook team: A&R, creative, marketing…)."""
+    usage = USAGE["load"]
+    if not rest:
+        return Load()
+    found = _mentions(rest)
+    if len(found) == 1 and not MENTION.sub("", rest).strip():
+        return Load(user_id=found[0])
+    if found:
+        raise _Refused("load_who", usage, given=unescape(rest))
+    return Load(team=unescape(rest))  # which teams there are, the playbooks know (bot.release.workload)
+
+
+CALENDAR_WORDS = ("label", "revoke")
+
+
+def _calendar(rest: str, _today: date) -> Command:
+    words = rest.lower().split()
+    if len(set(words)) != len(words) or any(w not in CALENDAR_WORDS for w in words):
+        raise _Refused("calendar_choice", USAGE["calendar"], given=unescape(rest))
+    return CalendarLink(label="label" in words, revoke="revoke" in words)
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -534,6 +580,8 @@ _READERS = {
     "help": _help,
     "settings": _settings,
     "notify": _notify,
+    "load": _load,
+    "calendar": _calendar,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

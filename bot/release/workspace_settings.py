@@ -26,6 +26,8 @@ CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 NONE_WORDS = {"none", "off", "-", "unset"}
 # An escalation waits at least a working day after the overdue notice, and at most about a month.
 MAX_ESCALATE_AFTER = 20
+# More deliverables than this due in one week is no plan anyone follows.
+MAX_WEEKLY_LOAD = 50
 
 
 def _shown(value: object) -> str | None:
@@ -118,6 +120,13 @@ def _working_days(value: str) -> int:
     return int(text)
 
 
+def _load_limit(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WEEKLY_LOAD:
+        raise ValueError("load_limit")
+    return int(text)
+
+
 def _language(value: str) -> str:
     code = value.strip().lower()[:2]
     if code not in {"en", "de"}:
@@ -139,6 +148,7 @@ SETTINGS = {
         Setting("escalate_after", "2", _working_days),
         Setting("escalation_time", "10:00", _time),
         Setting("language", "de", _language),
+        Setting("weekly_load_limit", "6", _load_limit),
     ]
 }
 

@@ -84,7 +84,11 @@ def build_app(
             "authorize": installs.authorize(store, client),
         }
     rosters = Rosters(engine, sender, clock=clock)
-    services = Services(catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)), admins=settings.admins)
+    services = Services(
+        catalogue=Catalogue(load_playbooks(settings.releasebot_playbooks)),
+        admins=settings.admins,
+        public_url=settings.releasebot_public_url,
+    )
     background = Background(workers=16, name="after-ack")
     inbox = Inbox(inbox_engine(engine), clock, hand_off=hand_off)
     followup = FollowUp(

@@ -42,6 +42,8 @@ class Config(BaseSettings):
     # The GIL serialises Python work anyway; a few threads keep tail latency lowest (see bench/RESULTS.md).
     web_threads: int = Field(default=4, ge=1, le=256)
     releasebot_health_max_age: float = Field(default=HEALTH_MAX_AGE_SECONDS, gt=0)
+    # Where people reach ``serve`` from outside (https://releasebot.example.com): calendar links start with it.
+    releasebot_public_url: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -88,6 +90,15 @@ class Config(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         # slack_sdk joins method names onto the base URL, which needs its trailing slash.
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("releasebot_public_url")
+    @classmethod
+    def _public_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://releasebot.example.com")
+        return value.rstrip("/")
 
     @field_validator("releasebot_playbooks")
     @classmethod

@@ -5,7 +5,8 @@ server), or over a Socket Mode connection the bot opens itself.
 (:mod:`bot.runtime.admission`) before Bolt sees it; ``GET /slack/install`` and ``/slack/oauth_redirect``
 run the install flow in multi-workspace mode; ``GET /healthz`` answers for load balancers and uptime
 checks (503 when the database is unreachable or the inbox's oldest request has waited too long);
-``GET /metrics`` is for Prometheus (:mod:`bot.runtime.metrics`).
+``GET /metrics`` is for Prometheus (:mod:`bot.runtime.metrics`); ``GET /calendar/<token>.ics`` serves a calendar
+feed (:mod:`bot.release.feeds`), 404 for a token that is unknown or revoked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 from slack_bolt import App
@@ -30,10 +32,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import create_server
 
+from bot.release import feeds
 from bot.runtime import admission, metrics
 from bot.runtime.admission import Refused
 from bot.runtime.config import HEALTH_MAX_AGE_SECONDS
 from bot.runtime.intake import Inbox
+from messages import ical
+from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,8 @@ def wsgi_app(
             return _health(engine, inbox, health_max_age, start_response)
         if route == ("GET", "/metrics"):
             return _metrics(engine, inbox, start_response)
+        if route[0] == "GET" and (route[1] or "").startswith(feeds.FEED_PATH):
+            return _calendar(engine, route[1], start_response)
         return pages(environ, start_response)
 
     return application
@@ -79,6 +86,19 @@ def _metrics(engine: Engine, inbox: Inbox | None, start_response):
         log.warning("metrics: the database is unreachable: %r", error)
         return _answer(start_response, 503, json.dumps({"error": "the database is unreachable"}).encode())
     return _answer(start_response, 200, payload, metrics.CONTENT_TYPE)
+
+
+def _calendar(engine: Engine, path: str, start_response):
+    token = path.removeprefix(feeds.FEED_PATH).removesuffix(".ics") if path.endswith(".ics") else ""
+    try:
+        with session_scope(engine) as session:
+            body = feeds.feed_ics(session, token, now=datetime.now(UTC))
+    except SQLAlchemyError as error:
+        log.warning("calendar: the database is unreachable: %r", error)
+        return _answer(start_response, 503, b"the database is unreachable\n", "text/plain; charset=utf-8")
+    if body is None:
+        return _answer(start_response, 404, b"no such calendar\n", "text/plain; charset=utf-8")
+    return _answer(start_response, 200, body, ical.CONTENT_TYPE)
 
 
 def _from_slack(app: App, verifier: SignatureVerifier, environ, start_response):
