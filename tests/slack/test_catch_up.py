@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.models import Activity, Deliverable, Dependency, Release
 from tests.support.harness import button_click, utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.support.story import CHANNEL, dm_texts, item, message_text, open_release, posts, tick
+from tests.support.story import CHANNEL, digests, dm_texts, escalated, item, message_text, open_release, posts, tick
 
 TEAM_MENTIONS = f"team <@{DESIGNER}|dee> <@{DISTRIBUTION}> <@{ARTIST_MANAGER}|mika>"
 ALBUM = f'new "Slow Tide" by Nova Lane on 2027-03-26 playbook album pm <@{PM}|paula> {TEAM_MENTIONS}'
@@ -30,7 +30,8 @@ def ops(bot, standin):
 
 
 def _escalations(standin, ops: str) -> Counter:
-    return Counter(m["text"].split("*Escalation:* *")[1].split("*")[0] for m in posts(standin, ops, "*Escalation:*"))
+    """How many of the escalation channel's daily digests listed each deliverable (by name)."""
+    return Counter(item.split("*")[1] for digest in digests(standin, ops) for item in escalated(digest))
 
 
 def _accept(bot, standin, answer: dict, user: str, key: str, *, channel: str = "CGENERAL") -> tuple[dict, str]:
@@ -101,7 +102,7 @@ def test_an_album_created_late_offers_a_plan_its_pm_accepts_once_and_the_ladder_
             tick(bot, utc(2027, 1, day, 15, 0))
             if date(2027, 1, day) <= new_dates[first]:
                 assert not _escalations(standin, ops)[name], "never before its new date"
-    assert _escalations(standin, ops)[name] == 1, "late after its catch-up date: escalated once"
+    assert _escalations(standin, ops)[name] >= 1, "late after its catch-up date: escalated"
 
 
 def test_someone_else_than_a_manager_is_refused_and_a_date_changed_since_is_left(bot, standin):
@@ -140,9 +141,9 @@ def test_a_date_move_into_the_past_offers_the_plan_and_escalates_nothing_until_a
     assert late
     for day in (5, 6, 7, 8):
         tick(bot, utc(2027, 1, day, 15, 0))
-    escalated = _escalations(standin, ops)
-    assert not [d.name for d in late if escalated[d.name]], "late when the dates moved: not before acceptance"
-    assert escalated["Pre-save link live"] == 1, "what became late after the move escalates as usual"
+    listed = _escalations(standin, ops)
+    assert not [d.name for d in late if listed[d.name]], "late when the dates moved: not before acceptance"
+    assert listed["Pre-save link live"] >= 1, "what became late after the move escalates as usual"
 
     _, refused = _accept(bot, standin, moved.body, DESIGNER, "designer", channel=room)
     assert "can accept the catch-up plan" in refused
