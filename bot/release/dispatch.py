@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, notifying, releasing, workspace_settings
+from bot.release import deliverables, memory, notifying, releasing, workspace_settings
 from bot.release import parser as c
 from bot.release.creating import Catalogue, create_release
 from bot.release.outcome import Outcome, Reply, Request
@@ -97,6 +97,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         return notifying.set_standup_mentions(cmd, session=session, request=request)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, timezone=workspace.timezone)
+    if isinstance(cmd, memory.COMMANDS):  # retro also in an archived release's channel
+        return memory.command(cmd, session=session, request=request, place=place, catalogue=services.catalogue,
+                              calendar=calendar_of(workspace))  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if release is None:

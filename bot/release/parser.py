@@ -59,6 +59,9 @@ SUBCOMMANDS: list[Usage] = [
     Usage("archive", "archive", "archive"),
     Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00"),
     Usage("notify", "notify on|off", "notify off"),
+    Usage("retro", "retro", "retro"),
+    Usage("stats", "stats [last <n>]", "stats last 10"),
+    Usage("playbook", "playbook show <name>", "playbook show single"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -84,6 +87,8 @@ GERMAN_SUBCOMMANDS = {
     "archivieren": "archive",
     "einstellungen": "settings",
     "hilfe": "help",
+    "rückblick": "retro",
+    "statistik": "stats",
 }
 
 
@@ -151,6 +156,23 @@ class Notify:
     """Whether standups mention the person who asks (``off``: they are named instead)."""
 
     standup_mentions: bool
+
+
+@dataclass(frozen=True)
+class Retro:
+    """The channel's release looked back on."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The label's latest ``last`` finished releases (None: the default number)."""
+
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class PlaybookShow:
+    name: str
 
 
 @dataclass(frozen=True)
@@ -229,6 +251,9 @@ Command = (
     | Help
     | Settings
     | Notify
+    | Retro
+    | Stats
+    | PlaybookShow
     | Claim
     | Unclaim
     | Done
@@ -510,6 +535,26 @@ def _notify(rest: str, _today: date) -> Command:
     return Notify(NOTIFY_CHOICES[choice])
 
 
+# How many finished releases ``stats`` may read.
+MAX_STATS_LAST = 500
+
+
+def _stats(rest: str, _today: date) -> Command:
+    if not rest:
+        return Stats()
+    words = rest.lower().split()
+    if len(words) != 2 or words[0] != "last" or not words[1].isdigit() or not 1 <= int(words[1]) <= MAX_STATS_LAST:
+        raise _Refused("stats_last", USAGE["stats"], given=unescape(rest), limit=MAX_STATS_LAST)
+    return Stats(int(words[1]))
+
+
+def _playbook(rest: str, _today: date) -> Command:
+    words = rest.split()
+    if len(words) != 2 or words[0].lower() != "show":
+        raise _Refused("playbook_show", USAGE["playbook"], given=unescape(rest))
+    return PlaybookShow(unescape(words[1]).lower())
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -534,6 +579,9 @@ _READERS = {
     "help": _help,
     "settings": _settings,
     "notify": _notify,
+    "retro": _bare(Retro, "retro"),
+    "stats": _stats,
+    "playbook": _playbook,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.release import memory
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -35,6 +36,7 @@ from bot.release.calendar import (
 )
 from bot.release.health import snapshot
 from bot.release.outcome import utc
+from bot.release.retro import retro_day
 from messages import builders
 from messages.facts import Roster
 from messages.render import Message, language_for, words
@@ -247,6 +249,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
         wanted.extend(_ladder(team, bundle, troubles, now=now))
     wanted.extend(_digests(team, bundles, troubles, now=now))
+    wanted.extend(_retros(session, team, releases, now=now))
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
     planned: list[Planned] = []
     for w in wanted:
@@ -385,6 +388,27 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date)
             for head in ws.label_heads or ([pm] if pm else []):
                 escalation = partial(team.reminders(head).escalation, d, release, late_by, days_left)
                 yield head, escalation, team.tz_of(head, ws.timezone)
+
+
+def _retros(session: Session, team: _Team, releases: list[Release], *, now: datetime) -> list[Wanted]:
+    """A release still active RETRO_AFTER_WORKDAYS working days after its release day gets its retro, in
+    office hours: in its channel and to its PM, under the keys an ``archive`` would have claimed."""
+    wanted = []
+    for release in releases:
+        today = local_today(now, release.timezone)
+        if today < retro_day(release.release_date, team.calendar) or not office_hours(now, release.timezone,
+                                                                                       team.calendar):  # fmt: skip
+            continue
+        key = memory.retro_key(release)
+        for k in (key, f"{key}:pm"):
+            compose = partial(_retro_message, session, team, release, k, today, now)
+            wanted.append(Wanted(k, compose, Subject("standup", (release,))))
+    return wanted
+
+
+def _retro_message(session: Session, team: _Team, release: Release, key: str, today: date, now: datetime):
+    post = next(p for p in memory.retro_posts(session, release, calendar=team.calendar, today=today) if p.key == key)
+    return Planned(release.team_id, key, "retro", post.channel, post.message, now + timedelta(days=1), release.id)
 
 
 def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime) -> list[Wanted]:
