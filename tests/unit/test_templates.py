@@ -20,6 +20,7 @@ BUTTONS = {
     "checklist": ["claim_button", "done_button", "block_button"],
     "reminders": ["snooze_button", "snooze_week_button"],
     "home": ["new_release_button"],
+    "memory": ["apply_button"],
 }
 
 
