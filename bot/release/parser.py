@@ -291,7 +291,8 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     name = name.lower()
     reader = _READERS.get(name)
     if reader is None:
-        close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, list(_READERS), n=3, cutoff=0.6)
+        close.sort(key=lambda known: sorted(known) != sorted(name))  # two letters swapped: surely that word
         suggestion = GERMAN_SUBCOMMANDS.get(name) or (close[0] if close else None)
         facts = {"name": unescape(name), "suggestion": suggestion}
         return ParseError("unknown_subcommand", facts=facts)
