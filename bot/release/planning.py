@@ -249,7 +249,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
         wanted.extend(_ladder(team, bundle, troubles, now=now))
     wanted.extend(_digests(team, bundles, troubles, now=now))
-    wanted.extend(_retros(session, team, releases, now=now))
+    wanted.extend(_retros(session, team, releases, troubles, now=now))
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
     planned: list[Planned] = []
     for w in wanted:
@@ -390,19 +390,23 @@ def _recipients(team: _Team, release: Release, d, step: DueStep, *, today: date)
                 yield head, escalation, team.tz_of(head, ws.timezone)
 
 
-def _retros(session: Session, team: _Team, releases: list[Release], *, now: datetime) -> list[Wanted]:
+def _retros(
+    session: Session, team: _Team, releases: list[Release], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
     """A release still active RETRO_AFTER_WORKDAYS working days after its release day gets its retro, in
     office hours: in its channel and to its PM, under the keys an ``archive`` would have claimed."""
     wanted = []
     for release in releases:
-        today = local_today(now, release.timezone)
-        if today < retro_day(release.release_date, team.calendar) or not office_hours(now, release.timezone,
-                                                                                       team.calendar):  # fmt: skip
-            continue
-        key = memory.retro_key(release)
-        for k in (key, f"{key}:pm"):
-            compose = partial(_retro_message, session, team, release, k, today, now)
-            wanted.append(Wanted(k, compose, Subject("standup", (release,))))
+        with troubles.isolated(Subject("standup", (release,))):
+            today = local_today(now, release.timezone)
+            if today <= release.release_date or today < retro_day(release.release_date, team.calendar):
+                continue
+            if not office_hours(now, release.timezone, team.calendar):
+                continue
+            key = memory.retro_key(release)
+            for k in (key, f"{key}:pm"):
+                compose = partial(_retro_message, session, team, release, k, today, now)
+                wanted.append(Wanted(k, compose, Subject("standup", (release,))))
     return wanted
 
 
