@@ -16,6 +16,7 @@ class ActionId(StrEnum):
     NEW_RELEASE = "home_new_release"  # opens the new-release modal from the App Home
     ASSIGN = "assign_owner"  # a people picker; its block's id is AssignBlock
     ACCEPT_CATCH_UP = "accept_catch_up"  # value: CatchUpValue
+    APPLY_SUGGESTION = "apply_suggestion"  # value: SuggestionValue
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,25 @@ class SnoozeValue:
     def decode(cls, value: str) -> SnoozeValue:
         deliverable, _, until = value.partition(":")
         return cls(int(deliverable), SnoozeUntil(until or SnoozeUntil.TOMORROW))
+
+
+@dataclass(frozen=True)
+class SuggestionValue:
+    """An Apply button's value: start ``key`` of ``playbook`` ``earlier`` working days earlier, on top of the
+    label's ``version`` of it (0: the shipped one), e.g. ``"single|artwork|5|0"``."""
+
+    playbook: str
+    key: str
+    earlier: int
+    version: int
+
+    def encode(self) -> str:
+        return f"{self.playbook}|{self.key}|{self.earlier}|{self.version}"
+
+    @classmethod
+    def decode(cls, value: str) -> SuggestionValue:
+        """ValueError for a value no Apply button of ours carries."""
+        playbook, key, earlier, version = value.split("|")
+        if not playbook or not key or not 0 < int(earlier) <= 60 or int(version) < 0:
+            raise ValueError(value)
+        return cls(playbook, key, int(earlier), int(version))

@@ -331,3 +331,24 @@ class ExclusiveLease(SQLModel, table=True):
     number: int = Field(primary_key=True)
     holder: str = Field(max_length=64)
     until: datetime | None = _ts_column(nullable=False)
+
+
+class LabelPlaybook(SQLModel, table=True):
+    """One version of a label's own copy of a playbook: the newest version is what ``new`` uses; the shipped
+    TOML files stay the defaults it started from. Each version says who changed what from the one before."""
+
+    __tablename__ = "label_playbook"
+    __table_args__ = (UniqueConstraint("team_id", "name", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    name: str = Field(max_length=64)
+    version: int
+    description: str = Field(default="", max_length=500)
+    min_lead_days: int = 0
+    # The deliverable templates, as the TOML files spell them (key, name, team, offset_days, hard, after, …).
+    deliverables: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What this version changed: [{"key", "before", "after", "why"}], offsets in calendar days.
+    changes: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    changed_by: str = Field(max_length=32)
+    changed_at: datetime | None = _ts_column(nullable=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers
+from bot.release import bounds, catch_up_offers, label_playbooks
 from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
@@ -40,7 +40,7 @@ def create_release(
     """Validate, save the release with its deliverables and dependencies, and ask for its channel; due dates
     fall on the workspace's working days (``calendar``)."""
     today = request.today(timezone)
-    playbook = catalogue.pick(cmd.playbook)
+    playbook = label_playbooks.current(session, request.team_id, catalogue.pick(cmd.playbook))
     bounds.check_release_day(cmd.release_date, today=today, usage=USAGE["new"])
     # A double click (or a command sent twice) arrives as two requests at once: one at a time per workspace,
     # so the second finds the first's release below instead of making another.

@@ -61,6 +61,9 @@ SUBCOMMANDS: list[Usage] = [
     Usage("notify", "notify on|off", "notify off"),
     Usage("load", "load [@user|<team>]", "load @dee"),
     Usage("calendar", "calendar [label] [revoke]", "calendar"),
+    Usage("retro", "retro", "retro"),
+    Usage("stats", "stats [last <n>]", "stats last 10"),
+    Usage("playbook", "playbook show <name>", "playbook show single"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -88,6 +91,8 @@ GERMAN_SUBCOMMANDS = {
     "hilfe": "help",
     "auslastung": "load",
     "kalender": "calendar",
+    "rückblick": "retro",
+    "statistik": "stats",
 }
 
 
@@ -175,6 +180,23 @@ class CalendarLink:
 
 
 @dataclass(frozen=True)
+class Retro:
+    """The channel's release looked back on."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The label's latest ``last`` finished releases (None: the default number)."""
+
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class PlaybookShow:
+    name: str
+
+
+@dataclass(frozen=True)
 class Claim:
     ref: Ref
 
@@ -252,6 +274,9 @@ Command = (
     | Notify
     | Load
     | CalendarLink
+    | Retro
+    | Stats
+    | PlaybookShow
     | Claim
     | Unclaim
     | Done
@@ -289,7 +314,8 @@ def parse(text: str, *, today: date) -> Command | ParseError:
     name = name.lower()
     reader = _READERS.get(name)
     if reader is None:
-        close = difflib.get_close_matches(name, list(_READERS), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, list(_READERS), n=3, cutoff=0.6)
+        close.sort(key=lambda known: sorted(known) != sorted(name))  # two letters swapped: surely that word
         suggestion = GERMAN_SUBCOMMANDS.get(name) or (close[0] if close else None)
         facts = {"name": unescape(name), "suggestion": suggestion}
         return ParseError("unknown_subcommand", facts=facts)
@@ -556,6 +582,26 @@ def _calendar(rest: str, _today: date) -> Command:
     return CalendarLink(label="label" in words, revoke="revoke" in words)
 
 
+# How many finished releases ``stats`` may read.
+MAX_STATS_LAST = 500
+
+
+def _stats(rest: str, _today: date) -> Command:
+    if not rest:
+        return Stats()
+    words = rest.lower().split()
+    if len(words) != 2 or words[0] != "last" or not words[1].isdigit() or not 1 <= int(words[1]) <= MAX_STATS_LAST:
+        raise _Refused("stats_last", USAGE["stats"], given=unescape(rest), limit=MAX_STATS_LAST)
+    return Stats(int(words[1]))
+
+
+def _playbook(rest: str, _today: date) -> Command:
+    words = rest.split()
+    if len(words) != 2 or words[0].lower() != "show":
+        raise _Refused("playbook_show", USAGE["playbook"], given=unescape(rest))
+    return PlaybookShow(unescape(words[1]).lower())
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -582,6 +628,9 @@ _READERS = {
     "notify": _notify,
     "load": _load,
     "calendar": _calendar,
+    "retro": _bare(Retro, "retro"),
+    "stats": _stats,
+    "playbook": _playbook,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

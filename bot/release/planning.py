@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.release import memory
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -36,6 +37,7 @@ from bot.release.calendar import (
 from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
 from bot.release.outcome import utc
+from bot.release.retro import retro_day
 from messages import builders
 from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
@@ -254,6 +256,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
         lines.extend(told)
     wanted.extend(_digests(team, bundles, troubles, now=now))
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
+    wanted.extend(_retros(session, team, releases, troubles, now=now))
     keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
     wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
@@ -520,6 +523,31 @@ def _ladder_dm(team: _Team, key: str, user: str, worded: list, expires: datetime
         for line, text in worded
     ]
     return Planned(team.workspace.team_id, key, "ladder-dm", user, message, expires, carries=carries)
+
+
+def _retros(
+    session: Session, team: _Team, releases: list[Release], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    """A release still active RETRO_AFTER_WORKDAYS working days after its release day gets its retro, in
+    office hours: in its channel and to its PM, under the keys an ``archive`` would have claimed."""
+    wanted = []
+    for release in releases:
+        with troubles.isolated(Subject("standup", (release,))):
+            today = local_today(now, release.timezone)
+            if today <= release.release_date or today < retro_day(release.release_date, team.calendar):
+                continue
+            if not office_hours(now, release.timezone, team.calendar):
+                continue
+            key = memory.retro_key(release)
+            for k in (key, f"{key}:pm"):
+                compose = partial(_retro_message, session, team, release, k, today, now)
+                wanted.append(Wanted(k, compose, Subject("standup", (release,))))
+    return wanted
+
+
+def _retro_message(session: Session, team: _Team, release: Release, key: str, today: date, now: datetime):
+    post = next(p for p in memory.retro_posts(session, release, calendar=team.calendar, today=today) if p.key == key)
+    return Planned(release.team_id, key, "retro", post.channel, post.message, now + timedelta(days=1), release.id)
 
 
 def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime) -> list[Wanted]:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers
+from bot.release import bounds, catch_up_offers, memory
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -131,4 +131,7 @@ def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outc
     reply = room.reply("archived", release, room.request.user_id)
     # Owners' and the PM's Home tabs drop the release (their buttons on it would be refused now).
     homes = tuple(sorted({u for u in (release.pm_id, *(d.owner_id for d in room.live)) if u}))
-    return Outcome(reply=reply, public=True, effects=[ArchiveChannel(release.id), RefreshHome(release.team_id, homes)])
+    # The retro goes to the channel and the PM before the channel is archived (unless the tick posted it).
+    retro = memory.retro_on_archive(room.session, release, calendar=room.calendar, now=room.request.now)
+    effects = [*retro, ArchiveChannel(release.id), RefreshHome(release.team_id, homes)]
+    return Outcome(reply=reply, public=True, effects=effects)

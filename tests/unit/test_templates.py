@@ -21,6 +21,7 @@ BUTTONS = {
     "reminders": ["snooze_button", "snooze_week_button"],
     "home": ["new_release_button"],
     "catch_up": ["accept_button"],
+    "memory": ["apply_button"],
 }
 
 
