@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, notifying, releasing, workspace_settings
+from bot.release import deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -97,6 +97,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
         return notifying.set_standup_mentions(cmd, session=session, request=request)
     if isinstance(cmd, c.Mine):
         return releasing.mine(session=session, request=request, workspace=workspace)
+    if isinstance(cmd, c.Report):
+        return reporting.report(session=session, request=request, workspace=workspace, lookup=lookup,
+                                admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if release is None:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.release import weekly
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -239,6 +240,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since.get(bundle.release.id, []), now=now))
         wanted.extend(_ladder(team, bundle, troubles, now=now))
     wanted.extend(_digests(team, bundles, troubles, now=now))
+    wanted.extend(_weekly(team, bundles, now=now))
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=[w.key for w in wanted])
     planned: list[Planned] = []
     for w in wanted:
@@ -420,3 +422,28 @@ def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, toda
 def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
     message = builders.digest(due, today=today, lang=team.lang_of(owner))
     return Planned(team.workspace.team_id, key, "digest", owner, message, expires)
+
+
+# -- the weekly picture --------------------------------------------------------------------------
+def _weekly(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Wanted]:
+    """The label's picture to the escalation channel (else each label head) and each PM's own by DM, on the
+    workspace's first working day of the week at standup time (the recipient's, or the workspace's for a
+    channel). A label head gets the label's picture only; a label with no active release, none.
+
+    Only the claim is made here: the picture is drawn when it is sent (:mod:`bot.slack.pictures`), outside
+    the tick's transaction."""
+    if not bundles:
+        return []
+    ws = team.workspace
+    standup_at = time(*(int(x) for x in ws.standup_time.split(":")))
+    heads = [ws.escalation_channel] if ws.escalation_channel else list(dict.fromkeys(ws.label_heads))
+    pms = sorted({b.release.pm_id for b in bundles if b.release.pm_id} - set(heads))
+    wanted = []
+    for recipient, kind in [*((h, weekly.LABEL_PICTURE) for h in heads), *((pm, weekly.PM_PICTURE) for pm in pms)]:
+        tz = team.tz_of(recipient, ws.timezone) if recipient.startswith(("U", "W")) else ws.timezone
+        day = weekly.picture_day(now=now, timezone=tz, standup_at=standup_at, calendar=team.calendar)
+        if day is not None:
+            key = f"weekly:{recipient}:{weekly.monday_of(day).isoformat()}"
+            planned = Planned(ws.team_id, key, kind, recipient, Message(text=key), _end_of_day(day, tz))
+            wanted.append(Wanted(key, lambda planned=planned: planned, Subject("weekly", ())))
+    return wanted
