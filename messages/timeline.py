@@ -74,8 +74,7 @@ def timeline(picture: WeekPicture, *, lang: str = "en") -> Timeline:
             axes.axvspan(n * 7, n * 7 + 7, color=COLOURS["clash"], zorder=0)
         axes.axvline(n * 7, color=COLOURS["grid"], linewidth=0.8, zorder=1)
     axes.axvline(_x(picture, picture.today), color=COLOURS["today"], linewidth=1, linestyle="--", zorder=2)
-    for y, row in enumerate(rows):
-        _draw_row(axes, picture, row, y)
+    _draw_rows(axes, picture, rows)
     axes.set_xlim(0, DAYS)
     axes.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     axes.set_yticks(range(len(rows)), [_label(row) for row in rows], fontsize=8)
@@ -89,7 +88,7 @@ def timeline(picture: WeekPicture, *, lang: str = "en") -> Timeline:
     figure.legend(handles=_legend(w), loc="upper right", ncol=5, fontsize=8, frameon=False,
                   bbox_to_anchor=(0.98, 1 - 0.35 / height))  # fmt: skip
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return Timeline(out.getvalue(), len(rows))
 
 
@@ -102,22 +101,26 @@ def _x(picture: WeekPicture, day: date) -> float:
     return min(max((day - picture.monday).days + 0.5, 0.3), DAYS - 0.3)
 
 
-def _draw_row(axes, picture: WeekPicture, row: PictureRow, y: int) -> None:
-    release_day = row.release.release_date
-    axes.plot([0, _x(picture, release_day)], [y, y], color=COLOURS["run_up"], linewidth=3, zorder=2,
-              solid_capstyle="butt")  # fmt: skip
-    beyond = release_day >= picture.end
-    axes.plot([_x(picture, release_day)], [y], marker=">" if beyond else "*", markersize=9 if beyond else 13,
-              color=COLOURS["release"], zorder=5, linestyle="none")  # fmt: skip
-    _marks(axes, picture, [d.due_date for d in row.hard], y, "D", COLOURS["hard"], 5)
-    _marks(axes, picture, [d.due_date for d, _ in row.blocked], y, "s", COLOURS["blocked"], 7)
-    _marks(axes, picture, [d.due_date for d in row.late], y, "o", COLOURS["late"], 7)
+def _draw_rows(axes, picture: WeekPicture, rows: list[PictureRow]) -> None:
+    """Every row's run-up to release day and its marks, one artist per kind of mark (a few, not hundreds)."""
+    ys = range(len(rows))
+    days = [row.release.release_date for row in rows]
+    axes.hlines(list(ys), 0, [_x(picture, day) for day in days], color=COLOURS["run_up"], linewidth=3, zorder=2)
+    inside = [(y, day) for y, day in zip(ys, days, strict=True) if day < picture.end]
+    beyond = [(y, day) for y, day in zip(ys, days, strict=True) if day >= picture.end]
+    _marks(axes, picture, inside, "*", COLOURS["release"], 13, zorder=5)
+    _marks(axes, picture, beyond, ">", COLOURS["release"], 9, zorder=5)
+    _marks(axes, picture, [(y, d.due_date) for y, row in enumerate(rows) for d in row.hard], "D", COLOURS["hard"], 5)
+    blocked = [(y, d.due_date) for y, row in enumerate(rows) for d, _ in row.blocked]
+    _marks(axes, picture, blocked, "s", COLOURS["blocked"], 7)
+    _marks(axes, picture, [(y, d.due_date) for y, row in enumerate(rows) for d in row.late], "o", COLOURS["late"], 7)
 
 
-def _marks(axes, picture: WeekPicture, days: list[date], y: int, marker: str, colour: str, size: int) -> None:
-    if days:
-        xs = [_x(picture, day) for day in days]
-        axes.plot(xs, [y] * len(xs), marker=marker, markersize=size, color=colour, linestyle="none", zorder=4)
+def _marks(axes, picture: WeekPicture, at: list[tuple[int, date]], marker: str, colour: str, size: int, *,
+           zorder: int = 4) -> None:  # fmt: skip
+    if at:
+        xs = [_x(picture, day) for _, day in at]
+        axes.plot(xs, [y for y, _ in at], marker=marker, markersize=size, color=colour, linestyle="none", zorder=zorder)
 
 
 def _label(row: PictureRow) -> str:

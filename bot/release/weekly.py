@@ -128,9 +128,10 @@ def _moved(bundles, moves: list[Activity]) -> list[Moved]:
     first: dict[tuple, date] = {}
     last: dict[tuple, date] = {}
     for entry in moves:
-        if entry.release_id not in releases or (entry.deliverable_id and entry.deliverable_id not in items):
-            continue
-        key = (entry.release_id, entry.deliverable_id if entry.action == "due_changed" else None)
+        due = entry.action == "due_changed"
+        if entry.release_id not in releases or (due and entry.deliverable_id not in items):
+            continue  # a release moved out of the set, or a deliverable removed since
+        key = (entry.release_id, entry.deliverable_id if due else None)
         first.setdefault(key, date.fromisoformat(entry.detail["before"]))
         last[key] = date.fromisoformat(entry.detail["after"])
     return [
