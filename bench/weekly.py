@@ -39,7 +39,8 @@ def main() -> None:
         figures = measure(_fresh(args.database_url), size, runs=args.runs)
         print(
             f"{size} active releases ({figures['deliverables']} deliverables): first build {figures['first']:.2f} s, "
-            f"median of {args.runs} {figures['median']:.2f} s (max {figures['max']:.2f} s, CPU {figures['cpu']:.2f} s), "
+            f"median of {args.runs} {figures['median']:.2f} s (max {figures['max']:.2f} s, "
+            f"CPU {figures['cpu']:.2f} s), "
             f"{figures['statements']} SQL statements a build, {figures['rows']} rows drawn, "
             f"{figures['png_kb']} KB PNG, {figures['comment_chars']} characters of words"
         )
