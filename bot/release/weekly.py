@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.release.calendar import Calendar, local
 from bot.release.health import working_days_late
 from bot.release.outcome import utc
-from messages.picture import Moved, Overload, PictureRow, WeekPicture
+from messages.picture import WEEKS, Moved, Overload, PictureRow, WeekPicture
 from storage import queries
 from storage.models import Activity, DeliverableState, Workspace
 
@@ -82,7 +82,7 @@ def build(
     if not bundles:
         return None
     monday = monday_of(today)
-    end = monday + timedelta(weeks=8)
+    end = monday + timedelta(weeks=WEEKS)
     rows, late = [], []
     for bundle in bundles:
         open_items = [d for d in bundle.live if d.state == DeliverableState.OPEN]
