@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ from bench.results import write_bench
 from bench.slack import slack_in_a_process
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
-from bot.slack.delivery import Delivery, TickReport, posts_for
+from bot.slack.delivery import PICTURES, Delivery, TickReport, posts_for
 from bot.slack.installs import SingleWorkspace
 from bot.slack.sender import Sender
 from storage.db import make_engine, migrate, session_scope
@@ -338,11 +339,20 @@ def _delivery(engine, url: str, per_minute: int, today: date) -> dict:
         seconds = time.perf_counter() - started
         posted = standin.calls_to("chat.postMessage", ok=True)
         refused = len(standin.calls_to("chat.postMessage", ok=False))
+        # A weekly picture is an upload shared into the channel, or into the person's DM.
+        uploads = standin.calls_to("files.completeUploadExternal", ok=True)
+        shared = Counter(call.args.get("channel_id") for call in uploads)
+        into = {r.channel: (standin.im_for(r.channel) or {}).get("id") for r in rows if r.channel.startswith("U")}
     texts: dict[str, list[str]] = {}
     for call in posted:
         texts.setdefault(call.args.get("channel"), []).append(call.args.get("text", ""))
     # How many posts carried each message (a DM may carry several): 1 is right, 0 lost, 2+ sent twice.
-    carried = [sum(row.text in text for text in texts.get(row.channel, [])) for row in rows]
+    carried = [
+        shared[into.get(row.channel, row.channel)]
+        if row.kind in PICTURES
+        else sum(row.text in text for text in texts.get(row.channel, []))
+        for row in rows
+    ]
     least = max((len(needed) - burst) / (per_minute / 60), max(per_channel.values()) - 1)
     return {
         "messages": len(rows),

@@ -646,3 +646,20 @@ def release_counts(*, session: Session, team_id: str, release_ids: list[int], to
         release_id: ReleaseCounts(total, done or 0, overdue or 0, hard or 0, blocked.get(release_id, 0))
         for release_id, total, done, overdue, hard in rows
     }
+
+
+def moves_since(*, session: Session, team_id: str, since: datetime) -> list[Activity]:
+    """Release days and due dates of active releases that moved since ``since``, oldest first (one query)."""
+    return list(
+        session.exec(
+            select(Activity)
+            .join(Release, col(Release.id) == Activity.release_id)
+            .where(
+                Activity.team_id == team_id,
+                col(Activity.action).in_(("release_moved", "due_changed")),
+                col(Activity.at) >= since,
+                Release.state == ReleaseState.ACTIVE,
+            )
+            .order_by(Activity.at, Activity.id)
+        )
+    )

@@ -66,6 +66,11 @@ class Calendar:
         return current
 
 
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
 def calendar_of(workspace) -> Calendar:
     """The working days of a workspace (its stored ``workdays``, ``holiday_country`` and ``quiet_days``)."""
     return Calendar(

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, feeds, memory, notifying, releasing, workload, workspace_settings
+from bot.release import deliverables, feeds, memory, notifying, releasing, reporting, workload, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -107,6 +107,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, memory.COMMANDS):  # retro also in an archived release's channel
         return memory.command(cmd, session=session, request=request, place=place, catalogue=services.catalogue,
                               calendar=calendar_of(workspace))  # fmt: skip
+    if isinstance(cmd, c.Report):
+        return reporting.report(session=session, request=request, workspace=workspace, lookup=lookup,
+                                admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if release is None:

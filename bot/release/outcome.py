@@ -84,7 +84,18 @@ class RefreshHome:
     notice: str | None = None
 
 
-Effect = SetUpChannel | SyncChecklist | Post | DirectMessage | RetitleChannel | ArchiveChannel | RefreshHome
+@dataclass(frozen=True)
+class SendPicture:
+    """Draw the weekly picture (the label's, or the releases ``user_id`` is PM of) and upload it to their DM."""
+
+    team_id: str
+    user_id: str
+    label_wide: bool
+
+
+Effect = (
+    SetUpChannel | SyncChecklist | Post | DirectMessage | RetitleChannel | ArchiveChannel | RefreshHome | SendPicture
+)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ SUBCOMMANDS: list[Usage] = [
     Usage("date", "date <new date>", "date 2027-03-19"),
     Usage("snooze", "snooze <deliverable> <until>", "snooze press-release next monday"),
     Usage("mine", "mine", "mine"),
+    Usage("report", "report", "report"),
     Usage("archive", "archive", "archive"),
     Usage("settings", "settings [<name> <value>]", "settings standup_time 10:00"),
     Usage("notify", "notify on|off", "notify off"),
@@ -86,6 +87,7 @@ GERMAN_SUBCOMMANDS = {
     "datum": "date",
     "pausieren": "snooze",
     "meine": "mine",
+    "bericht": "report",
     "archivieren": "archive",
     "einstellungen": "settings",
     "hilfe": "help",
@@ -142,6 +144,11 @@ class Mine: ...
 
 @dataclass(frozen=True)
 class Archive: ...
+
+
+@dataclass(frozen=True)
+class Report:
+    """The weekly picture, now, by DM to the asker."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +275,7 @@ Command = (
     | NewReleaseForm
     | Status
     | Mine
+    | Report
     | Archive
     | Help
     | Settings
@@ -622,6 +630,7 @@ _READERS = {
     "new": _new,
     "status": _bare(Status, "status"),
     "mine": _bare(Mine, "mine"),
+    "report": _bare(Report, "report"),
     "archive": _bare(Archive, "archive"),
     "help": _help,
     "settings": _settings,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.release import memory
+from bot.release import memory, weekly
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -33,6 +33,7 @@ from bot.release.calendar import (
     local_today,
     office_hours,
     standup_day,
+    week_start,
 )
 from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
@@ -257,6 +258,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     wanted.extend(_digests(team, bundles, troubles, now=now))
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     wanted.extend(_retros(session, team, releases, troubles, now=now))
+    wanted.extend(_weekly(team, bundles, now=now))
     keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
     wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
@@ -715,3 +717,28 @@ def _escalation_digest(
         groups.append(EscalatedRelease(release, workdays_left, escalated))
     message = builders.escalation_digest(groups, lang=team.lang_of(recipient))
     return Planned(team.workspace.team_id, key, DIGEST_KIND, recipient, message, expires)
+
+
+# -- the weekly picture --------------------------------------------------------------------------
+def _weekly(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime) -> list[Wanted]:
+    """The label's picture to the escalation channel (else each label head) and each PM's own by DM, on the
+    workspace's first working day of the week at standup time (the recipient's, or the workspace's for a
+    channel). A label head gets the label's picture only; a label with no active release, none.
+
+    Only the claim is made here: the picture is drawn when it is sent (:mod:`bot.slack.pictures`), outside
+    the tick's transaction."""
+    if not bundles:
+        return []
+    ws = team.workspace
+    standup_at = time(*(int(x) for x in ws.standup_time.split(":")))
+    heads = [ws.escalation_channel] if ws.escalation_channel else list(dict.fromkeys(ws.label_heads))
+    pms = sorted({b.release.pm_id for b in bundles if b.release.pm_id} - set(heads))
+    wanted = []
+    for recipient, kind in [*((h, weekly.LABEL_PICTURE) for h in heads), *((pm, weekly.PM_PICTURE) for pm in pms)]:
+        tz = team.tz_of(recipient, ws.timezone) if recipient.startswith(("U", "W")) else ws.timezone
+        day = weekly.picture_day(now=now, timezone=tz, standup_at=standup_at, calendar=team.calendar)
+        if day is not None:
+            key = f"weekly:{recipient}:{week_start(day).isoformat()}"
+            planned = Planned(ws.team_id, key, kind, recipient, Message(text=key), _end_of_day(day, tz))
+            wanted.append(Wanted(key, lambda planned=planned: planned, Subject("weekly", ())))
+    return wanted

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from bot.release import parser as c
+from bot.release.calendar import week_start
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.playbooks import TEAMS
 from bot.release.refusals import UserError
@@ -26,11 +27,6 @@ from storage.models import Deliverable, Release
 WEEKS = 8
 # People shown in one answer: a Slack message holds 50 blocks, and nobody reads a longer table.
 MAX_PEOPLE = 40
-
-
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def due_in_week_of(*, session: Session, team_id: str, user_id: str, day: date) -> int:

@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.release import weekly
 from bot.release.language import language_of
 from bot.release.outcome import utc
 from bot.release.planning import Planned, reserve
+from bot.slack import pictures
 from bot.slack.sender import NOT_INSTALLED, PERMANENT_ERRORS, Sender, error_code
 from messages import builders
 from messages.render import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_TEXT, Message, words
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 # large so that one person's or channel's pile of messages (paced ~1/s) overlaps everyone else's.
 LEASE = timedelta(minutes=30)
 BATCH = 2000
+# Claims of a weekly picture, drawn and uploaded when they are sent.
+PICTURES = frozenset({weekly.LABEL_PICTURE, weekly.PM_PICTURE})
 
 
 @dataclass
@@ -74,9 +78,19 @@ class Delivery:
         wording = "delivery_failed"  # what the PM is told if it fails for good: Slack's refusal
         messages = [Message(text=row.text, blocks=row.blocks) for row in rows]
         try:
-            self._sender.post(first.team_id, first.channel, builders.combined(messages))
-            outcome |= {"state": OutboxState.SENT, "sent_at": now}
-            report.sent += len(rows)
+            if first.kind in PICTURES:
+                label_wide = first.kind == weekly.LABEL_PICTURE
+                shown = pictures.send(self._engine, self._sender, first.team_id, first.channel,
+                                      label_wide=label_wide, now=now)  # fmt: skip
+            else:
+                self._sender.post(first.team_id, first.channel, builders.combined(messages))
+                shown = True
+            if shown:
+                outcome |= {"state": OutboxState.SENT, "sent_at": now}
+                report.sent += len(rows)
+            else:  # its releases were archived since the tick claimed it: nothing left to picture
+                outcome |= {"state": OutboxState.STALE, "error": "nothing_to_show"}
+                report.stale += len(rows)
         except SlackApiError as error:
             code = outcome["error"] = error_code(error)
             if code in PERMANENT_ERRORS:
@@ -142,11 +156,12 @@ class Delivery:
 def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
     """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
     thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
-    of pings paced a second apart (a PM with forty items late since Friday gets one DM of notices, not forty)."""
+    of pings paced a second apart (a PM with forty items late since Friday gets one DM of notices, not forty). A
+    file goes alone, with its own comment."""
     posts: list[list[Outbox]] = []
     open_dm: dict[str, list[Outbox]] = {}
     for row in rows:
-        if not row.channel.startswith(("U", "W")):
+        if row.kind in PICTURES or not row.channel.startswith(("U", "W")):
             posts.append([row])
             continue
         current = open_dm.get(row.channel)

@@ -26,10 +26,12 @@ from bot.release.outcome import (
     Post,
     RefreshHome,
     RetitleChannel,
+    SendPicture,
     SetUpChannel,
     SyncChecklist,
 )
 from bot.runtime.background import Background
+from bot.slack import pictures
 from bot.slack.people import Directory
 from bot.slack.rosters import Rosters
 from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
@@ -106,6 +108,9 @@ class FollowUp:
                         self.archive_channel(release_id)
                     case RefreshHome(team_id, user_ids, notice):
                         self.refresh_home(team_id, user_ids, notice=notice)
+                    case SendPicture(team_id, user_id, label_wide):
+                        pictures.send(self._engine, self._sender, team_id, user_id, label_wide=label_wide,
+                                      now=self._clock())  # fmt: skip
             except SlackApiError as error:
                 # Logged by the sender; one failed effect must not stop the rest.
                 log.warning("effect %s not completed: %s", type(effect).__name__, error_code(error))

@@ -37,6 +37,7 @@ BOT_SCOPES = (
     "chat:write",
     "chat:write.public",  # the escalation channel may be one the bot was never invited to
     "commands",
+    "files:write",  # the weekly picture's image
     "pins:write",
     "reactions:read",
     "users:read",

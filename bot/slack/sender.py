@@ -181,24 +181,27 @@ class Sender:
                 return client.api_call(method, json=params)
             return client.api_call(method, data=params)
         except SlackApiError as error:
-            SLACK_ERRORS.labels(method, error_code(error)).inc()
-            log.warning(
-                "slack %s failed: %s",
-                method,
-                error_code(error),
-                extra={
-                    "slack_team": team_id,
-                    "slack_method": method,
-                    "slack_channel": params.get("channel"),
-                    "slack_error": error_code(error),
-                },
-            )
+            _count_failure(team_id, method, params.get("channel"), error)
             raise
 
     def post(self, team_id: str, channel: str, message: Message, **extra) -> SlackResponse:
         """chat.postMessage, waiting for the channel's next free slot (a user id posts to their DM)."""
         self._wait_for_slot(channel)
         return self.call(team_id, "chat.postMessage", channel=channel, **message.as_kwargs(), **extra)
+
+    def upload(self, team_id: str, channel: str, content: bytes, *, filename: str, title: str, comment: str) -> None:
+        """Share a file into ``channel`` with ``comment``: files.getUploadURLExternal, the bytes to its URL, then
+        files.completeUploadExternal. A user id is their DM, opened first: a file is shared into a conversation."""
+        self._wait_for_slot(channel)
+        if channel.startswith(("U", "W")):
+            channel = self.call(team_id, "conversations.open", users=channel)["channel"]["id"]
+        try:
+            self.client_for(team_id).files_upload_v2(
+                channel=channel, content=content, filename=filename, title=title, initial_comment=comment
+            )
+        except SlackApiError as error:
+            _count_failure(team_id, "files.completeUploadExternal", channel, error)
+            raise
 
     def update(self, team_id: str, channel: str, ts: str, message: Message) -> SlackResponse:
         return self.call(team_id, "chat.update", channel=channel, ts=ts, **message.as_kwargs())
@@ -233,3 +236,18 @@ class Sender:
             self._next_slot[channel] = slot + self._interval
         if slot > now:
             self._sleep(slot - now)
+
+
+def _count_failure(team_id: str, method: str, channel: str | None, error: SlackApiError) -> None:
+    SLACK_ERRORS.labels(method, error_code(error)).inc()
+    log.warning(
+        "slack %s failed: %s",
+        method,
+        error_code(error),
+        extra={
+            "slack_team": team_id,
+            "slack_method": method,
+            "slack_channel": channel,
+            "slack_error": error_code(error),
+        },
+    )

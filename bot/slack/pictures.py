@@ -1,0 +1,68 @@
+"""Sending a weekly picture: its facts read in one short transaction, the image drawn and worded after it,
+then uploaded to a channel or a person's DM with the words as its comment.
+
+The tick's claims (:mod:`bot.release.planning`) and ``/release report`` both come here, so the image is
+never drawn while a transaction is open, and what it shows is as of when it is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.release import weekly
+from bot.release.calendar import calendar_of, local_today
+from bot.release.language import language_of
+from bot.slack.sender import Sender
+from messages.picture import WeekPicture
+from messages.timeline import timeline
+from messages.weekly_text import comment, title
+from storage import queries
+from storage.db import session_scope
+
+# What a shared image is called in Slack (its title says what it shows).
+FILE_NAME = "weekly-picture.png"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A picture ready to share: the facts, the image and its words."""
+
+    picture: WeekPicture
+    png: bytes
+    title: str
+    comment: str
+
+
+def make(engine: Engine, team_id: str, recipient: str, *, label_wide: bool, now: datetime) -> Made | None:
+    """The label's picture, or (``label_wide`` False) that of the releases ``recipient`` is PM of, as of the
+    recipient's local day (the workspace's for a channel), in their language; None without an active release."""
+    person_id = recipient if recipient.startswith(("U", "W")) else None
+    with session_scope(engine) as session:
+        workspace = queries.get_or_create_workspace(session=session, team_id=team_id)
+        person = queries.get_person(session=session, team_id=team_id, user_id=person_id) if person_id else None
+        lang = language_of(session, team_id, person_id)
+        week = weekly.load(session, team_id=team_id, now=now)
+    timezone = person.tz if person is not None and person.tz else workspace.timezone
+    picture = weekly.build(
+        week,
+        today=local_today(now, timezone),
+        now=now,
+        calendar=calendar_of(workspace),
+        limit=workspace.weekly_load_limit,
+        pm_id=None if label_wide else recipient,
+    )
+    if picture is None:
+        return None
+    return Made(picture, timeline(picture, lang=lang).png, title(picture, lang=lang), comment(picture, lang=lang))
+
+
+def send(engine: Engine, sender: Sender, team_id: str, recipient: str, *, label_wide: bool, now: datetime) -> bool:
+    """Make the picture and share it with ``recipient``; False when there was nothing to picture."""
+    made = make(engine, team_id, recipient, label_wide=label_wide, now=now)
+    if made is None:
+        return False
+    sender.upload(team_id, recipient, made.png, filename=FILE_NAME, title=made.title, comment=made.comment)
+    return True
