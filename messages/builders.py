@@ -12,6 +12,7 @@ from messages.facts import (
     DigestItem,
     EscalatedRelease,
     LadderLine,
+    LoadTable,
     PortfolioLine,
     Roster,
     Snapshot,
@@ -239,8 +240,8 @@ class HomeContent:
     # Working days each of ``mine`` that is late is late by.
     late_by: Mapping[int, int]
     notice: str | None = None
-    # A PM's team load (bot.release.workload.LoadTable), shown under her releases.
-    load: object | None = None
+    # A PM's team load, shown under her releases.
+    load: LoadTable | None = None
 
 
 # Blocks kept back from the deliverables for the header, notice, up-for-grabs, team load and release sections.

@@ -1,9 +1,10 @@
 """``/release load`` and the Home tab's team load as Block Kit: a line per person with their weeks as a small
 grid (``3 · 5 · 7⚠ · 2 …``), and for one person each week's deliverables. Takes the plain values of
-``bot.release.workload`` (a table of people, their weeks and items)."""
+``bot.release.workload`` (a :class:`~messages.facts.LoadTable` of people, their weeks and items)."""
 
 from __future__ import annotations
 
+from messages.facts import LoadTable, PersonLoad
 from messages.render import (
     MAX_MESSAGE_BLOCKS,
     Message,
@@ -21,12 +22,12 @@ OVER = "⚠"
 HOME_LOAD_LINES = 12
 
 
-def grid(person) -> str:
+def grid(person: PersonLoad) -> str:
     """``3 · 5 · 7⚠ · 2 · 0 · …``: a person's count per week, the weeks over the limit flagged."""
     return " · ".join(f"{w.count}{OVER if w.over else ''}" for w in person.weeks)
 
 
-def load_message(table, *, lang: str = "en") -> Message:
+def load_message(table: LoadTable, *, lang: str = "en") -> Message:
     w = words("load", lang)
     title = str(w.title(table))
     blocks = [header(title), context(str(w.legend(table)))]
@@ -48,7 +49,7 @@ def load_message(table, *, lang: str = "en") -> Message:
     return Message(text=title + "\n" + "\n".join(lines[:20]), blocks=blocks)
 
 
-def home_blocks(table, *, lang: str = "en") -> list[dict]:
+def home_blocks(table: LoadTable, *, lang: str = "en") -> list[dict]:
     """The Home tab's team load for a PM, in at most five blocks."""
     w = words("load", lang)
     blocks = [divider(), header(str(w.home_title(table.total))), context(str(w.legend(table)))]

@@ -136,6 +136,8 @@ class Step(StrEnum):
     DUE_TODAY = "due-today"
     OVERDUE = "overdue"
     ESCALATE = "escalate"
+    # Not a rung of the ladder but told like one: late work has put a hard deadline out of reach.
+    AT_RISK = "at-risk"
     # The PM hears that a blocker has been open this many working days (LadderRules.blocked_notices).
     BLOCKED_TWO = "blocked-2"
     BLOCKED_FIVE = "blocked-5"

@@ -12,7 +12,7 @@ from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import USAGE, NewRelease
-from bot.release.playbooks import Playbook, has_enough_lead, lead_time_warnings, plan_deliverables
+from bot.release.playbooks import Playbook, lead_time_warnings, plan_deliverables, working_lead
 from bot.release.refusals import UserError
 from storage import locks, queries
 from storage.models import Deliverable, Release
@@ -104,7 +104,7 @@ def create_release(
     bundle = queries.load_bundle(session=session, release=release)
     offer = catch_up_offers.offer(session, release, bundle, now=request.now, calendar=calendar)
     at_risk = lead_time_warnings(planned, today=today)
-    short_lead = None if has_enough_lead(playbook, cmd.release_date, today=today) else playbook.min_lead_days
+    lead, needed = working_lead(playbook, cmd.release_date, today=today, calendar=calendar)
     reply = catch_up_offers.answer(
         "replies",
         "created",
@@ -113,8 +113,8 @@ def create_release(
         len(planned),
         at_risk,
         not is_friday(cmd.release_date),
-        (cmd.release_date - today).days,
-        short_lead,
+        lead,
+        needed if lead < needed else None,
         offer is not None,  # what is late is then listed in the plan, with its new dates
         offer=offer,
     )

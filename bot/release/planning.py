@@ -35,6 +35,7 @@ from bot.release.calendar import (
     standup_day,
     week_start,
 )
+from bot.release.critical_path import forecast
 from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
 from bot.release.outcome import utc
@@ -364,7 +365,25 @@ def _ladder(
                     steps.extend(list(_ladder_steps(team, release, d, blocker, today=today, now=now)))
                 except Exception as error:  # noqa: BLE001 - one deliverable never stops the others
                     troubles.note(Subject("ladder", (release,), d), error)
+        steps.extend(_hard_deadlines_at_risk(team, bundle, today=today))
     return [s for s in steps if isinstance(s, Wanted)], [s for s in steps if isinstance(s, _Line)]
+
+
+def _hard_deadlines_at_risk(team: _Team, bundle: queries.ReleaseBundle, *, today: date) -> Iterator[_Line]:
+    """A line in the PM's ladder DM when late work first makes a hard deadline impossible (the critical path,
+    :mod:`bot.release.critical_path`): once per hard deliverable and due date. Only a release with late work
+    can have such a chain, so the others cost nothing."""
+    release = bundle.release
+    if not any(d.state == DeliverableState.OPEN and d.due_date < today for d in bundle.live):
+        return
+    pm = release.pm_id or release.created_by
+    ahead = forecast(bundle.live, bundle.upstream, release_date=release.release_date, today=today,
+                     calendar=team.calendar)  # fmt: skip
+    for chain in ahead.chains:
+        hard = chain.hard.deliverable
+        key = f"ladder:{hard.id}:{Step.AT_RISK}:{hard.due_date.isoformat()}:{pm}"
+        wording = partial(team.reminders(pm).hard_at_risk, chain)
+        yield _Line(key, pm, release, hard, DueStep(Step.AT_RISK, today), wording)
 
 
 def _item_facts(release: Release, d: Deliverable, blocker: Blocker | None) -> ItemFacts:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -20,6 +19,7 @@ from bot.release.outcome import Outcome, Reply, Request
 from bot.release.playbooks import TEAMS
 from bot.release.refusals import UserError
 from messages import workload as load_words
+from messages.facts import LoadItem, LoadTable, PersonLoad, WeekLoad
 from storage import queries
 from storage import workload as stored
 from storage.models import Deliverable, Release
@@ -40,67 +40,6 @@ def mondays_from(today: date, weeks: int = WEEKS) -> tuple[date, ...]:
     """The Mondays of the ``weeks`` ISO weeks from ``today``'s on."""
     first = week_start(today)
     return tuple(first + timedelta(weeks=n) for n in range(weeks))
-
-
-@dataclass(frozen=True)
-class LoadItem:
-    deliverable: Deliverable
-    release: Release
-    blocked: bool
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class WeekLoad:
-    """One ISO week of one person's work (the first week also holds everything already late)."""
-
-    monday: date
-    items: tuple[LoadItem, ...]
-    over: bool
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-    @property
-    def blocked(self) -> int:
-        return sum(i.blocked for i in self.items)
-
-
-@dataclass(frozen=True)
-class PersonLoad:
-    user_id: str
-    weeks: tuple[WeekLoad, ...]
-
-    @property
-    def overdue(self) -> int:
-        return sum(i.overdue for w in self.weeks for i in w.items)
-
-    @property
-    def blocked(self) -> int:
-        return sum(w.blocked for w in self.weeks)
-
-    @property
-    def total(self) -> int:
-        return sum(w.count for w in self.weeks)
-
-    @property
-    def overloaded(self) -> bool:
-        return any(w.over for w in self.weeks)
-
-
-@dataclass(frozen=True)
-class LoadTable:
-    """What a load answer shows: whose (``scope``: self, person, pm or team, and ``subject``), from when,
-    against which limit, and the people (busiest first, at most ``MAX_PEOPLE``) of ``total`` in all."""
-
-    scope: str
-    subject: str
-    mondays: tuple[date, ...]
-    limit: int
-    today: date
-    people: tuple[PersonLoad, ...]
-    total: int
 
 
 def person_loads(

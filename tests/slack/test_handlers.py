@@ -141,7 +141,7 @@ def test_channel_name_taken_gets_a_suffix(bot, standin):
 def test_tight_date_warns_and_a_non_friday_gets_a_note(bot, standin, clock):
     reply = bot.command('new "Rush Job" by Nova Lane on 2027-01-20', user=PM)
     assert "This date is tight" in reply.text and "Delivery to the distributor" in reply.text
-    assert "16 days of lead time is less than the 42 the single playbook plans for" in reply.text
+    assert "12 working days of lead time is less than the 28 the single playbook plans for" in reply.text
     assert "is not a Friday" in reply.text
 
 

@@ -523,3 +523,7 @@ def test_a_late_master_names_the_hard_deadlines_it_makes_impossible_and_the_frid
     tick(bot, utc(2027, 2, 9, 9, 0))
     standup = message_text(posts(standin, room, "Standup · Tue 9 Feb 2027")[0])
     assert "Hard deadlines at risk (4)" in standup and "On plan again with release day on" in standup
+    told = "\n".join(m["text"] for m in standin.dms(PM))
+    assert told.count("*Hard deadline at risk:* *Final master audio* is 7 working days late") == 4, "the PM, once each"
+    tick(bot, utc(2027, 2, 10, 9, 0))
+    assert "\n".join(m["text"] for m in standin.dms(PM)).count("*Hard deadline at risk:*") == 4, "not again"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.release.calendar import Calendar
-from bot.release.playbooks import PlaybookError, has_enough_lead, lead_time_warnings, load_playbooks, plan_deliverables
+from bot.release.playbooks import PlaybookError, lead_time_warnings, load_playbooks, plan_deliverables, working_lead
 
 BUILT_IN = load_playbooks()
 
@@ -36,7 +36,7 @@ def test_a_close_release_date_lists_what_is_already_at_risk():
     planned = plan_deliverables(BUILT_IN["single"], date(2027, 1, 22), Calendar())
     risky = lead_time_warnings(planned, today=date(2027, 1, 12))
     assert {"master", "distributor-delivery"} <= {p.key for p in risky}
-    assert not has_enough_lead(BUILT_IN["single"], date(2027, 1, 22), today=date(2027, 1, 12))
+    assert working_lead(BUILT_IN["single"], date(2027, 1, 22), today=date(2027, 1, 12), calendar=Calendar()) == (8, 30)
 
 
 def write(folder: Path, name: str, body: str) -> Path:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.release.workload import WEEKS, LoadTable, person_loads, week_start
+from bot.release.calendar import week_start
+from bot.release.workload import WEEKS, person_loads
+from messages.facts import LoadTable
 from messages.render import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from messages.workload import grid, home_blocks, load_message
 from storage.models import Deliverable, Release

@@ -155,5 +155,9 @@ def lead_time_warnings(planned: list[PlannedDeliverable], *, today: date) -> lis
     return [p for p in planned if p.due < today]
 
 
-def has_enough_lead(playbook: Playbook, release_date: date, *, today: date) -> bool:
-    return (release_date - today).days >= playbook.min_lead_days
+def working_lead(playbook: Playbook, release_date: date, *, today: date, calendar: Calendar) -> tuple[int, int]:
+    """The working days from ``today`` to release day, and those the playbook plans before release day (its
+    lead, counted back from this release day): over the holidays a date needs more calendar days."""
+    have = calendar.workdays_between(today, release_date)
+    need = calendar.workdays_between(release_date - timedelta(days=playbook.min_lead_days), release_date)
+    return have, need
