@@ -56,6 +56,16 @@ def picture_of(session: Session, release: Release) -> Picture | None:
     return picture(release, plan, stored.spends_of(session=session, release_ids=[release.id]))
 
 
+def pictures_of(session: Session, releases: list[Release]) -> list[Picture]:
+    """The plans against spend of those ``releases`` that have a plan (for their PM's weekly picture): two
+    queries."""
+    plans = stored.plans_of(session=session, release_ids=[r.id for r in releases])
+    spends: dict[int, list[BudgetSpend]] = defaultdict(list)
+    for spend in stored.spends_of(session=session, release_ids=list(plans)):
+        spends[spend.release_id].append(spend)
+    return [picture(r, plans[r.id], spends[r.id]) for r in releases if r.id in plans]
+
+
 def passed(plan: int, spent: int, *, told: set[int]) -> int | None:
     """The highest threshold ``spent`` reaches that the PM has not been told of (one DM, even for a cost that
     jumps past both)."""

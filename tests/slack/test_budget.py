@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from tests.slack.test_weekly_picture import _uploads
 from tests.support.harness import utc
 from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
 from tests.support.story import CHANNEL, dm_texts, open_release, posts, tick
@@ -190,3 +191,21 @@ def test_no_amount_reaches_anyone_who_may_not_see_it_in_a_whole_release(bot, sta
     assert "recording €1,234.56 · video €987.00" in retro_dm[0]
     assert posts(standin, room, "Retro · Nova Lane — Midnight Drive"), "the channel's retro, without the money"
     assert json.dumps(standin.messages(room)).count("€") == 0
+
+
+def test_the_pms_own_weekly_picture_shows_her_budgets_and_the_labels_does_not(bot, standin):
+    standin.add_user(HEAD, name="hanna", tz="Europe/Berlin")
+    bot.command(f"settings label_heads <@{HEAD}|hanna>", user=PM)
+    where = _room(bot, standin)
+    bot.command("budget 3,000", user=PM, **where)
+    bot.command("spend 2,750 pr campaign", user=PM, **where)
+    bot.clock.now = utc(2027, 2, 3, 10, 0)
+    bot.command("report", user=PM)
+    bot.command("report", user=HEAD)
+    bot.settle()
+    pm_picture, label_picture = _uploads(standin)[-2:]
+    assert pm_picture["channel"] == standin.im_for(PM)["id"]
+    assert "*Budgets (only you see this)*" in pm_picture["comment"]
+    assert "*Midnight Drive*: Spent €2,750.00 of €3,000.00 (91%), €250.00 left" in pm_picture["comment"]
+    assert label_picture["channel"] == standin.im_for(HEAD)["id"]
+    assert "Budget" not in label_picture["comment"] and "€" not in label_picture["comment"]
