@@ -118,8 +118,9 @@ def _set_plan(
         raise UserError("budget_currency_locked", usage=usage, currency=spends[0].currency)
     minor = _minor(amount, currency, usage)
     before = plan.amount_minor if plan is not None else None
-    plan = plan or ReleaseBudget(team_id=release.team_id, release_id=release.id, amount_minor=minor,
-                                 currency=currency, set_by=request.user_id, set_at=request.now)  # fmt: skip
+    if plan is None:
+        plan = ReleaseBudget(team_id=release.team_id, release_id=release.id, amount_minor=minor, currency=currency,
+                             set_by=request.user_id, set_at=request.now)  # fmt: skip
     plan.amount_minor, plan.currency, plan.set_by, plan.set_at = minor, currency, request.user_id, request.now
     plan.told_90_at = plan.told_100_at = None
     session.add(plan)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from babel.core import get_global
 from babel.numbers import get_currency_precision, get_territory_currencies, list_currencies
@@ -49,14 +50,9 @@ def currency_code(word: str) -> str | None:
     return code if len(code) == 3 and code.isalpha() and code in _known_currencies() else None
 
 
+@cache
 def _known_currencies() -> frozenset[str]:
-    global _KNOWN
-    if _KNOWN is None:
-        _KNOWN = frozenset(list_currencies())
-    return _KNOWN
-
-
-_KNOWN: frozenset[str] | None = None
+    return frozenset(list_currencies())
 
 
 def parse_amount(text: str) -> Amount:
