@@ -33,7 +33,6 @@ class Picture:
     plan: int
     spent: int
     buckets: list[tuple[str, int]]
-    costs: int
 
     @property
     def remaining(self) -> int:
@@ -45,7 +44,7 @@ def picture(release: Release, plan: ReleaseBudget, spends: list[BudgetSpend]) ->
     for spend in spends:
         by_bucket[spend.bucket] += spend.amount_minor
     buckets = [(b, by_bucket[b]) for b in c.SPEND_BUCKETS if b in by_bucket]
-    return Picture(release.title, plan.currency, plan.amount_minor, sum(by_bucket.values()), buckets, len(spends))
+    return Picture(release.title, plan.currency, plan.amount_minor, sum(by_bucket.values()), buckets)
 
 
 def picture_of(session: Session, release: Release) -> Picture | None:
