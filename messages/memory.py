@@ -43,8 +43,9 @@ def _suggestion_blocks(w, suggestions: Sequence) -> list[dict]:
     return blocks
 
 
-def retro(facts, *, suggestions: Sequence = (), lang: str = "en") -> Message:
-    """A release's retro (:class:`bot.release.retro.Retro`); ``suggestions`` with Apply buttons for the PM."""
+def retro(facts, *, suggestions: Sequence = (), budget=None, lang: str = "en") -> Message:
+    """A release's retro (:class:`bot.release.retro.Retro`); for the PM alone, ``suggestions`` with Apply
+    buttons and ``budget`` (:class:`bot.release.budget.Picture`), its plan against its spend."""
     w = words("memory", lang)
     title = str(w.retro_title(facts.release))
     if not facts.overall.judged:
@@ -58,6 +59,8 @@ def retro(facts, *, suggestions: Sequence = (), lang: str = "en") -> Message:
             ("moves", [str(w.move_line(m)) for m in facts.moves]),
             ("delivered", [str(w.delivered_line(u, names, NAMES_PER_PERSON)) for u, names in facts.delivered]),
         ])  # fmt: skip
+    if budget is not None:
+        blocks.append(section(str(words("budget", lang).retro_line(budget))))
     blocks += _suggestion_blocks(w, suggestions)
     return Message(text=f"{title}\n{w.retro_headline(facts)}", blocks=blocks)
 

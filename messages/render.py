@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from messages.formats import format_date
+from messages.formats import format_date, format_money, format_share
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,6 +52,8 @@ def environment() -> Environment:
     env.filters["mrkdwn"] = escape_mrkdwn
     env.filters["mention"] = user_mention
     env.filters["day"] = format_date
+    env.filters["money"] = format_money
+    env.filters["share"] = format_share
     return env
 
 

@@ -3,6 +3,8 @@ overloaded people, what is late or blocked, by release), within what Slack takes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from messages.formats import format_date
 from messages.picture import WeekPicture
 from messages.render import clip, line_list, words
@@ -12,7 +14,9 @@ COMMENT_CHARS = 4000
 SECTION_CHARS = 640
 
 
-def comment(picture: WeekPicture, *, lang: str = "en") -> str:
+def comment(picture: WeekPicture, *, budgets: Sequence = (), lang: str = "en") -> str:
+    """``budgets``: the plans against spend of a PM's own releases (:class:`bot.release.budget.Picture`), only
+    ever in her own picture."""
     w = words("weekly", lang)
     monday = format_date(picture.monday, lang)
     sections = [
@@ -34,6 +38,10 @@ def comment(picture: WeekPicture, *, lang: str = "en") -> str:
     for title, lines, none in sections:
         body = line_list(lines, more=str(w.more()), limit=SECTION_CHARS) if lines else str(none)
         parts.append(f"*{title}*\n{body}")
+    if budgets:
+        money = words("budget", lang)
+        lines = [str(money.week_line(b)) for b in budgets]
+        parts.append(f"*{money.week_title()}*\n{line_list(lines, more=str(w.more()), limit=SECTION_CHARS)}")
     if picture.not_drawn:
         parts.append(str(w.not_drawn(picture.drawn, len(picture.rows))))
     return clip("\n\n".join(parts), COMMENT_CHARS)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, true
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 
@@ -352,3 +352,39 @@ class LabelPlaybook(SQLModel, table=True):
     changes: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     changed_by: str = Field(max_length=32)
     changed_at: datetime | None = _ts_column(nullable=False)
+
+
+class ReleaseBudget(SQLModel, table=True):
+    """A release's planned spend, in whole minor units of one ISO 4217 currency. Replacing the plan re-arms the
+    PM's 90% and 100% notices; its currency is fixed once a cost is recorded against it."""
+
+    __tablename__ = "release_budget"
+    __table_args__ = (UniqueConstraint("release_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    amount_minor: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    currency: str = Field(max_length=3)
+    set_by: str = Field(max_length=32)
+    set_at: datetime | None = _ts_column(nullable=False)
+    # When the PM was told the spend passed 90% / 100% of this plan (None: not yet).
+    told_90_at: datetime | None = _ts_column()
+    told_100_at: datetime | None = _ts_column()
+
+
+class BudgetSpend(SQLModel, table=True):
+    """One cost recorded against a release's budget, in the plan's currency."""
+
+    __tablename__ = "budget_spend"
+    __table_args__ = (Index("ix_budget_spend_release", "release_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    amount_minor: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    currency: str = Field(max_length=3)
+    bucket: str = Field(max_length=32)
+    note: str = Field(max_length=200)
+    spent_by: str = Field(max_length=32)
+    spent_at: datetime | None = _ts_column(nullable=False)

@@ -8,7 +8,17 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, feeds, memory, notifying, releasing, reporting, workload, workspace_settings
+from bot.release import (
+    budget,
+    deliverables,
+    feeds,
+    memory,
+    notifying,
+    releasing,
+    reporting,
+    workload,
+    workspace_settings,
+)
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -110,6 +120,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.Report):
         return reporting.report(session=session, request=request, workspace=workspace, lookup=lookup,
                                 admins=services.admins)  # fmt: skip
+    if isinstance(cmd, budget.COMMANDS):  # shown in an archived release's channel too
+        return budget.command(cmd, session=session, request=request, workspace=workspace, release=release,
+                              lookup=lookup, admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if release is None:

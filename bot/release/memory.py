@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.release import label_playbooks, lessons
+from bot.release import budget, label_playbooks, lessons
 from bot.release import parser as c
 from bot.release.calendar import Calendar, local_today
 from bot.release.language import language_of
@@ -149,8 +149,9 @@ def retro_posts(session: Session, release: Release, *, calendar: Calendar, today
     pm = release.pm_id or release.created_by
     channel_lang = language_of(session, release.team_id)
     key = retro_key(release)
-    posts = [RetroPost(f"{key}:pm", pm, words_of.retro(facts, suggestions=offered,
-                                                     lang=language_of(session, release.team_id, pm)))]  # fmt: skip
+    pm_lang = language_of(session, release.team_id, pm)
+    money = budget.picture_of(session, release)  # the PM's DM only: never the channel's retro
+    posts = [RetroPost(f"{key}:pm", pm, words_of.retro(facts, suggestions=offered, budget=money, lang=pm_lang))]
     if release.channel_id:
         posts.insert(0, RetroPost(key, release.channel_id, words_of.retro(facts, lang=channel_lang)))
     return posts

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.release.dates import MAX_DATE_WORDS, DateError, ReleaseOffset, parse_date, parse_due
+from bot.release.money import Amount, MoneyError, currency_code, parse_amount
 from bot.release.slack_text import MENTION, has_nul, is_blank, mentions, unescape
 
 MAX_TEXT = 3000
 MAX_TITLE = 150
 MAX_NAME = 150
 MAX_REASON = 1000
+MAX_NOTE = 200
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
@@ -65,6 +67,8 @@ SUBCOMMANDS: list[Usage] = [
     Usage("retro", "retro", "retro"),
     Usage("stats", "stats [last <n>]", "stats last 10"),
     Usage("playbook", "playbook show <name>", "playbook show single"),
+    Usage("budget", "budget [<amount> [<currency>]]", "budget 12,000 EUR"),
+    Usage("spend", "spend <amount> <bucket> <note>", "spend 1,200.50 artwork cover shoot"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -95,6 +99,23 @@ GERMAN_SUBCOMMANDS = {
     "kalender": "calendar",
     "rückblick": "retro",
     "statistik": "stats",
+    "ausgabe": "spend",
+    "ausgaben": "spend",
+}
+# What a cost is for, in ``spend``.
+SPEND_BUCKETS = ("recording", "mixing-mastering", "artwork", "video", "ads", "pr", "distribution", "other")
+# Words people use for a bucket, so the refusal can point at it.
+BUCKET_WORDS = {
+    "mixing": "mixing-mastering",
+    "mastering": "mixing-mastering",
+    "mix": "mixing-mastering",
+    "master": "mixing-mastering",
+    "cover": "artwork",
+    "photos": "artwork",
+    "ad": "ads",
+    "marketing": "ads",
+    "press": "pr",
+    "studio": "recording",
 }
 
 
@@ -204,6 +225,20 @@ class PlaybookShow:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The channel's release's budget: shown (``amount`` None), or planned at ``amount``."""
+
+    amount: Amount | None = None
+
+
+@dataclass(frozen=True)
+class Spend:
+    amount: Amount
+    bucket: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Claim:
     ref: Ref
 
@@ -285,6 +320,8 @@ Command = (
     | Retro
     | Stats
     | PlaybookShow
+    | Budget
+    | Spend
     | Claim
     | Unclaim
     | Done
@@ -610,6 +647,36 @@ def _playbook(rest: str, _today: date) -> Command:
     return PlaybookShow(unescape(words[1]).lower())
 
 
+def _amount(text: str, usage: str) -> Amount:
+    try:
+        return parse_amount(unescape(text))
+    except MoneyError as error:
+        raise _Refused(error.key, usage, **error.facts) from None
+
+
+def _budget(rest: str, _today: date) -> Command:
+    return Budget(_amount(rest, USAGE["budget"]) if rest else None)
+
+
+def _spend(rest: str, _today: date) -> Command:
+    """``spend <amount> <bucket> <note>``; the amount may carry its currency, before or after it."""
+    usage = USAGE["spend"]
+    words = rest.split()
+    taken = 2 if len(words) > 1 and (currency_code(words[0]) or currency_code(words[1])) else 1
+    if len(words) < taken + 2:
+        raise _Refused("spend_what", usage, buckets=SPEND_BUCKETS)
+    amount = _amount(" ".join(words[:taken]), usage)
+    bucket = unescape(words[taken]).lower()
+    if bucket not in SPEND_BUCKETS:
+        close = difflib.get_close_matches(bucket, SPEND_BUCKETS, n=1, cutoff=0.6)
+        suggestion = BUCKET_WORDS.get(bucket) or (close[0] if close else None)
+        raise _Refused("spend_bucket", usage, given=bucket, suggestion=suggestion, buckets=SPEND_BUCKETS)
+    note = _visible(unescape(" ".join(words[taken + 1 :])).strip(), "note", usage)
+    if len(note) > MAX_NOTE:
+        raise _Refused("too_long", usage, field="note", length=len(note), limit=MAX_NOTE)
+    return Spend(amount, bucket, note)
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -640,6 +707,8 @@ _READERS = {
     "retro": _bare(Retro, "retro"),
     "stats": _stats,
     "playbook": _playbook,
+    "budget": _budget,
+    "spend": _spend,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

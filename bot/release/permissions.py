@@ -47,3 +47,14 @@ def require_member(
     raise UserError(
         "members_only" if present is False else "members_unknown", channel=release.channel_id, pm=release.pm_id
     )
+
+
+def may_see_budget(
+    release: Release, user_id: str, *, lookup: PersonLookup, admins: frozenset[str], label_heads: list[str]
+) -> bool:
+    """A release's money is for its PM, the label heads, configured admins and workspace admins or owners
+    (its creator, unless the PM, not: running a release is not paying for it)."""
+    if user_id in {release.pm_id or release.created_by, *label_heads} or user_id in admins:
+        return True
+    person = lookup()
+    return person is not None and (person.is_admin or person.is_owner)

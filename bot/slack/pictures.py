@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.release import weekly
+from bot.release import budget, weekly
 from bot.release.calendar import calendar_of, local_today
 from bot.release.language import language_of
 from bot.slack.sender import Sender
@@ -45,6 +45,9 @@ def make(engine: Engine, team_id: str, recipient: str, *, label_wide: bool, now:
         person = queries.get_person(session=session, team_id=team_id, user_id=person_id) if person_id else None
         lang = language_of(session, team_id, person_id)
         week = weekly.load(session, team_id=team_id, now=now)
+        # Money only in a PM's own picture, never the label's (which may go to a channel).
+        mine = [b.release for b in week.bundles if not label_wide and b.release.pm_id == recipient]
+        budgets = budget.pictures_of(session, mine) if person_id else []
     timezone = person.tz if person is not None and person.tz else workspace.timezone
     picture = weekly.build(
         week,
@@ -56,7 +59,8 @@ def make(engine: Engine, team_id: str, recipient: str, *, label_wide: bool, now:
     )
     if picture is None:
         return None
-    return Made(picture, timeline(picture, lang=lang).png, title(picture, lang=lang), comment(picture, lang=lang))
+    words = comment(picture, budgets=budgets, lang=lang)
+    return Made(picture, timeline(picture, lang=lang).png, title(picture, lang=lang), words)
 
 
 def send(engine: Engine, sender: Sender, team_id: str, recipient: str, *, label_wide: bool, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import example, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from bot.release import bounds
 from bot.release.calendar import Calendar
 from bot.release.dates import MAX_DATE_TEXT, MAX_DATE_WORDS, ReleaseOffset, parse_date
+from bot.release.money import Amount
 from bot.release.parser import (
     MAX_TEXT,
     SUBCOMMANDS,
@@ -19,6 +21,7 @@ from bot.release.parser import (
     Archive,
     Assign,
     Block,
+    Budget,
     CalendarLink,
     Claim,
     Command,
@@ -40,6 +43,7 @@ from bot.release.parser import (
     Retro,
     Settings,
     Snooze,
+    Spend,
     Stats,
     Status,
     Unblock,
@@ -118,12 +122,22 @@ WELL_FORMED = [
     ("stats", "stats", Stats()),
     ("stats", "stats Last 8", Stats(8)),
     ("playbook", "playbook show Single", PlaybookShow("single")),
+    ("budget", "budget", Budget()),
+    ("budget", "budget 1.200,50 EUR", Budget(Amount(Decimal("1200.50"), "EUR"))),
+    ("budget", "budget ¥150000", Budget(Amount(Decimal("150000"), "JPY"))),
+    ("spend", "spend 1,200.50 artwork cover shoot", Spend(Amount(Decimal("1200.50")), "artwork", "cover shoot")),
+    (
+        "spend",
+        "spend 450 EUR PR press kit &amp; mailing",
+        Spend(Amount(Decimal("450"), "EUR"), "pr", "press kit & mailing"),
+    ),
     ("help", "help BLOCK", Help("block")),
     ("help", "help", Help()),
     ("help", "", Help()),
 ]
 
 # (subcommand, text, the refusal's key, its facts), on MONDAY.
+BUCKETS = ("recording", "mixing-mastering", "artwork", "video", "ads", "pr", "distribution", "other")
 MALFORMED = [
     ("new", 'new "X" on', "need_release_date", {}),
     ("new", 'new "X" on someday', "date_unreadable", {"text": "someday"}),
@@ -209,6 +223,25 @@ MALFORMED = [
     ("stats", "stats last 0", "stats_last", {"given": "last 0", "limit": 500}),
     ("stats", "stats last 501", "stats_last", {"given": "last 501", "limit": 500}),
     ("playbook", "playbook", "playbook_show", {"given": ""}),
+    ("budget", "budget 1,2,3", "money_ambiguous", {}),
+    ("budget", "budget -12", "money_negative", {}),
+    ("budget", "budget plenty", "money_unreadable", {}),
+    ("budget", "budget 200000000 EUR", "money_too_large", {"limit": 100_000_000}),
+    ("spend", "spend 50 ads", "spend_what", {"buckets": BUCKETS}),
+    (
+        "spend",
+        "spend 50 mixing mix b",
+        "spend_bucket",
+        {"given": "mixing", "suggestion": "mixing-mastering", "buckets": BUCKETS},
+    ),
+    (
+        "spend",
+        "spend 50 artwrok cover",
+        "spend_bucket",
+        {"given": "artwrok", "suggestion": "artwork", "buckets": BUCKETS},
+    ),
+    ("spend", f"spend 50 ads {'x' * 201}", "too_long", {"field": "note", "length": 201, "limit": 200}),
+    ("spend", "spend 50 ads \u200b", "blank", {"field": "note"}),
     ("playbook", "playbook edit single", "playbook_show", {"given": "edit single"}),
     # help takes any text: only the command as a whole can be refused.
     ("help", f"help {'x' * MAX_TEXT}", "command_too_long", {"length": MAX_TEXT + 5, "limit": MAX_TEXT}),
