@@ -14,22 +14,6 @@ from storage.models import Deliverable, DeliverableState, Release, ReleaseState
 from storage.workload import open_in_active
 
 
-def active_between(*, session: Session, team_id: str, start: date, end: date) -> list[Release]:
-    """Active releases with release day from ``start`` to before ``end``, soonest first."""
-    return list(
-        session.exec(
-            select(Release)
-            .where(
-                Release.team_id == team_id,
-                Release.state == ReleaseState.ACTIVE,
-                Release.release_date >= start,
-                Release.release_date < end,
-            )  # fmt: skip
-            .order_by(Release.release_date, Release.id)
-        )
-    )
-
-
 def active_in_weeks(*, session: Session, team_id: str, mondays: Collection[date]) -> list[Release]:
     """Active releases with release day in the ISO weeks starting on ``mondays``, soonest first."""
     if not mondays:
@@ -54,7 +38,7 @@ def open_owners(*, session: Session, release_ids: Collection[int]) -> dict[int, 
             col(Deliverable.release_id).in_(release_ids),
             col(Deliverable.owner_id).is_not(None),
             Deliverable.state == DeliverableState.OPEN,
-        )  # fmt: skip
+        )
         .distinct()
     ).all()
     owners: dict[int, set[str]] = defaultdict(set)
@@ -80,7 +64,7 @@ def due_per_day(
                 Deliverable.due_date >= start,
                 Deliverable.due_date < end,
                 *open_in_active(),
-            )  # fmt: skip
+            )
             .group_by(Deliverable.owner_id, Deliverable.due_date)
         ).all()
     )

@@ -58,14 +58,8 @@ def people_of(release: Release, owners: Iterable[str | None]) -> set[str]:
 
 def clashes_with(session: Session, release: Release, own_people: set[str]) -> tuple[Clash, ...]:
     """The other active releases in ``release``'s ISO week (same day first): two queries."""
-    monday = week_start(release.release_date)
-    near = [
-        r
-        for r in stored.active_between(
-            session=session, team_id=release.team_id, start=monday, end=monday + timedelta(days=7)
-        )  # fmt: skip
-        if r.id != release.id
-    ]
+    week = stored.active_in_weeks(session=session, team_id=release.team_id, mondays=[week_start(release.release_date)])
+    near = [r for r in week if r.id != release.id]
     owners = stored.open_owners(session=session, release_ids=[r.id for r in near])
     artist = (release.artist or "").casefold()
     found = []
@@ -103,7 +97,7 @@ def overloads(
 
 def check(session: Session, release: Release, live: Sequence[Deliverable], *, today: date) -> Warnings:
     """What ``release`` clashes with and who its dates overload, as the session holds it now (after a creation
-    or a move): three queries."""
+    or a move): four queries, the label's limit among them, whatever its size."""
     limit = queries.get_or_create_workspace(session=session, team_id=release.team_id).weekly_load_limit
     session.flush()
     people = people_of(release, (d.owner_id for d in live if d.state == DeliverableState.OPEN))
