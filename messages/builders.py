@@ -69,10 +69,15 @@ def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
     return text_message(str(getattr(words(kind, lang), macro)(*args)))
 
 
-def with_catch_up(kind: str, macro: str, args: tuple, offer: CatchUpOffer | None, *, lang: str = "en") -> Message:
-    """An answer (as :func:`reply` words it) and, when work is late, the catch-up plan under it: its first
-    lines, then "…and N more", and the button that accepts it."""
+def with_catch_up(
+    kind: str, macro: str, args: tuple, offer: CatchUpOffer | None, warnings=None, *, lang: str = "en"
+) -> Message:
+    """An answer (as :func:`reply` words it), the clash and load ``warnings`` (bot.release.clashes) when there
+    are any, and, when work is late, the catch-up plan under it: its first lines, then "…and N more", and the
+    button that accepts it."""
     answer = reply(kind, macro, *args, lang=lang)
+    if warnings:
+        answer = _warned(answer, str(words("clashes", lang).warnings(warnings)).strip())
     if offer is None:
         return answer
     w = words("catch_up", lang)
@@ -85,6 +90,15 @@ def with_catch_up(kind: str, macro: str, args: tuple, offer: CatchUpOffer | None
         context(str(w.adjust(offer.lines[0].deliverable.key))),
     ]
     return Message(text=answer.text, blocks=[*answer.blocks, *blocks])
+
+
+def with_overload(macro: str, args: tuple, overload, *, lang: str = "en") -> Message:
+    """A hand-over answer and, under it, that the new owner's week is now over the label's limit."""
+    return _warned(reply("replies", macro, *args, lang=lang), str(words("clashes", lang).handed(overload)))
+
+
+def _warned(answer: Message, warning: str) -> Message:
+    return Message(text=f"{answer.text}\n\n{warning}", blocks=[*answer.blocks, section(warning)])
 
 
 def error(message: str, usage: str | None = None, *, lang: str = "en") -> Message:

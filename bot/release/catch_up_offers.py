@@ -55,9 +55,10 @@ def offer(
     return CatchUpOffer(CatchUpValue(release.id, serial).encode(), lines)
 
 
-def answer(kind: str, macro: str, *args, offer: CatchUpOffer | None) -> Reply:
-    """An answer with the catch-up plan under it, when there is one."""
-    return Reply(builders.with_catch_up, (kind, macro, args, offer))
+def answer(kind: str, macro: str, *args, offer: CatchUpOffer | None, warnings=None) -> Reply:
+    """An answer with the clash and load ``warnings`` (bot.release.clashes) and the catch-up plan under it,
+    when there are any."""
+    return Reply(builders.with_catch_up, (kind, macro, args, offer, warnings))
 
 
 def accept(session: Session, request: Request, value: CatchUpValue, *, admins: frozenset[str]) -> Outcome:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers, label_playbooks
+from bot.release import bounds, catch_up_offers, clashes, label_playbooks
 from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
@@ -117,5 +117,6 @@ def create_release(
         needed if lead < needed else None,
         offer is not None,  # what is late is then listed in the plan, with its new dates
         offer=offer,
+        warnings=clashes.check(session, release, bundle.live, today=today),
     )
     return Outcome(reply=reply, effects=[SetUpChannel(release.id)])

@@ -13,7 +13,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, clashes
 from bot.release import parser as c
 from bot.release.calendar import Calendar, calendar_of
 from bot.release.channels import slug
@@ -22,6 +22,7 @@ from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Requ
 from bot.release.permissions import PersonLookup, require_manager, require_member
 from bot.release.refusals import UserError
 from bot.release.resolve import resolve_leading, resolve_ref
+from messages import builders
 from messages.ids import SnoozeUntil
 from storage import queries
 from storage.models import Blocker, Deliverable, DeliverableState, Release, ReleaseState
@@ -59,6 +60,12 @@ class Room:
 
     def reply(self, macro: str, *args) -> Reply:
         return Reply.of(macro, *args)
+
+    def handed(self, macro: str, args: tuple, over: clashes.Overload | None) -> Reply:
+        """A hand-over answer, with the new owner's week when it is now over the label's limit."""
+        if over is None:
+            return self.reply(macro, *args)
+        return Reply(builders.with_overload, (macro, args, over))
 
     def name_of(self, user_id: str) -> str | None:
         """A person's cached name: an answer that names someone a DM tells anyway need not mention them too."""
@@ -128,14 +135,15 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
     previous = queries.hand_over(session=room.session, deliverable=d, to=user_id, by=me, at=room.request.now)
     owner_before, d.owner_id = d.owner_id, user_id
     room.touch(d, previous_owner=owner_before)
+    over = clashes.handed(room.session, d, release=room.release)
     if assigned_by is None:
         room.log("claimed", d)
-        return room.changed(room.reply("claimed", d))
+        return room.changed(room.handed("claimed", (d,), over))
     room.log("assigned", d, owner=user_id, previous=previous.user_id if previous else None)
     if user_id == me:
-        return room.changed(room.reply("assigned", d), public=True)
+        return room.changed(room.handed("assigned", (d,), over), public=True)
     told = room.dm(user_id, "assigned_dm", d, room.release, me)
-    return room.changed(room.reply("assigned", d, room.name_of(user_id)), public=True, extra=[told])
+    return room.changed(room.handed("assigned", (d, room.name_of(user_id)), over), public=True, extra=[told])
 
 
 def assign(room: Room, cmd: c.Assign) -> Outcome:

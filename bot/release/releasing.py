@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers, memory
+from bot.release import bounds, catch_up_offers, clashes, memory
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -54,7 +54,8 @@ def portfolio_lines(
 ) -> tuple[list[PortfolioLine], int]:
     """The soonest ``limit`` releases (``pm_id``'s only, when given) with their health, and how many in all.
 
-    Four queries whatever the label's size: only what is shown is loaded and counted.
+    Five queries whatever the label's size: only what is shown is loaded and counted, and the releases in the
+    shown ones' weeks, to mark the clashes.
     """
     releases = queries.active_releases(session=session, team_id=team_id, limit=limit, pm_id=pm_id)
     total = len(releases)
@@ -62,11 +63,13 @@ def portfolio_lines(
         total = queries.count_active_releases(session=session, team_id=team_id, pm_id=pm_id)
     counts = queries.release_counts(session=session, team_id=team_id, release_ids=[r.id for r in releases],
                                     today=today)  # fmt: skip
+    marks = clashes.portfolio_marks(session, team_id, releases)
     lines = []
     for release in releases:
         c = counts.get(release.id, queries.ReleaseCounts())
         health = health_of(release, overdue=c.overdue, overdue_hard=c.overdue_hard, blocked=c.blocked, today=today)
-        lines.append(PortfolioLine(release, today, c.total, c.done, c.overdue, c.blocked, health))
+        lines.append(PortfolioLine(release, today, c.total, c.done, c.overdue, c.blocked, health,
+                                   marks.get(release.id, ())))  # fmt: skip
     return lines, total
 
 
@@ -110,8 +113,10 @@ def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins
     shifted = [ch for ch in changes if ch.falls_on is not None]
     pinned = [d for d in open_items if d.due_pinned]
     offer = catch_up_offers.offer(room.session, release, room.bundle, now=room.request.now, calendar=room.calendar)
+    warnings = clashes.check(room.session, release, room.live, today=room.today)
     summary = catch_up_offers.answer("replies", "release_moved", release, old, room.request.user_id, changes, past,
-                                 hard_broken, shifted, pinned, not is_friday(cmd.new_date), offer=offer)  # fmt: skip
+                                 hard_broken, shifted, pinned, not is_friday(cmd.new_date), offer=offer,
+                                 warnings=warnings)  # fmt: skip
     per_owner: dict[str, list[DateChange]] = defaultdict(list)
     for ch in changes:
         if ch.owner_id:
