@@ -16,8 +16,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
+from bench.counting import Statements
 from bot.release import clashes
 from bot.release.calendar import Calendar
 from bot.release.playbooks import load_playbooks, plan_deliverables
@@ -76,8 +77,7 @@ def measure(url: str, releases: int, rounds: int) -> dict:
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
     playbook, calendar = load_playbooks()["single"], Calendar()
-    statements: list[int] = []
-    event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+    statements = Statements(engine)
     best, found = None, None
     for _ in range(rounds):
         with session_scope(engine) as session:
@@ -89,13 +89,13 @@ def measure(url: str, releases: int, rounds: int) -> dict:
                 d.release_id = release.id
             session.add_all(items)
             session.flush()
-            statements.clear()
+            statements.reset()
             started = time.perf_counter()
             found = clashes.check(session, release, items, today=TODAY)
             seconds = time.perf_counter() - started
             session.rollback()
         best = seconds if best is None else min(best, seconds)
-    return {"releases": releases, "ms": round(best * 1000, 2), "statements": len(statements),
+    return {"releases": releases, "ms": round(best * 1000, 2), "statements": statements.count,
             "clashes": len(found.clashes), "overloads": len(found.overloads),
             "database": engine.dialect.name}  # fmt: skip
 

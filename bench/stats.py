@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
+from bench.counting import Statements
 from bot.release import memory
 from bot.release import parser as c
 from bot.release.calendar import Calendar
@@ -90,11 +91,10 @@ def measure(url: str, releases: int, rounds: int) -> dict:
     seed(engine, releases)
     now = datetime.combine(FIRST_FRIDAY + timedelta(weeks=releases + 2), clock(9), UTC)
     request = Request(team_id=TEAM, user_id=PM, channel_id="CGENERAL", now=now)
-    statements: list[int] = []
-    event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+    statements = Statements(engine)
     best = None
     for _ in range(rounds):
-        statements.clear()
+        statements.reset()
         started = time.perf_counter()
         with session_scope(engine) as session:
             outcome = memory.stats_command(c.Stats(releases), session=session, request=request,
@@ -102,7 +102,7 @@ def measure(url: str, releases: int, rounds: int) -> dict:
             message = outcome.reply.worded("en")
         seconds = time.perf_counter() - started
         best = seconds if best is None else min(best, seconds)
-    return {"releases": releases, "seconds": round(best, 3), "statements": len(statements),
+    return {"releases": releases, "seconds": round(best, 3), "statements": statements.count,
             "blocks": len(message.blocks), "database": engine.dialect.name}  # fmt: skip
 
 

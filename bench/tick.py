@@ -12,9 +12,10 @@ import resource
 import time
 from datetime import datetime
 
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import select
 
+from bench.counting import Statements
 from bot.release.planning import plan, reserve
 from messages import render
 from storage.db import make_engine, session_scope
@@ -23,8 +24,7 @@ from storage.models import Outbox, Release
 
 def measure(url: str, now: datetime) -> dict:
     engine = make_engine(url)
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+    statements = Statements(engine)
     # As every process that ticks does at start: a tick in a running worker finds its templates compiled.
     render.preload()
     started = time.perf_counter()
@@ -37,7 +37,7 @@ def measure(url: str, now: datetime) -> dict:
         standups = session.exec(select(func.count()).select_from(Outbox).where(Outbox.kind == "standup")).one()
     return {
         "seconds": round(seconds, 3),
-        "statements": len(statements),
+        "statements": statements.count,
         "releases": releases,
         "standups": standups,
         "messages": claimed,

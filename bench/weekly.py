@@ -15,8 +15,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
+from bench.counting import Statements
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
 from bot.slack import pictures
@@ -63,11 +64,10 @@ def measure(url: str, releases: int, *, runs: int) -> dict:
     counts = demo.fill(engine, load_playbooks(), releases=releases, today=TODAY)
     now = datetime.combine(TODAY, clock_time(9, 30), UTC)
     _moves(engine, now)
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *_: statements.append(1))
+    statements = Statements(engine)
     times, cpu, made = [], [], None
     for _ in range(runs):
-        statements.clear()
+        statements.reset()
         started, used = time.perf_counter(), time.process_time()
         made = pictures.make(engine, TEAM, LABEL_CHANNEL, label_wide=True, now=now)
         times.append(time.perf_counter() - started)
@@ -79,7 +79,7 @@ def measure(url: str, releases: int, *, runs: int) -> dict:
         "median": statistics.median(times),
         "max": max(times),
         "cpu": statistics.median(cpu),
-        "statements": len(statements),
+        "statements": statements.count,
         "rows": made.picture.drawn,
         "png_kb": len(made.png) // 1024,
         "comment_chars": len(made.comment),
