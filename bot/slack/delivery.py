@@ -78,14 +78,7 @@ class Delivery:
         wording = "delivery_failed"  # what the PM is told if it fails for good: Slack's refusal
         messages = [Message(text=row.text, blocks=row.blocks) for row in rows]
         try:
-            if first.kind in PICTURES:
-                label_wide = first.kind == weekly.LABEL_PICTURE
-                shown = pictures.send(self._engine, self._sender, first.team_id, first.channel,
-                                      label_wide=label_wide, now=now)  # fmt: skip
-            else:
-                self._sender.post(first.team_id, first.channel, builders.combined(messages))
-                shown = True
-            if shown:
+            if self._carry(first, messages, now=now):
                 outcome |= {"state": OutboxState.SENT, "sent_at": now}
                 report.sent += len(rows)
             else:  # its releases were archived since the tick claimed it: nothing left to picture
@@ -151,6 +144,16 @@ class Delivery:
             expires_at=now + self._retry_for,
             release_id=release.id,
         )
+
+    def _carry(self, first: Outbox, messages: list[Message], *, now: datetime) -> bool:
+        """Post the batch (one person's DMs combined), or draw and upload the picture a claim stands for;
+        False when the picture has nothing left to show."""
+        if first.kind in PICTURES:
+            label_wide = first.kind == weekly.LABEL_PICTURE
+            return pictures.send(self._engine, self._sender, first.team_id, first.channel, label_wide=label_wide,
+                                 now=now)  # fmt: skip
+        self._sender.post(first.team_id, first.channel, builders.combined(messages))
+        return True
 
 
 def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
