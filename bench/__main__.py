@@ -50,7 +50,7 @@ ROOT = Path(__file__).parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-test-token"
 TEAM = "T0RELEASE"
-KINDS = ("status in a release channel", "status portfolio", "claim", "✅ reaction")
+KINDS = ("help", "status in a release channel", "status portfolio", "claim", "✅ reaction")
 INBOX_PUTS = 3000
 
 
@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--requests", type=int, default=200, help="requests per kind, concurrency level and round")
     parser.add_argument("--rounds", type=int, default=3, help="turns ours and the floor take at each kind and level")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="which requests, comma separated")
     parser.add_argument("--workspace-per-minute", type=int, default=1200, help="stand-in's workspace post limit")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
@@ -186,7 +187,7 @@ def _measure_level(level: int, args, ours: _Server, floor: _Server, targets: dic
     small machine one burst of 200 acks can run at half speed (a run of identical work measured 1× and
     3× apart), and turns spread that over both."""
     results = {}
-    for kind in KINDS:
+    for kind in args.kinds.split(","):
         ours_acks, answered, floor_acks, back_to_back, drained = [], [], [], [], []
         for _round in range(args.rounds):
             requests = [_request(kind, i, targets, slack) for i in range(args.requests)]
@@ -241,7 +242,7 @@ def _request(kind: str, i: int, targets: dict, slack) -> tuple[str | None, str, 
         text_ = f"claim {key}"
     else:
         channel = targets["channels"][i % len(targets["channels"])][0] if kind.endswith("channel") else "CGENERAL"
-        text_ = "status"
+        text_ = "help" if kind == "help" else "status"
     _taken["request"] += 1
     key = f"bench{_taken['request']}"
     body = slackreq.slash_command_body(

@@ -3,7 +3,7 @@ singles loaded, without Slack.
 
 Seeds a scratch database with active singles spread over a year of Fridays (a few each Friday, their
 deliverables owned by a pool of people), adds one more single on a busy Friday as ``/release new`` does, and
-times :func:`bot.release.clashes.check` for it: wall time (best of ``--rounds``) and SQL statements. Prints
+times :func:`bot.release.foresight.clashes.check` for it: wall time (best of ``--rounds``) and SQL statements. Prints
 JSON. ``--database-url`` defaults to a SQLite file in a temporary folder; a PostgreSQL database is emptied first.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.counting import Statements
-from bot.release import clashes
 from bot.release.calendar import Calendar
+from bot.release.foresight import clashes
 from bot.release.playbooks import load_playbooks, plan_deliverables
 from storage import queries
 from storage.db import make_engine, migrate, session_scope

@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.counting import Statements
-from bot.release import memory
 from bot.release import parser as c
 from bot.release.calendar import Calendar
+from bot.release.memory import recall
 from bot.release.outcome import Request
 from bot.release.playbooks import load_playbooks
 from storage.db import make_engine, migrate, session_scope
@@ -97,7 +97,7 @@ def measure(url: str, releases: int, rounds: int) -> dict:
         statements.reset()
         started = time.perf_counter()
         with session_scope(engine) as session:
-            outcome = memory.stats_command(c.Stats(releases), session=session, request=request,
+            outcome = recall.stats_command(c.Stats(releases), session=session, request=request,
                                            timezone="Europe/Berlin", calendar=Calendar())  # fmt: skip
             message = outcome.reply.worded("en")
         seconds = time.perf_counter() - started

@@ -72,7 +72,7 @@ def reply(kind: str, macro: str, *args, lang: str = "en") -> Message:
 def with_catch_up(
     kind: str, macro: str, args: tuple, offer: CatchUpOffer | None, warnings=None, *, lang: str = "en"
 ) -> Message:
-    """An answer (as :func:`reply` words it), the clash and load ``warnings`` (bot.release.clashes) when there
+    """An answer (as :func:`reply` words it), the clash and load ``warnings`` (bot.release.foresight.clashes) when there
     are any, and, when work is late, the catch-up plan under it: its first lines, then "…and N more", and the
     button that accepts it."""
     answer = reply(kind, macro, *args, lang=lang)

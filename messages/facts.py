@@ -84,7 +84,7 @@ class PortfolioLine(Progress):
     overdue_count: int
     blocked_count: int
     health: Health
-    clashes: tuple[Release, ...] = ()  # the other active releases in its ISO week
+    clashes: tuple[str, ...] = ()  # the titles of the other active releases in its ISO week
 
 
 @dataclass(frozen=True)

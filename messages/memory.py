@@ -44,8 +44,8 @@ def _suggestion_blocks(w, suggestions: Sequence) -> list[dict]:
 
 
 def retro(facts, *, suggestions: Sequence = (), budget=None, lang: str = "en") -> Message:
-    """A release's retro (:class:`bot.release.retro.Retro`); for the PM alone, ``suggestions`` with Apply
-    buttons and ``budget`` (:class:`bot.release.budget.Picture`), its plan against its spend."""
+    """A release's retro (:class:`bot.release.memory.retro.Retro`); for the PM alone, ``suggestions`` with Apply
+    buttons and ``budget`` (:class:`bot.release.money.budget.Picture`), its plan against its spend."""
     w = words("memory", lang)
     title = str(w.retro_title(facts.release))
     if not facts.overall.judged:
@@ -66,7 +66,7 @@ def retro(facts, *, suggestions: Sequence = (), budget=None, lang: str = "en") -
 
 
 def stats(facts, *, last: int, lang: str = "en") -> Message:
-    """The label's stats (:class:`bot.release.lessons.Stats`) over its ``last`` finished releases."""
+    """The label's stats (:class:`bot.release.memory.lessons.Stats`) over its ``last`` finished releases."""
     w = words("memory", lang)
     if not facts.releases:
         return Message(text=str(w.no_history()), blocks=[section(str(w.no_history()))])

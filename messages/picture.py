@@ -1,4 +1,4 @@
-"""The facts of the weekly picture, as plain values: the domain (:mod:`bot.release.weekly`) works them out,
+"""The facts of the weekly picture, as plain values: the domain (:mod:`bot.release.foresight.weekly`) works them out,
 :mod:`messages.timeline` draws them and :mod:`messages.weekly_text` words them."""
 
 from __future__ import annotations

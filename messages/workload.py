@@ -1,6 +1,6 @@
 """``/release load`` and the Home tab's team load as Block Kit: a line per person with their weeks as a small
 grid (``3 · 5 · 7⚠ · 2 …``), and for one person each week's deliverables. Takes the plain values of
-``bot.release.workload`` (a :class:`~messages.facts.LoadTable` of people, their weeks and items)."""
+``bot.release.foresight.workload`` (a :class:`~messages.facts.LoadTable` of people, their weeks and items)."""
 
 from __future__ import annotations
 

@@ -28,6 +28,21 @@ def active_in_weeks(*, session: Session, team_id: str, mondays: Collection[date]
     )
 
 
+def titles_in_weeks(*, session: Session, team_id: str, mondays: Collection[date]) -> list[tuple[int, str, date]]:
+    """(id, title, release day) of the active releases in those ISO weeks, soonest first: a portfolio mark needs
+    no more, and a label's busy weeks hold dozens of releases."""
+    if not mondays:
+        return []
+    weeks = [and_(Release.release_date >= m, Release.release_date < m + timedelta(days=7)) for m in mondays]
+    return list(
+        session.exec(
+            select(Release.id, Release.title, Release.release_date)
+            .where(Release.team_id == team_id, Release.state == ReleaseState.ACTIVE, or_(*weeks))
+            .order_by(Release.release_date, Release.id)
+        )
+    )
+
+
 def open_owners(*, session: Session, release_ids: Collection[int]) -> dict[int, set[str]]:
     """Who owns an open deliverable of each of these releases."""
     if not release_ids:

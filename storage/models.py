@@ -125,7 +125,7 @@ class Release(SQLModel, table=True):
     # The release's local day its dates were last planned (created, or release day moved): what was due
     # before it was late when planned, and is never escalated (None: the day it was created).
     planned_on: date | None = None
-    # The catch-up plan last offered for what was late then (bot.release.catch_up_offers), until accepted.
+    # The catch-up plan last offered for what was late then (bot.release.foresight.catch_up_offers), until accepted.
     catch_up: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime | None = _ts_column()
     updated_at: datetime | None = _ts_column()

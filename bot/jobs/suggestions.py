@@ -9,9 +9,9 @@ from collections.abc import Callable
 from functools import partial
 
 from bot.jobs.clicks import request_from
-from bot.release import memory
 from bot.release.calendar import calendar_of
 from bot.release.language import language_of
+from bot.release.memory import recall
 from bot.release.outcome import Request
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
@@ -35,7 +35,7 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
                 return None
             workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
-            outcome = memory.apply_suggestion(
+            outcome = recall.apply_suggestion(
                 value,
                 session=session,
                 request=request,

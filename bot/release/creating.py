@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers, clashes, label_playbooks
+from bot.release import bounds
 from bot.release.calendar import Calendar
 from bot.release.dates import is_friday
+from bot.release.foresight import catch_up_offers, clashes
+from bot.release.memory import label_playbooks
 from bot.release.outcome import Outcome, Reply, Request, SetUpChannel
 from bot.release.parser import USAGE, NewRelease
 from bot.release.playbooks import Playbook, lead_time_warnings, plan_deliverables, working_lead

@@ -13,11 +13,12 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import bounds, clashes
+from bot.release import bounds
 from bot.release import parser as c
 from bot.release.calendar import Calendar, calendar_of
 from bot.release.channels import slug
 from bot.release.dates import ReleaseOffset
+from bot.release.foresight import clashes
 from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager, require_member
 from bot.release.refusals import UserError

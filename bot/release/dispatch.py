@@ -8,20 +8,13 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import (
-    budget,
-    deliverables,
-    feeds,
-    memory,
-    notifying,
-    releasing,
-    reporting,
-    workload,
-    workspace_settings,
-)
+from bot.release import deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
+from bot.release.foresight import feeds, workload
+from bot.release.memory import recall
+from bot.release.money import budget
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.refusals import UserError
 from messages import builders
@@ -114,8 +107,8 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, c.CalendarLink):
         return feeds.calendar_link(cmd, session=session, request=request, public_url=services.public_url,
                                    lookup=lookup, admins=services.admins)  # fmt: skip
-    if isinstance(cmd, memory.COMMANDS):  # retro also in an archived release's channel
-        return memory.command(cmd, session=session, request=request, place=place, catalogue=services.catalogue,
+    if isinstance(cmd, recall.COMMANDS):  # retro also in an archived release's channel
+        return recall.command(cmd, session=session, request=request, place=place, catalogue=services.catalogue,
                               calendar=calendar_of(workspace))  # fmt: skip
     if isinstance(cmd, c.Report):
         return reporting.report(session=session, request=request, workspace=workspace, lookup=lookup,

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.release.calendar import calendar_of, local_today
+from bot.release.foresight.workload import team_load
 from bot.release.health import working_days_late
 from bot.release.language import language_of
 from bot.release.releasing import portfolio_lines
-from bot.release.workload import team_load
 from messages import builders
 from storage import queries
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.release.dates import MAX_DATE_WORDS, DateError, ReleaseOffset, parse_date, parse_due
-from bot.release.money import Amount, MoneyError, currency_code, parse_amount
+from bot.release.money.amounts import Amount, MoneyError, currency_code, parse_amount
 from bot.release.slack_text import MENTION, has_nul, is_blank, mentions, unescape
 
 MAX_TEXT = 3000
@@ -614,7 +614,7 @@ def _load(rest: str, _today: date) -> Command:
         return Load(user_id=found[0])
     if found:
         raise _Refused("load_who", usage, given=unescape(rest))
-    return Load(team=unescape(rest))  # which teams there are, the playbooks know (bot.release.workload)
+    return Load(team=unescape(rest))  # which teams there are, the playbooks know (bot.release.foresight.workload)
 
 
 CALENDAR_WORDS = ("label", "revoke")

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.release import memory, weekly
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -35,11 +34,13 @@ from bot.release.calendar import (
     standup_day,
     week_start,
 )
-from bot.release.critical_path import forecast
 from bot.release.escalations import DIGEST_KIND, History, history
+from bot.release.foresight import weekly
+from bot.release.foresight.critical_path import forecast
 from bot.release.health import snapshot
+from bot.release.memory import recall
+from bot.release.memory.retro import retro_day
 from bot.release.outcome import utc
-from bot.release.retro import retro_day
 from messages import builders
 from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
@@ -371,7 +372,7 @@ def _ladder(
 
 def _hard_deadlines_at_risk(team: _Team, bundle: queries.ReleaseBundle, *, today: date) -> Iterator[_Line]:
     """A line in the PM's ladder DM when late work first makes a hard deadline impossible (the critical path,
-    :mod:`bot.release.critical_path`): once per hard deliverable and due date. Only a release with late work
+    :mod:`bot.release.foresight.critical_path`): once per hard deliverable and due date. Only a release with late work
     can have such a chain, so the others cost nothing."""
     release = bundle.release
     if not any(d.state == DeliverableState.OPEN and d.due_date < today for d in bundle.live):
@@ -559,7 +560,7 @@ def _retros(
                 continue
             if not office_hours(now, release.timezone, team.calendar):
                 continue
-            key = memory.retro_key(release)
+            key = recall.retro_key(release)
             for k in (key, f"{key}:pm"):
                 compose = partial(_retro_message, session, team, release, k, today, now)
                 wanted.append(Wanted(k, compose, Subject("standup", (release,))))
@@ -567,7 +568,7 @@ def _retros(
 
 
 def _retro_message(session: Session, team: _Team, release: Release, key: str, today: date, now: datetime):
-    post = next(p for p in memory.retro_posts(session, release, calendar=team.calendar, today=today) if p.key == key)
+    post = next(p for p in recall.retro_posts(session, release, calendar=team.calendar, today=today) if p.key == key)
     return Planned(release.team_id, key, "retro", post.channel, post.message, now + timedelta(days=1), release.id)
 
 

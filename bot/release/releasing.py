@@ -8,12 +8,14 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers, clashes, memory
+from bot.release import bounds
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
 from bot.release.deliverables import Room
+from bot.release.foresight import catch_up_offers, clashes
 from bot.release.health import health_of, snapshot, working_days_late
+from bot.release.memory import recall
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
 from messages import builders
@@ -137,6 +139,6 @@ def archive(room: Room, *, lookup: PersonLookup, admins: frozenset[str]) -> Outc
     # Owners' and the PM's Home tabs drop the release (their buttons on it would be refused now).
     homes = tuple(sorted({u for u in (release.pm_id, *(d.owner_id for d in room.live)) if u}))
     # The retro goes to the channel and the PM before the channel is archived (unless the tick posted it).
-    retro = memory.retro_on_archive(room.session, release, calendar=room.calendar, now=room.request.now)
+    retro = recall.retro_on_archive(room.session, release, calendar=room.calendar, now=room.request.now)
     effects = [*retro, ArchiveChannel(release.id), RefreshHome(release.team_id, homes)]
     return Outcome(reply=reply, public=True, effects=effects)

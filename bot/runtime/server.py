@@ -6,7 +6,7 @@ server), or over a Socket Mode connection the bot opens itself.
 run the install flow in multi-workspace mode; ``GET /healthz`` answers for load balancers and uptime
 checks (503 when the database is unreachable or the inbox's oldest request has waited too long);
 ``GET /metrics`` is for Prometheus (:mod:`bot.runtime.metrics`); ``GET /calendar/<token>.ics`` serves a calendar
-feed (:mod:`bot.release.feeds`), 404 for a token that is unknown or revoked.
+feed (:mod:`bot.release.foresight.feeds`), 404 for a token that is unknown or revoked.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import create_server
 
-from bot.release import feeds
+from bot.release.foresight import feeds
 from bot.runtime import admission, metrics
 from bot.runtime.admission import Refused
 from bot.runtime.config import HEALTH_MAX_AGE_SECONDS

@@ -12,9 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.release import budget, weekly
 from bot.release.calendar import calendar_of, local_today
+from bot.release.foresight import weekly
 from bot.release.language import language_of
+from bot.release.money import budget
 from bot.slack.sender import Sender
 from messages.picture import WeekPicture
 from messages.timeline import timeline

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.release.workload import due_in_week_of
+from bot.release.foresight.workload import due_in_week_of
 from storage.db import session_scope
 from tests.support.harness import TEAM, utc
 from tests.support.people import DESIGNER, DISTRIBUTION, OUTSIDER, PM

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.release import catch_up
 from bot.release.calendar import Calendar
-from bot.release.catch_up import MAX_DUE_PER_DAY, Item
+from bot.release.foresight import catch_up
+from bot.release.foresight.catch_up import MAX_DUE_PER_DAY, Item
 from messages import builders
 from messages.facts import CatchUpLine, CatchUpOffer
 from messages.render import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.release.calendar import Calendar
-from bot.release.lessons import Finished, earlier_offset, suggestions
-from bot.release.retro import BlockedSpell, DateMove, Judged, Retro, judge, rate
+from bot.release.memory.lessons import Finished, earlier_offset, suggestions
+from bot.release.memory.retro import BlockedSpell, DateMove, Judged, Retro, judge, rate
 from messages import memory
 from storage.models import Activity, Deliverable, Release
 

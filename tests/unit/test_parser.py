@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.release import bounds
 from bot.release.calendar import Calendar
 from bot.release.dates import MAX_DATE_TEXT, MAX_DATE_WORDS, ReleaseOffset, parse_date
-from bot.release.money import Amount
+from bot.release.money.amounts import Amount
 from bot.release.parser import (
     MAX_TEXT,
     SUBCOMMANDS,
@@ -113,7 +113,7 @@ WELL_FORMED = [
     ("notify", "notify ON", Notify(standup_mentions=True)),
     ("load", "load", Load()),
     ("load", "load <@UDEE|dee>", Load(user_id="UDEE")),
-    # Slack escapes the & of A&R; which teams exist, the playbooks say (refused in bot.release.workload).
+    # Slack escapes the & of A&R; which teams exist, the playbooks say (refused in bot.release.foresight.workload).
     ("load", "load A&amp;R", Load(team="A&R")),
     ("calendar", "calendar", CalendarLink()),
     ("calendar", "calendar label", CalendarLink(label=True)),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from matplotlib.image import imread
 
 from bot.release.calendar import Calendar
-from bot.release.weekly import LabelWeek, build, picture_day
+from bot.release.foresight.weekly import LabelWeek, build, picture_day
 from messages.timeline import size_of, timeline
 from messages.weekly_text import comment
 from storage.models import Activity, Blocker, Deliverable, Release

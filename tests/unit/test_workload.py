@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.release.calendar import week_start
-from bot.release.workload import WEEKS, person_loads
+from bot.release.foresight.workload import WEEKS, person_loads
 from messages.facts import LoadTable
 from messages.render import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from messages.workload import grid, home_blocks, load_message

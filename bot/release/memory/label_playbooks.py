@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.release.bounds import DUE_DAYS_BEFORE
 from bot.release.calendar import Calendar
-from bot.release.lessons import earlier_offset
+from bot.release.memory.lessons import earlier_offset
 from bot.release.playbooks import DeliverableTemplate, Playbook
 from storage import history
 from storage.models import LabelPlaybook

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.deliverables import require_active
-from bot.release.money import Amount, MoneyError, to_minor, workspace_currency
+from bot.release.money.amounts import Amount, MoneyError, to_minor, workspace_currency
 from bot.release.outcome import DirectMessage, Outcome, Reply, Request
 from bot.release.permissions import PersonLookup, may_see_budget
 from bot.release.refusals import UserError

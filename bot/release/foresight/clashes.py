@@ -117,12 +117,12 @@ def handed(session: Session, d: Deliverable, *, release: Release) -> Overload | 
     return Overload(d.owner_id, monday, count, limit, True) if count > limit else None
 
 
-def portfolio_marks(session: Session, team_id: str, shown: Sequence[Release]) -> dict[int, tuple[Release, ...]]:
-    """For each shown release that clashes, the other active ones in its ISO week: one query over the shown
-    releases' weeks only."""
-    mondays = {week_start(r.release_date) for r in shown}
-    by_week: dict[date, list[Release]] = {}
-    for r in stored.active_in_weeks(session=session, team_id=team_id, mondays=mondays):
-        by_week.setdefault(week_start(r.release_date), []).append(r)
-    marks = {r.id: tuple(o for o in by_week.get(week_start(r.release_date), ()) if o.id != r.id) for r in shown}
-    return {release_id: others for release_id, others in marks.items() if others}
+def portfolio_marks(session: Session, team_id: str, shown: Sequence[Release]) -> dict[int, tuple[str, ...]]:
+    """For each shown release that clashes, the titles of the other active ones in its ISO week: one query over
+    the shown releases' weeks only."""
+    by_week: dict[date, list[tuple[int, str]]] = {}
+    rows = stored.titles_in_weeks(session=session, team_id=team_id, mondays={week_start(r.release_date) for r in shown})
+    for release_id, title, day in rows:
+        by_week.setdefault(week_start(day), []).append((release_id, title))
+    marks = {r.id: tuple(t for i, t in by_week.get(week_start(r.release_date), ()) if i != r.id) for r in shown}
+    return {release_id: titles for release_id, titles in marks.items() if titles}

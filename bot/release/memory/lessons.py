@@ -1,6 +1,6 @@
 """What the label's finished releases teach: on-time rates per team and deliverable, average slip, what is
 most often late, and playbook changes worth making. Pure functions over judged deliverables
-(:mod:`bot.release.retro`).
+(:mod:`bot.release.memory.retro`).
 
 A suggestion is made for a deliverable late in at least half of the last SUGGEST_WINDOW releases of a
 playbook that had it (at least SUGGEST_MIN_RELEASES of them), counting only releases created after the
@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 
 from bot.release.calendar import Calendar
 from bot.release.dates import due_on_working_day
+from bot.release.memory.retro import Judged, Rate, rate, rates_by
 from bot.release.outcome import utc
-from bot.release.retro import Judged, Rate, rate, rates_by
 from storage.models import Release
 
 SUGGEST_WINDOW = 8

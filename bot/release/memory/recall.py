@@ -1,6 +1,6 @@
 """Each release teaching the next: ``/release retro``, ``/release stats``, ``/release playbook show``, the retro
 posted when a release is archived (or by the tick, RETRO_AFTER_WORKDAYS after release day), and applying a
-playbook suggestion. Loads what :mod:`bot.release.retro` and :mod:`bot.release.lessons` judge, in a fixed
+playbook suggestion. Loads what :mod:`bot.release.memory.retro` and :mod:`bot.release.memory.lessons` judge, in a fixed
 number of queries."""
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.release import budget, label_playbooks, lessons
 from bot.release import parser as c
 from bot.release.calendar import Calendar, local_today
 from bot.release.language import language_of
+from bot.release.memory import label_playbooks, lessons
+from bot.release.memory.retro import JUDGED_ACTIONS, Retro, judge, retro
+from bot.release.money import budget
 from bot.release.outcome import Outcome, Post, Reply, Request, utc
 from bot.release.permissions import PersonLookup
 from bot.release.playbooks import Playbook
 from bot.release.refusals import UserError
-from bot.release.retro import JUDGED_ACTIONS, Retro, judge, retro
 from messages import memory as words_of
 from messages.ids import SuggestionValue
 from messages.render import Message

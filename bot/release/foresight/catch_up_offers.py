@@ -12,9 +12,9 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import catch_up
 from bot.release.calendar import Calendar, calendar_of, local
 from bot.release.deliverables import Room, require_active
+from bot.release.foresight import catch_up
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.permissions import require_manager
 from messages import builders
@@ -56,7 +56,7 @@ def offer(
 
 
 def answer(kind: str, macro: str, *args, offer: CatchUpOffer | None, warnings=None) -> Reply:
-    """An answer with the clash and load ``warnings`` (bot.release.clashes) and the catch-up plan under it,
+    """An answer with the clash and load ``warnings`` (bot.release.foresight.clashes) and the catch-up plan under it,
     when there are any."""
     return Reply(builders.with_catch_up, (kind, macro, args, offer, warnings))
 
