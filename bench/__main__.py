@@ -1,6 +1,7 @@
 """``python -m bench``: Releasebot's speed at label scale, on SQLite and PostgreSQL, written to bench/RESULTS.md.
 
-1. Ack latency: signed ``/release status`` (release channel and portfolio), ``/release claim`` and a ✅
+1. Ack latency: signed ``/release help`` (this server's floor for an answer), ``/release status`` (release
+   channel and portfolio), ``/release claim`` and a ✅
    ``reaction_added`` over HTTP to ``releasebot serve`` at 1, 10 and 50 concurrent clients, with
    ``--releases`` active releases loaded; the same requests at the same pace against a Bolt app that
    only acks, on the same server (the framework's floor), the two taking turns for ``--rounds``. Slack's
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bench import inbox as inbox_put
-from bench.results import write_bench
+from bench.results import machine, write_bench
 from bench.slack import slack_in_a_process
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
@@ -73,7 +73,7 @@ def main() -> None:
         section = run_one(database, url, args, levels)
         sections.append(section | {"inbox": inbox_put.measure(url, INBOX_PUTS)})
     report = _report(args, sections)
-    write_bench(args.output, report)  # the simulation's section stays
+    write_bench(args.output, report)  # the other tools' sections stay
     print(report)
 
 
@@ -373,22 +373,11 @@ def utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _reference_seconds() -> float:
-    """A fixed piece of pure-Python work, timed: the figures of two runs compare only as their machines do."""
-    started = time.perf_counter()
-    total = 0
-    for number in range(10_000_000):
-        total += number
-    return round(time.perf_counter() - started, 2)
-
-
 def _report(args, sections: list[dict]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores. "
-        f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Its speed: `sum(range(10_000_000))` in a Python loop "
-        f"takes {_reference_seconds()} s (machines of one kind differ; this compares runs).",
+        machine(),
         "",
         f"Command: `python -m bench --releases {args.releases} --databases {args.databases} "
         f"--concurrency {args.concurrency} --requests {args.requests} --rounds {args.rounds}`",

@@ -10,14 +10,13 @@ JSON. ``--database-url`` defaults to a SQLite file in a temporary folder; a Post
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 
+from bench import results
 from bench.counting import Statements
 from bot.release.calendar import Calendar
 from bot.release.foresight import clashes
@@ -102,13 +101,19 @@ def measure(url: str, releases: int, rounds: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.clashes", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
     parser.add_argument("--releases", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    results.add_arguments(parser)
     args = parser.parse_args()
+    lines = []
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'clashes.db'}"
-        print(json.dumps(measure(url, args.releases, args.rounds)))
+        for kind, url in results.database_urls(args, folder):
+            f = measure(url, args.releases, args.rounds)
+            lines.append(f"- {kind}: **{f['ms']} ms** (best of {args.rounds}), {f['statements']} SQL statements, "
+                         f"{f['clashes']} clashing releases and {f['overloads']} overloaded weeks found")  # fmt: skip
+    lines += ["", "Goal: the clash and load checks add at most 20 ms to `new`."]
+    title = f"The clash and load checks of `/release new` among {args.releases} active singles"
+    results.publish(args, "clashes", title, lines)
 
 
 if __name__ == "__main__":

@@ -366,7 +366,7 @@ def main() -> None:
     run = simulate(engine, url, start=args.start, days=round(args.weeks * 7), seed=args.seed)
     command = f"python -m bench.simulate --weeks {args.weeks:g} --seed {args.seed} --start {args.start}"
     report = tally.report(run, command=command, people=EVERYONE, database=url.split(":", 1)[0])
-    results.write_simulation(args.output, report)
+    results.write_section(args.output, "simulation", report)
     print(report)
 
 

@@ -2,23 +2,22 @@
 
 Seeds a scratch database with ``--releases`` archived singles (every deliverable done, a third of them late,
 some due dates changed after they were done, as the activity log records it), then answers ``stats last
-N`` as the dispatcher does and words it: wall time (best of ``--rounds``) and SQL statements. Prints JSON.
-``--database-url`` defaults to a SQLite file in a temporary folder; a PostgreSQL database is emptied first.
+N`` as the dispatcher does and words it: wall time (best of ``--rounds``) and SQL statements, on SQLite and
+PostgreSQL (emptied first), written to its section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 
 from sqlalchemy import text
 
+from bench import results
 from bench.counting import Statements
 from bot.release import parser as c
 from bot.release.calendar import Calendar
@@ -108,13 +107,20 @@ def measure(url: str, releases: int, rounds: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.stats", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
     parser.add_argument("--releases", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    results.add_arguments(parser)
     args = parser.parse_args()
+    lines = []
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'stats.db'}"
-        print(json.dumps(measure(url, args.releases, args.rounds)))
+        for kind, url in results.database_urls(args, folder):
+            f = measure(url, args.releases, args.rounds)
+            lines.append(f"- {kind}: **{f['seconds']} s** (best of {args.rounds}), {f['statements']} SQL statements, "
+                         f"{f['blocks']} blocks of answer")  # fmt: skip
+    lines += ["", "Goal: at most 1 s for 200 releases, in a number of statements that does not grow with them."]
+    results.publish(
+        args, "stats", f"`/release stats last {args.releases}` over {args.releases} finished singles", lines
+    )
 
 
 if __name__ == "__main__":

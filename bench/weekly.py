@@ -2,7 +2,7 @@
 written, as :func:`bot.slack.pictures.make` does before an upload) for labels of ``--releases`` active
 releases: the wall time of each build and the SQL statements it sends, which must not grow with the label.
 
-Prints its figures; it writes nothing to bench/RESULTS.md.
+On SQLite and PostgreSQL (its schema replaced); the figures go to their section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import time as clock_time
 
 from sqlalchemy import func, insert, select, text
 
+from bench import results
 from bench.counting import Statements
 from bot.release.playbooks import load_playbooks
 from bot.runtime import demo
@@ -33,29 +34,33 @@ MOVED_SHARE = 0.05
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.weekly", description=__doc__.splitlines()[0])
     parser.add_argument("--releases", default="100,1000", help="label sizes, comma separated")
-    parser.add_argument("--database-url", default=None, help="PostgreSQL to use (its schema is replaced)")
     parser.add_argument("--runs", type=int, default=5)
+    results.add_arguments(parser)
     args = parser.parse_args()
-    for size in (int(n) for n in args.releases.split(",")):
-        figures = measure(_fresh(args.database_url), size, runs=args.runs)
-        print(
-            f"{size} active releases ({figures['deliverables']} deliverables): first build {figures['first']:.2f} s, "
-            f"median of {args.runs} {figures['median']:.2f} s (max {figures['max']:.2f} s, "
-            f"CPU {figures['cpu']:.2f} s), "
-            f"{figures['statements']} SQL statements a build, {figures['rows']} rows drawn, "
-            f"{figures['png_kb']} KB PNG, {figures['comment_chars']} characters of words"
-        )
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind, url in results.database_urls(args, folder):
+            for size in (int(n) for n in args.releases.split(",")):
+                f = measure(_fresh(url.replace("bench.db", f"weekly-{size}.db")), size, runs=args.runs)
+                lines.append(
+                    f"- {kind}, {size} active releases ({f['deliverables']} deliverables): first build "
+                    f"{f['first']:.2f} s, median of {args.runs} **{f['median']:.2f} s** (max {f['max']:.2f} s, "
+                    f"CPU {f['cpu']:.2f} s), **{f['statements']} SQL statements** a build, {f['rows']} rows drawn, "
+                    f"{f['png_kb']} KB PNG, {f['comment_chars']} characters of words"
+                )
+    lines += ["", "Goal: at most 2 s for 1,000 active releases, image included, in statements that do not grow."]
+    results.publish(args, "weekly", "The weekly picture, built without Slack", lines)
 
 
-def _fresh(postgres_url: str | None) -> str:
-    if postgres_url is None:
-        return f"sqlite:///{tempfile.mkdtemp(prefix='releasebot-weekly-')}/bench.db"
-    engine = make_engine(postgres_url)
+def _fresh(url: str) -> str:
+    if url.startswith("sqlite"):
+        return url
+    engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return postgres_url
+    return url
 
 
 def measure(url: str, releases: int, *, runs: int) -> dict:

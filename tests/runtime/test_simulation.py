@@ -76,16 +76,25 @@ def test_the_command_writes_its_section_and_the_bench_keeps_it(tmp_path):
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     written = output.read_text()
-    assert written.startswith("# Benchmark results\n\nbench figures\n\n" + results.BEGIN)
+    begin, end = results.begin("simulation"), results.end("simulation")
+    assert written.startswith("# Benchmark results\n\nbench figures\n\n" + begin)
     assert "| paula (Berlin) | 2026-W50 |" in written and "**all**" in written
     # The next run replaces the section instead of adding one.
-    results.write_simulation(output, "## the next run")
-    assert (
-        output.read_text()
-        == f"# Benchmark results\n\nbench figures\n\n{results.BEGIN}\n## the next run\n{results.END}\n"
-    )
+    results.write_section(output, "simulation", "## the next run")
+    assert output.read_text() == f"# Benchmark results\n\nbench figures\n\n{begin}\n## the next run\n{end}\n"
     # python -m bench rewrites the file from its own figures and keeps the section as it stands.
     results.write_bench(output, "# Benchmark results\n\nnew figures\n")
-    assert (
-        output.read_text() == f"# Benchmark results\n\nnew figures\n\n{results.BEGIN}\n## the next run\n{results.END}\n"
-    )
+    assert output.read_text() == f"# Benchmark results\n\nnew figures\n\n{begin}\n## the next run\n{end}\n"
+
+
+def test_each_tool_rewrites_its_own_section_and_keeps_the_others(tmp_path):
+    output = tmp_path / "RESULTS.md"
+    results.write_bench(output, "# Benchmark results\n\nbench figures\n")
+    results.write_section(output, "stats", "## stats, first")
+    results.write_section(output, "weekly", "## weekly")
+    results.write_section(output, "stats", "## stats, again")
+    results.write_bench(output, "# Benchmark results\n\nnew figures\n")
+    written = output.read_text()
+    stats, weekly = written.index("## stats, again"), written.index("## weekly")
+    assert written.startswith("# Benchmark results\n\nnew figures\n\n") and stats < weekly
+    assert "first" not in written and written.count(results.begin("stats")) == 1
