@@ -78,6 +78,7 @@ class Figures:
     late_at_creation: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)  # sent outbox rows by kind: to a person, a channel, or in a DM
     mention_sources: Counter = field(default_factory=Counter)
+    dm_sources: Counter = field(default_factory=Counter)  # (person, week, what carried the DM)
 
 
 def count(
@@ -91,11 +92,12 @@ def count(
     """``people``: user id → timezone of everyone counted. A mention is a message in a channel (a post or an
     in-channel answer) naming the person, counted once per message; mentions inside someone's DM ping nobody."""
     figures = Figures()
-    for post in posts:
-        if post.dm_to in people:
-            figures.dms[post.dm_to, _week(post.at, people[post.dm_to])] += 1
     sources = _sources(posts, sent)
     for post, source in zip(posts, sources, strict=True):
+        if post.dm_to in people:
+            week = _week(post.at, people[post.dm_to])
+            figures.dms[post.dm_to, week] += 1
+            figures.dm_sources[post.dm_to, week, source] += 1
         if post.dm_to is not None:
             continue
         for user in post.mentioned() & people.keys():
@@ -208,6 +210,12 @@ def report(run, *, command: str, people, database: str) -> str:
                          + " | ".join(str(n) for n in per_week[p.user_id, w]) + " |")  # fmt: skip
     for p in people:
         lines.append(f"| **{p.name}** | **all** | " + " | ".join(f"**{n}**" for n in totals[p.user_id]) + " |")
+    busiest = max(per_week, key=lambda key: per_week[key][0], default=None)
+    if busiest is not None:
+        name = next(p.name for p in people if p.user_id == busiest[0])
+        carried = Counter({k[2]: n for k, n in f.dm_sources.items() if k[:2] == busiest})
+        lines += ["", f"The busiest week's DMs ({name}, {busiest[1]}) by what carried them: "
+                  + ", ".join(f"{k} {n}" for k, n in carried.most_common()) + "."]  # fmt: skip
     lines += ["", "Mentions by what carried them: " + ", ".join(f"{k} {n}" for k, n in f.mention_sources.most_common())
               + ".", "", "Sent from the outbox, by kind: " + ", ".join(
                   f"{kind} ({where}) {n}" for (kind, where), n in sorted(f.kinds.items())) + "."]  # fmt: skip
