@@ -32,6 +32,7 @@ from bot.release.outcome import (
 )
 from bot.runtime.background import Background
 from bot.slack import pictures
+from bot.slack.gathering import Gathering
 from bot.slack.people import Directory
 from bot.slack.rosters import Rosters
 from bot.slack.sender import PERMANENT_ERRORS, Sender, error_code
@@ -73,6 +74,7 @@ class FollowUp:
         self.respond = respond  # posts to a response_url (commands answer there too)
         self._clock = clock
         self._background = background
+        self._gathering = Gathering(clock)
 
     # -- scheduling ---------------------------------------------------------------------------
     def submit(self, effects: Iterable[Effect]) -> None:
@@ -303,7 +305,11 @@ class FollowUp:
     def direct_message(self, team_id: str, user_id: str, macro: str, args: tuple) -> None:
         self._directory.refresh(team_id, [user_id])  # their locale, fetched at most twice a day
         lang = self._language(team_id, user_id)
-        self._sender.post(team_id, user_id, builders.reply("replies", macro, *args, lang=lang))
+        self._gathering.tell(
+            (team_id, user_id), macro, args, lang=lang,
+            post=lambda message: self._sender.post(team_id, user_id, message),
+            update=lambda channel, ts, message: self._sender.update(team_id, channel, ts, message),
+        )  # fmt: skip
 
     def refresh_home(self, team_id: str, user_ids: Iterable[str], *, notice: str | None = None) -> None:
         """Republish the App Home of each of ``user_ids`` who looks at theirs, so it never shows work that has
