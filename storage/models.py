@@ -239,7 +239,7 @@ class ProcessedEvent(SQLModel, table=True):
     """Requests already handled: Slack's event ids, and the inbox keys of commands (bot/runtime/intake.py), so
     Slack's retries, duplicates and a request resumed after a stop change nothing."""
 
-    __table_args__ = (UniqueConstraint("team_id", "event_id"),)
+    __table_args__ = (UniqueConstraint("team_id", "event_id"), Index("ix_processedevent_received_at", "received_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

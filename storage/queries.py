@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import case, func, null, update
+from sqlalchemy import case, delete, func, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
@@ -535,6 +535,13 @@ def mark_processed(*, session: Session, team_id: str, event_id: str, now: dateti
     return _insert_once(
         session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=now
     )
+
+
+def forget_processed(*, session: Session, before: datetime, limit: int) -> int:
+    """Forget up to ``limit`` request keys recorded before ``before``; how many went. Older than any retry
+    Slack sends and than any signed request it would still accept, they guard against nothing."""
+    oldest = select(ProcessedEvent.id).where(col(ProcessedEvent.received_at) < before).limit(limit)
+    return session.execute(delete(ProcessedEvent).where(col(ProcessedEvent.id).in_(oldest.scalar_subquery()))).rowcount
 
 
 def keep_answer(*, session: Session, team_id: str, event_id: str, answer: dict) -> None:

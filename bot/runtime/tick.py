@@ -1,5 +1,5 @@
 """One tick: refresh the people a reminder may reach, plan what is due at ``now`` and reserve it in the
-outbox (one transaction), then deliver what is pending.
+outbox (one transaction), deliver what is pending, and forget request keys too old to guard against anything.
 
 Slack is asked about people before the transaction opens, so a slow ``users.info`` never holds the
 database while commands wait to be answered. Trouble with one workspace's people, one release or one
@@ -24,6 +24,11 @@ from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
+# Slack retries an event for about an hour and refuses a signed request older than five minutes: request keys
+# kept this long have guarded against everything they can. At most FORGET_AT_ONCE go each tick.
+KEEP_REQUEST_KEYS = timedelta(days=2)
+FORGET_AT_ONCE = 5000
+
 
 class Ticker:
     def __init__(
@@ -46,4 +51,6 @@ class Ticker:
         with session_scope(self._engine) as session:
             report.reserved = reserve(session, plan(session, now=now), now=now)
         self.delivery.deliver(now, report)
+        with session_scope(self._engine) as session:
+            queries.forget_processed(session=session, before=now - KEEP_REQUEST_KEYS, limit=FORGET_AT_ONCE)
         return report
