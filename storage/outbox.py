@@ -29,6 +29,30 @@ def reserved_keys(*, session: Session, team_id: str, keys: list[str]) -> set[str
     return found
 
 
+def row(
+    *,
+    team_id: str,
+    key: str,
+    kind: str,
+    channel: str,
+    text: str,
+    blocks: list[dict],
+    now: datetime,
+    expires_at: datetime | None,
+    release_id: int | None = None,
+    deliverable_id: int | None = None,
+    state: str = OutboxState.PENDING,
+) -> dict:
+    """One row for :func:`reserve`: due at ``now``, or, recorded as sent, sent then."""
+    sent = state == OutboxState.SENT
+    return {
+        "team_id": team_id, "key": key, "kind": kind, "channel": channel, "text": text, "blocks": blocks,
+        "release_id": release_id, "deliverable_id": deliverable_id, "state": state, "attempts": int(sent),
+        "created_at": now, "next_attempt_at": None if sent else now, "expires_at": expires_at,
+        "sent_at": now if sent else None,
+    }  # fmt: skip
+
+
 def reserve(*, session: Session, rows: list[dict], now: datetime) -> int:
     """Insert each row (Outbox's columns, ``created_at`` being ``now``) unless its key exists; how many
     messages to send this call created (a carried line is none)."""

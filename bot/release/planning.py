@@ -110,21 +110,19 @@ class _Team:
 def reserve(session: Session, planned: list[Planned], *, now: datetime) -> int:
     """Reserve each planned message in the outbox unless its key is there already; how many were new."""
     rows = [
-        {
-            "team_id": p.team_id,
-            "key": p.key,
-            "kind": p.kind,
-            "channel": p.channel,
-            "text": p.message.text,
-            "blocks": p.message.blocks,
-            "release_id": p.release_id,
-            "deliverable_id": p.deliverable_id,
-            "state": p.state,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-            "expires_at": p.expires_at,
-        }
+        outbox.row(
+            team_id=p.team_id,
+            key=p.key,
+            kind=p.kind,
+            channel=p.channel,
+            text=p.message.text,
+            blocks=p.message.blocks,
+            now=now,
+            expires_at=p.expires_at,
+            release_id=p.release_id,
+            deliverable_id=p.deliverable_id,
+            state=p.state,
+        )  # fmt: skip
         for p in (row for message in planned for row in (message, *message.carries))
     ]
     return outbox.reserve(session=session, rows=rows, now=now)

@@ -166,22 +166,18 @@ def retro_on_archive(session: Session, release: Release, *, calendar: Calendar, 
         return []
     posts = retro_posts(session, release, calendar=calendar, today=local_today(now, release.timezone))
     rows = [
-        {
-            "team_id": release.team_id,
-            "key": p.key,
-            "kind": "retro",
-            "channel": p.channel,
-            "text": p.message.text,
-            "blocks": p.message.blocks,
-            "release_id": release.id,
-            "deliverable_id": None,
-            "state": OutboxState.SENT,
-            "attempts": 1,
-            "created_at": now,
-            "next_attempt_at": None,
-            "expires_at": now + timedelta(days=1),
-            "sent_at": now,
-        }  # fmt: skip
+        outbox.row(
+            team_id=release.team_id,
+            key=p.key,
+            kind="retro",
+            channel=p.channel,
+            text=p.message.text,
+            blocks=p.message.blocks,
+            now=now,
+            expires_at=now + timedelta(days=1),
+            release_id=release.id,
+            state=OutboxState.SENT,
+        )  # fmt: skip
         for p in posts
     ]
     outbox.reserve(session=session, rows=rows, now=now)

@@ -1,22 +1,26 @@
 """A release's budget: ``/release budget`` (plan against spend per bucket), ``budget <amount> [currency]`` and
 ``spend <amount> <bucket> <note>``. Amounts are for the PM, label heads and admins only: every answer is
-ephemeral, a refusal never names one, and the PM alone is told (by DM) when the spend passes 90% and 100%."""
+ephemeral, a refusal never names one, and the PM alone is told (by DM, from the outbox) when the spend passes
+90% and 100%."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.deliverables import require_active
+from bot.release.language import language_of
 from bot.release.money.amounts import Amount, MoneyError, to_minor, workspace_currency
-from bot.release.outcome import DirectMessage, Outcome, Reply, Request
+from bot.release.outcome import Outcome, Reply, Request
 from bot.release.permissions import PersonLookup, may_see_budget
 from bot.release.refusals import UserError
+from messages import builders
 from storage import budget as stored
-from storage import queries
+from storage import outbox, queries
 from storage.models import BudgetSpend, Release, ReleaseBudget, Workspace
 
 COMMANDS = (c.Budget, c.Spend)
@@ -142,15 +146,26 @@ def _spend(cmd: c.Spend, *, session: Session, request: Request, release: Release
     _log(session, request, release, "budget_spent")
     told = {t for t, at in ((90, plan.told_90_at), (100, plan.told_100_at)) if at is not None}
     threshold = passed(now.plan, now.spent, told=told)
-    effects = []
     if threshold is not None:
         plan.told_90_at = plan.told_90_at or request.now
         plan.told_100_at = plan.told_100_at or (request.now if threshold == 100 else None)
         session.add(plan)
-        pm = release.pm_id or release.created_by
-        effects.append(DirectMessage(release.team_id, pm, "budget_passed", (release.channel_id, threshold, now)))
-    return Outcome(reply=Reply.of("recorded", now, spend.amount_minor, spend.bucket, spend.note, kind="budget"),
-                   effects=effects)  # fmt: skip
+        session.flush()  # the spend that passed the threshold names the DM
+        _tell_pm(session, release, spend, threshold, now, at=request.now)
+    return Outcome(reply=Reply.of("recorded", now, spend.amount_minor, spend.bucket, spend.note, kind="budget"))
+
+
+def _tell_pm(session: Session, release: Release, spend: BudgetSpend, threshold: int, now: Picture, *, at) -> None:
+    """The PM's DM that spend passed ``threshold``, reserved in the outbox with the spend that passed it: the
+    next tick sends it, and a process that dies after the spend was saved cannot lose it."""
+    pm = release.pm_id or release.created_by
+    message = builders.reply("replies", "budget_passed", release.channel_id, threshold, now,
+                             lang=language_of(session, release.team_id, pm))  # fmt: skip
+    key = f"budget:{release.id}:{threshold}:{spend.id}"
+    row = outbox.row(team_id=release.team_id, key=key, kind="budget", channel=pm, text=message.text,
+                     blocks=message.blocks, now=at, expires_at=at + timedelta(days=7),
+                     release_id=release.id)  # fmt: skip
+    outbox.reserve(session=session, rows=[row], now=at)
 
 
 def _log(session: Session, request: Request, release: Release, action: str) -> None:
