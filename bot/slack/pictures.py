@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from bot.release.calendar import calendar_of, local_today
 from bot.release.foresight import weekly
 from bot.release.language import language_of
 from bot.release.money import budget
-from bot.slack.sender import Sender
+from bot.slack.sender import Sender, error_code
 from messages.picture import WeekPicture
+from messages.render import Message, pack_lines, section, words
 from messages.timeline import timeline
 from messages.weekly_text import comment, title
 from storage import queries
@@ -25,6 +27,8 @@ from storage.db import session_scope
 
 # What a shared image is called in Slack (its title says what it shows).
 FILE_NAME = "weekly-picture.png"
+# Slack's refusals of an upload that a plain post gets past: the week's words then go without their image.
+UPLOAD_REFUSED = frozenset({"missing_scope", "file_uploads_disabled", "not_allowed_token_type"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Made:
     png: bytes
     title: str
     comment: str
+    lang: str
 
 
 def make(engine: Engine, team_id: str, recipient: str, *, label_wide: bool, now: datetime) -> Made | None:
@@ -61,13 +66,22 @@ def make(engine: Engine, team_id: str, recipient: str, *, label_wide: bool, now:
     if picture is None:
         return None
     words = comment(picture, budgets=budgets, lang=lang)
-    return Made(picture, timeline(picture, lang=lang).png, title(picture, lang=lang), words)
+    return Made(picture, timeline(picture, lang=lang).png, title(picture, lang=lang), words, lang)
 
 
 def send(engine: Engine, sender: Sender, team_id: str, recipient: str, *, label_wide: bool, now: datetime) -> bool:
-    """Make the picture and share it with ``recipient``; False when there was nothing to picture."""
+    """Make the picture and share it with ``recipient``; False when there was nothing to picture. Where Slack
+    refuses the upload itself, the words go alone, saying why the image is missing and how to bring it back."""
     made = make(engine, team_id, recipient, label_wide=label_wide, now=now)
     if made is None:
         return False
-    sender.upload(team_id, recipient, made.png, filename=FILE_NAME, title=made.title, comment=made.comment)
+    try:
+        sender.upload(team_id, recipient, made.png, filename=FILE_NAME, title=made.title, comment=made.comment)
+    except SlackApiError as error:
+        if error_code(error) not in UPLOAD_REFUSED:
+            raise
+        note = str(words("weekly", made.lang).without_image(error_code(error)))
+        words_alone = f"*{made.title}*\n\n{made.comment}\n\n{note}"
+        blocks = [section(part) for part in pack_lines(words_alone.split("\n"))]
+        sender.post(team_id, recipient, Message(text=words_alone, blocks=blocks))
     return True

@@ -12,7 +12,7 @@ import pytest
 from messages.timeline import size_of
 from tests.support.harness import utc
 from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.support.story import CHANNEL, open_release, tick
+from tests.support.story import CHANNEL, dm_texts, open_release, tick
 
 NIGHT_SWIM = "rel-2027-03-19-nova-lane-night-swim"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -145,3 +145,16 @@ def test_report_in_german_and_with_nothing_active(bot, standin):
     bot.command("settings language de", user=PM)
     assert "keine aktive Veröffentlichung" in bot.command("report", user=ADMIN).text
     assert not standin.calls_to("files.getUploadURLExternal")
+
+
+def test_a_refused_upload_sends_the_week_s_words_alone_with_how_to_bring_the_image_back(bot, standin, label):
+    standin.fail_next("files.getUploadURLExternal", error="missing_scope", times=2)
+    tick(bot, utc(2027, 2, 1, 8, 45))  # 09:45 in Berlin: the PM's picture and the label head's
+    assert not _uploads(standin)
+    for user in (PM, ADMIN):
+        words = [t for t in dm_texts(standin, user) if "next 8 weeks" in t]
+        assert len(words) == 1, words
+        assert "*Shipped last week*" in words[0] and "Final master audio" in words[0]
+        assert "Slack said `missing_scope`" in words[0] and "`files:write`" in words[0]
+    tick(bot, utc(2027, 2, 1, 8, 46))
+    assert sum("next 8 weeks" in t for t in dm_texts(standin, PM)) == 1, "sent once: nothing left to retry"
