@@ -7,8 +7,11 @@ from sqlmodel import Session, select
 from storage.models import BudgetSpend, ReleaseBudget
 
 
-def plan_of(*, session: Session, release_id: int) -> ReleaseBudget | None:
-    return session.exec(select(ReleaseBudget).where(ReleaseBudget.release_id == release_id)).first()
+def plan_of(*, session: Session, release_id: int, for_update: bool = False) -> ReleaseBudget | None:
+    """``for_update``: locked until the transaction ends, so two costs recorded at once are added up in turn
+    and a threshold they pass together is told once."""
+    query = select(ReleaseBudget).where(ReleaseBudget.release_id == release_id)
+    return session.exec(query.with_for_update() if for_update else query).first()
 
 
 def plans_of(*, session: Session, release_ids: list[int]) -> dict[int, ReleaseBudget]:

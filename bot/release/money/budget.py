@@ -85,8 +85,9 @@ def command(
         raise UserError("budget_where", usage=c.USAGE["budget"])
     if not may_see_budget(release, request.user_id, lookup=lookup, admins=admins, label_heads=workspace.label_heads):
         raise UserError("budget_private")
-    plan = stored.plan_of(session=session, release_id=release.id)
-    if isinstance(cmd, c.Budget) and cmd.amount is None:
+    showing = isinstance(cmd, c.Budget) and cmd.amount is None
+    plan = stored.plan_of(session=session, release_id=release.id, for_update=not showing)
+    if showing:
         if plan is None:
             return Outcome(reply=Reply.of("no_plan", release.title, kind="budget"))
         return Outcome(reply=Reply.of("shown", picture_of(session, release), kind="budget"))
