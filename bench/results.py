@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 # What python -m bench.<module> writes sits between its two markers.
 SECTIONS = {
     "simulation": "bench.simulate",
@@ -67,7 +69,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def database_urls(args: argparse.Namespace, folder: str) -> list[tuple[str, str]]:
     """(kind, URL) for each database asked for: SQLite as a file in ``folder``, PostgreSQL as given."""
     urls = {"sqlite": f"sqlite:///{Path(folder) / 'bench.db'}", "postgresql": args.postgres_url}
-    return [(kind, urls[kind]) for kind in args.databases.split(",")]
+    kinds = args.databases.split(",")
+    if "postgresql" in kinds:
+        _create_if_missing(args.postgres_url)
+    return [(kind, urls[kind]) for kind in kinds]
+
+
+def _create_if_missing(url: str) -> None:
+    """The tools empty the PostgreSQL database they are given; on a fresh server it must exist first."""
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
 
 
 def publish(args: argparse.Namespace, name: str, title: str, lines: list[str]) -> None:
