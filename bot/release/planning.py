@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.release import memory, weekly
+from bot.release import brief, memory, weekly
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -40,9 +40,11 @@ from bot.release.escalations import DIGEST_KIND, History, history
 from bot.release.health import snapshot
 from bot.release.outcome import utc
 from bot.release.retro import retro_day
+from messages import brief as brief_words
 from messages import builders
 from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
+from storage import brief as briefs
 from storage import outbox, queries
 from storage.models import Blocker, Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
 
@@ -260,6 +262,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     wanted.extend(_retros(session, team, releases, troubles, now=now))
     wanted.extend(_weekly(team, bundles, now=now))
+    wanted.extend(_briefs(session, team, bundles, troubles, now=now))
     keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
     wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
@@ -761,3 +764,47 @@ def _weekly(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime)
             planned = Planned(ws.team_id, key, kind, recipient, Message(text=key), _end_of_day(day, tz))
             wanted.append(Wanted(key, lambda planned=planned: planned, Subject("weekly", ())))
     return wanted
+
+
+# -- the artist's weekly brief ----------------------------------------------------------------------
+def _briefs(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    """Each release with a brief channel (:mod:`bot.release.brief`) gets its draft on the workspace's last
+    working day of the week at standup time (its PM's), by DM to its PM with Send, Edit and Skip; the draft is
+    saved with the claim, once per release and week. Nothing goes to the brief channel here."""
+    standup_at = time(*(int(x) for x in team.workspace.standup_time.split(":")))
+    due = []
+    for bundle in bundles:
+        pm = bundle.release.pm_id or bundle.release.created_by
+        tz = team.tz_of(pm, bundle.release.timezone)
+        day = brief.brief_day(now=now, timezone=tz, standup_at=standup_at, calendar=team.calendar)
+        if day is not None:
+            due.append((bundle, pm, day, tz))
+    if not due:
+        return []
+    scopes = [scope for bundle, *_ in due for scope in brief.scopes(bundle.release)]
+    channels = briefs.channels_of(session=session, team_id=team.workspace.team_id, scopes=scopes)
+    wanted = []
+    for bundle, pm, day, tz in due:
+        about = Subject("standup", (bundle.release,))
+        with troubles.isolated(about):
+            channel = brief.channel_of(bundle.release, channels)
+            if channel is not None:
+                key = f"brief:{bundle.release.id}:{week_start(day).isoformat()}"
+                wanted.append(Wanted(key, partial(_brief_offer, session, team, bundle, key, pm, channel, day,
+                                                  _end_of_day(day, tz), now), about))  # fmt: skip
+    return wanted
+
+
+def _brief_offer(
+    session: Session, team: _Team, bundle: queries.ReleaseBundle, key: str, pm: str, channel: str, day: date,
+    expires: datetime, now: datetime,
+) -> Planned:  # fmt: skip
+    """The week's draft, worded from the allow-listed facts in the workspace's language, and the PM's DM."""
+    release = bundle.release
+    text = brief_words.draft(brief.facts(bundle, today=day), lang=team.workspace.language)
+    row = briefs.draft(session=session, team_id=release.team_id, release_id=release.id, week=week_start(day),
+                       channel_id=channel, text=text, now=now)  # fmt: skip
+    message = brief_words.offer(row.id, release, row.channel_id, row.text, lang=team.lang_of(pm))
+    return Planned(release.team_id, key, brief.OUTBOX_KIND, pm, message, expires, release.id)

@@ -12,7 +12,7 @@ import holidays
 from babel.core import get_global
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, brief
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
 from bot.release.outcome import Outcome, Reply, Request, SyncChecklist
@@ -28,6 +28,8 @@ NONE_WORDS = {"none", "off", "-", "unset"}
 MAX_ESCALATE_AFTER = 20
 # More deliverables than this due in one week is no plan anyone follows.
 MAX_WEEKLY_LOAD = 50
+# ``settings brief_channel "<artist>" #channel``: where an artist's weekly brief goes (bot.release.brief).
+BRIEF_CHANNEL = "brief_channel"
 
 
 def _shown(value: object) -> str | None:
@@ -176,6 +178,9 @@ def handle(
     workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
     if cmd.name is None:
         return Outcome(reply=_listing(workspace))
+    if cmd.name.lower().replace("-", "_") == BRIEF_CHANNEL:  # per artist, not the workspace's: its own table
+        _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
+        return brief.set_artist_channel(cmd.value or "", session=session, request=request)
     setting = SETTINGS.get(cmd.name.lower().replace("-", "_"))
     if setting is None:
         raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=list(SETTINGS))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.release import weekly
+from bot.release import brief, weekly
 from bot.release.language import language_of
 from bot.release.outcome import utc
 from bot.release.planning import Planned, reserve
@@ -32,6 +32,8 @@ LEASE = timedelta(minutes=30)
 BATCH = 2000
 # Claims of a weekly picture, drawn and uploaded when they are sent.
 PICTURES = frozenset({weekly.LABEL_PICTURE, weekly.PM_PICTURE})
+# DMs that go as a message of their own, never combined with others: their buttons rewrite the whole message.
+ALONE = frozenset({*PICTURES, brief.OUTBOX_KIND})
 
 
 @dataclass
@@ -164,7 +166,7 @@ def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
     posts: list[list[Outbox]] = []
     open_dm: dict[str, list[Outbox]] = {}
     for row in rows:
-        if row.kind in PICTURES or not row.channel.startswith(("U", "W")):
+        if row.kind in ALONE or not row.channel.startswith(("U", "W")):
             posts.append([row])
             continue
         current = open_dm.get(row.channel)
