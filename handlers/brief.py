@@ -17,7 +17,7 @@ from bot.runtime.context import Runtime
 from bot.runtime.intake import Kind
 from handlers.actions import click_key
 from messages.ids import ActionId, Field, ViewId
-from messages.modals import BriefEditFor, Submitted, language_of_form
+from messages.modals import MAX_BRIEF, BriefEditFor, Submitted, language_of_form
 from messages.render import words
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,9 @@ def register(app: App, runtime: Runtime) -> None:
             log.warning("a brief_edit submission with values no form of ours has was refused")
             ack(response_action="errors", errors={Field.BRIEF.value: str(words("forms", lang).outdated())})
             return
-        if not Submitted(view).text(Field.BRIEF):
-            ack(response_action="errors", errors={Field.BRIEF.value: str(words("brief", lang).empty())})
+        text = Submitted(view).text(Field.BRIEF)
+        if not text or len(text) > MAX_BRIEF:  # longer only in a payload our form did not make
+            ack(response_action="errors", errors={Field.BRIEF.value: str(words("brief", lang).empty(MAX_BRIEF))})
             return
         runtime.inbox.accept(KIND, body, key=request_key(req))
         ack()

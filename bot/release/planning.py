@@ -137,7 +137,8 @@ class Subject:
     """What a message is about: named in the log and in the PM's report when planning or wording it raises.
     ``what`` is ``standup``, ``ladder`` (one deliverable's reminders), ``digest`` (one person's morning DM,
     which may carry several releases' work), ``ladder-dm`` (one person's ladder DM of the day, likewise) or
-    ``escalations`` (a label head's or the escalation channel's daily digest, likewise)."""
+    ``escalations`` (a label head's or the escalation channel's daily digest, likewise) or ``brief`` (a
+    release's weekly brief for the artist's team)."""
 
     what: str
     releases: tuple[Release, ...]
@@ -150,6 +151,8 @@ class Subject:
             return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
         if self.what in ("digest", "ladder-dm", "escalations"):
             return {f"trouble:{self.what}:{self.user_id}:{r.id}": r for r in self.releases}
+        if self.what == "brief":
+            return {f"trouble:brief:{r.id}": r for r in self.releases}
         return {f"trouble:standup:{r.id}": r for r in self.releases}
 
     def describe(self) -> str:
@@ -161,6 +164,8 @@ class Subject:
             return f"{kind} of user {self.user_id} (releases {releases})"
         if self.what == "escalations":
             return f"escalation digest to {self.user_id} (releases {releases})"
+        if self.what == "brief":
+            return f"weekly brief of release {releases}"
         return f"standup of release {releases}"
 
     def ids(self) -> dict:
@@ -787,7 +792,7 @@ def _briefs(
     channels = briefs.channels_of(session=session, team_id=team.workspace.team_id, scopes=scopes)
     wanted = []
     for bundle, pm, day, tz in due:
-        about = Subject("standup", (bundle.release,))
+        about = Subject("brief", (bundle.release,))
         with troubles.isolated(about):
             channel = brief.channel_of(bundle.release, channels)
             if channel is not None:

@@ -183,7 +183,7 @@ def handle(
         return brief.set_artist_channel(cmd.value or "", session=session, request=request)
     setting = SETTINGS.get(cmd.name.lower().replace("-", "_"))
     if setting is None:
-        raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=list(SETTINGS))
+        raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=[*SETTINGS, BRIEF_CHANNEL])
     _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
     usage = f"settings {setting.name} {setting.example}"
     try:

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from tests.slack.test_forms import opened_form
+from bot.release import planning
+from tests.slack.test_forms import errors_of, opened_form
 from tests.support.harness import button_click, buttons, utc, view_submission
 from tests.support.people import ADMIN, DESIGNER, PM
-from tests.support.story import CHANNEL, open_release, tick
+from tests.support.story import CHANNEL, dm_texts, open_release, posts, tick
 
 BOT = "UBOT"
 HEADER = "Weekly brief · Nova Lane — Midnight Drive"
@@ -125,6 +126,8 @@ def test_edit_then_send_posts_the_edited_text_and_skip_posts_nothing(bot, standi
     view = opened_form(standin)
     field = next(b for b in view["blocks"] if b["type"] == "input")
     assert field["element"]["multiline"] and field["element"]["initial_value"] == _brief_text(offer)
+    empty = {"brief": {"brief": {"type": "plain_text_input", "value": "  \n "}}}
+    assert "Write the brief" in errors_of(bot.interact(view_submission(view, PM, empty))[2])["brief"]
     edited = "Hi Mika & team,\nmaster is done; <!channel> the cover shoot is on Tuesday.\nPaula"
     values = {"brief": {"brief": {"type": "plain_text_input", "value": edited}}}
     status, _, _ = bot.interact(view_submission(view, PM, values))
@@ -187,3 +190,20 @@ def test_a_good_friday_moves_the_draft_to_thursday_for_an_artists_channel(bot, s
     assert draft.startswith("Wochen-Update · Nova Lane — Spring"), "the brief in the workspace's"
     assert "• Veröffentlichung: Fr., 23.04.2027" in draft
     assert not standin.messages(mgmt)
+
+
+def test_a_draft_that_cannot_be_worded_is_reported_once_and_the_standup_still_goes(bot, standin, monkeypatch):
+    room, _ = open_release(bot, standin)
+    mgmt = standin.add_channel("artist-mgmt", members={BOT})["id"]
+    bot.command(f"brief channel <#{mgmt}|artist-mgmt>", user=PM, **_in(room))
+
+    def draft(facts, **kwargs):
+        raise KeyError("a template that breaks on this release")
+
+    monkeypatch.setattr(planning.brief_words, "draft", draft)
+    tick(bot, utc(2027, 1, 8, 8, 31))
+    tick(bot, utc(2027, 1, 8, 8, 32))
+    told = [t for t in dm_texts(standin, PM) if "could not prepare the artist's weekly brief" in t]
+    assert len(told) == 1 and "KeyError" in told[0]
+    assert posts(standin, room, "Midnight Drive"), "the standup went out"
+    assert not _offers(standin) and not standin.messages(mgmt)
