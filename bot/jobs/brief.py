@@ -95,7 +95,8 @@ def open_edit_form(runtime: Runtime, body: dict, brief_id: int) -> None:
         _refuse(runtime, body, request, builders.error(refusal.text(lang), lang=lang))
         return
     origin = BriefEditFor(brief_id, container["channel_id"], container["message_ts"], lang)
-    runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=modals.brief_edit(text, origin))
+    view = modals.brief_edit(text, origin)
+    runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=view)
 
 
 def _edit(runtime: Runtime, request: Request, row, release: Release, lang: str, *, text: str, dm: _Dm):
@@ -124,8 +125,8 @@ def _post(runtime: Runtime, request: Request, dm: _Dm, release: Release, claimed
         posted = runtime.sender.post(request.team_id, channel, brief_words.post(text))
     except SlackApiError as error:
         code = error_code(error)
-        log.warning("brief %s not posted to %s: %s", brief_id, channel, code,
-                    extra={"slack_team": request.team_id, "slack_channel": channel, "release_id": release.id})  # fmt: skip
+        ids = {"slack_team": request.team_id, "slack_channel": channel, "release_id": release.id}
+        log.warning("brief %s not posted to %s: %s", brief_id, channel, code, extra=ids)
         with session_scope(runtime.engine) as session:  # back to drafted: Send again once it is fixed
             row = stored.locked(session=session, team_id=request.team_id, brief_id=brief_id)
             row.state, row.decided_by, row.decided_at = BriefState.DRAFTED, None, None

@@ -51,7 +51,8 @@ class BriefFacts:
 
 
 def facts(bundle: queries.ReleaseBundle, *, today: date) -> BriefFacts:
-    """The allow-listed facts of a release on ``today`` (the release's local day)."""
+    """The allow-listed facts of a release on ``today`` (the brief's day): what was done since Monday, what the
+    label does next (nothing late), what the artist's team delivers, release day and the next hard deadlines."""
     release = bundle.release
     monday = week_start(today)
     live = sorted(bundle.live, key=lambda d: (d.due_date, d.position))
@@ -59,6 +60,7 @@ def facts(bundle: queries.ReleaseBundle, *, today: date) -> BriefFacts:
             monday <= local_today(utc(d.done_at), release.timezone) <= today]  # fmt: skip
     open_items = [d for d in live if d.state == DeliverableState.OPEN]
     ours = [d for d in open_items if d.team != ARTIST_TEAM]
+    theirs = [d for d in open_items if d.team == ARTIST_TEAM]
     horizon = today + timedelta(days=NEXT_UP_DAYS)
     return BriefFacts(
         title=release.title,
@@ -66,8 +68,7 @@ def facts(bundle: queries.ReleaseBundle, *, today: date) -> BriefFacts:
         release_date=release.release_date,
         done=done[:MOST_LINES],
         next_up=[(d.name, d.due_date) for d in ours if today <= d.due_date <= horizon][:MOST_LINES],
-        from_you=[(d.name, d.due_date if d.due_date >= today else None) for d in open_items
-                  if d.team == ARTIST_TEAM][:MOST_LINES],  # fmt: skip
+        from_you=[(d.name, d.due_date if d.due_date >= today else None) for d in theirs][:MOST_LINES],
         hard_dates=[(d.name, d.due_date) for d in ours if d.hard and d.due_date >= today][:HARD_DATES],
     )
 

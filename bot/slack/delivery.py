@@ -162,7 +162,7 @@ def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
     """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
     thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
     of pings paced a second apart (a PM with forty items late since Friday gets one DM of notices, not forty). A
-    file goes alone, with its own comment."""
+    file goes alone, with its own comment, and so does the artist's brief, whose buttons rewrite its message."""
     posts: list[list[Outbox]] = []
     open_dm: dict[str, list[Outbox]] = {}
     for row in rows:
