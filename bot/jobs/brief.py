@@ -123,8 +123,8 @@ def _post(runtime: Runtime, request: Request, dm: _Dm, release: Release, claimed
     brief_id, channel, text = claimed
     try:
         posted = runtime.sender.post(request.team_id, channel, brief_words.post(text))
-    except SlackApiError as error:
-        code = error_code(error)
+    except (SlackApiError, OSError) as error:  # refused, or the network gave out: not posted either way
+        code = error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
         ids = {"slack_team": request.team_id, "slack_channel": channel, "release_id": release.id}
         log.warning("brief %s not posted to %s: %s", brief_id, channel, code, extra=ids)
         with session_scope(runtime.engine) as session:  # back to drafted: Send again once it is fixed
