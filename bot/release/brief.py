@@ -34,6 +34,9 @@ NEXT_UP_DAYS = 14
 MOST_LINES = 6
 HARD_DATES = 3
 OUTBOX_KIND = "brief"
+# A week's brief may be sent until the next week's is drafted (its Friday, 11 days after the brief's Monday):
+# after that its "next up" is old news.
+SENDABLE_DAYS = 11
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,8 @@ def decidable(session: Session, request: Request, brief_id: int, *, lookup: Pers
     if brief.state != BriefState.DRAFTED:
         at = local(utc(brief.decided_at), release.timezone)
         raise UserError("brief_decided", state=brief.state, by=brief.decided_by, at=at)
+    if request.today(release.timezone) >= brief.week + timedelta(days=SENDABLE_DAYS):
+        raise UserError("brief_stale", week=brief.week)
     return brief, release
 
 

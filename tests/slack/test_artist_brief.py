@@ -174,6 +174,18 @@ def test_only_the_pm_or_an_admin_may_decide_and_a_channel_without_the_bot_is_exp
     assert len(standin.messages(closed)) == 1 and f"Sent to <#{closed}> by <@{ADMIN}>" in _notes(_offers(standin)[0])
 
 
+def test_last_weeks_brief_cannot_be_sent_once_this_weeks_is_due(bot, standin):
+    room, _ = open_release(bot, standin)
+    mgmt = standin.add_channel("artist-mgmt", members={BOT})["id"]
+    bot.command(f"brief channel <#{mgmt}|artist-mgmt>", user=PM, **_in(room))
+    tick(bot, utc(2027, 1, 8, 8, 31))
+    [offer] = _offers(standin)
+    bot.clock.now = utc(2027, 1, 15, 8, 0)  # the next Friday, before its own draft
+    _click(bot, standin, offer, "brief_send", key="stale")
+    assert "its news is old now" in json.dumps(standin.responses("stale"))
+    assert not standin.messages(mgmt)
+
+
 def test_a_good_friday_moves_the_draft_to_thursday_for_an_artists_channel(bot, standin):
     mgmt = standin.add_channel("nova-lane-mgmt", members={BOT})["id"]
     assert "is now DE" in bot.command("settings holiday_country DE", user=PM).text
