@@ -8,7 +8,6 @@ who owns them, how late anything is, blockers, escalations or money.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,14 +18,12 @@ from bot.release.calendar import Calendar, local, local_today, week_start
 from bot.release.outcome import Outcome, Reply, Request, utc
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
-from bot.release.slack_text import unescape
+from bot.release.slack_text import CHANNEL, NONE_WORDS, unescape
 from storage import brief as stored
 from storage import queries
 from storage.models import ArtistBrief, BriefState, DeliverableState, Release
 
 COMMANDS = (c.Brief,)
-CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-NONE_WORDS = {"none", "off", "-", "unset"}
 # The playbooks' team whose deliverables the artist's side delivers (their sign-offs).
 ARTIST_TEAM = "artist"
 # How far ahead "next up" looks, and how many lines each part of the brief holds at most.

@@ -191,6 +191,7 @@ def test_a_good_friday_moves_the_draft_to_thursday_for_an_artists_channel(bot, s
     assert "is now DE" in bot.command("settings holiday_country DE", user=PM).text
     set_ = bot.command(f'settings brief_channel "Nova Lane" <#{mgmt}|nova-lane-mgmt>', user=PM)
     assert f"Nova Lane's releases now goes to <#{mgmt}>" in set_.text
+    assert f"• *brief_channel*: nova lane <#{mgmt}> · where each artist's" in bot.command("settings", user=PM).text
     bot.command("settings language de", user=PM)
     bot.command(f'new "Spring" by Nova Lane on 2027-04-23 playbook single pm <@{PM}|paula>', user=PM)
     bot.settle()
