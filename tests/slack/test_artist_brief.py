@@ -221,3 +221,19 @@ def test_a_draft_that_cannot_be_worded_is_reported_once_and_the_standup_still_go
     assert len(told) == 1 and "KeyError" in told[0]
     assert posts(standin, room, "Midnight Drive"), "the standup went out"
     assert not _offers(standin) and not standin.messages(mgmt)
+
+
+def test_a_german_pm_reads_her_dm_in_german_and_the_brief_stays_in_the_workspaces_english(bot, standin):
+    standin.users[PM]["locale"] = "de-DE"
+    room, _ = open_release(bot, standin)
+    mgmt = standin.add_channel("artist-mgmt", members={BOT})["id"]
+    bot.command(f"brief channel <#{mgmt}|artist-mgmt>", user=PM, **_in(room))
+    tick(bot, utc(2027, 1, 8, 8, 31))
+    [offer] = [m for m in standin.dms(PM) if m["text"].startswith("Wochen-Briefing · Nova Lane — Midnight Drive")]
+    assert [e["text"]["text"] for _, e in buttons(offer["blocks"])] == ["Senden", "Bearbeiten", "Überspringen"]
+    assert "Nichts wird gepostet, bevor du *Senden* drückst" in _notes(offer)
+    assert _brief_text(offer).startswith("Weekly update · Nova Lane — Midnight Drive")
+    _click(bot, standin, offer, "brief_send")
+    [offer] = [m for m in standin.dms(PM) if m["text"].startswith("Wochen-Briefing")]
+    assert f"An <#{mgmt}> gesendet von <@{PM}> am Fr., 08.01.2027 um 09:31" in _notes(offer)
+    assert standin.messages(mgmt)[0]["text"].startswith("Weekly update")
