@@ -26,7 +26,7 @@ def offer(brief_id: int, release: Release, channel: str, text: str, *, edited_by
           problem: str | None = None, lang: str) -> Message:  # fmt: skip
     """The PM's DM: the brief as it would be posted, and Send, Edit and Skip."""
     w = words("brief", lang)
-    note = str(w.edited(edited_by)) if edited_by else str(w.offer(release, channel))
+    note = str(w.edited(edited_by)) if edited_by else str(w.offer(channel))
     value = str(brief_id)
     buttons = [
         {**button(str(w.send()), ActionId.BRIEF_SEND, value), "style": "primary"},
@@ -37,7 +37,7 @@ def offer(brief_id: int, release: Release, channel: str, text: str, *, edited_by
     if problem:
         blocks.append(context(problem))
     blocks.append({**actions(buttons), "block_id": ACTIONS_BLOCK})
-    return Message(text=str(w.title(release)), blocks=blocks)
+    return _dm(release, blocks, lang=lang)
 
 
 def not_posted(channel: str, code: str, *, lang: str) -> str:
@@ -46,15 +46,20 @@ def not_posted(channel: str, code: str, *, lang: str) -> str:
 
 def sent(release: Release, channel: str, text: str, *, by: str, at: datetime, lang: str) -> Message:
     """The DM once sent: what went out, where, by whom and when; no buttons."""
-    w = words("brief", lang)
-    return Message(text=str(w.title(release)), blocks=[header(str(w.title(release))), _plain(text),
-                                                        context(str(w.sent(channel, by, at)))])  # fmt: skip
+    return _decided(release, text, str(words("brief", lang).sent(channel, by, at)), lang=lang)
 
 
 def skipped(release: Release, text: str, *, by: str, at: datetime, lang: str) -> Message:
-    w = words("brief", lang)
-    return Message(text=str(w.title(release)), blocks=[header(str(w.title(release))), _plain(text),
-                                                        context(str(w.skipped(by, at)))])  # fmt: skip
+    return _decided(release, text, str(words("brief", lang).skipped(by, at)), lang=lang)
+
+
+def _decided(release: Release, text: str, note: str, *, lang: str) -> Message:
+    return _dm(release, [header(str(words("brief", lang).title(release))), _plain(text), context(note)], lang=lang)
+
+
+def _dm(release: Release, blocks: list[dict], *, lang: str) -> Message:
+    """The PM's DM about the brief; its notification names the release, escaped (a title pings nobody)."""
+    return Message(text=escape_mrkdwn(words("brief", lang).title(release)), blocks=blocks)
 
 
 def post(text: str) -> Message:
