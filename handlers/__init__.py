@@ -3,9 +3,9 @@
 from slack_bolt import App
 
 from bot.runtime.context import Runtime
-from handlers import actions, commands, events, failures, forms, reactions, suggestions
+from handlers import actions, brief, commands, events, failures, forms, reactions, suggestions
 
 
 def register_all(app: App, runtime: Runtime) -> None:
-    for module in (commands, reactions, events, actions, suggestions, forms, failures):
+    for module in (commands, reactions, events, actions, suggestions, brief, forms, failures):
         module.register(app, runtime)

@@ -17,6 +17,9 @@ class ActionId(StrEnum):
     ASSIGN = "assign_owner"  # a people picker; its block's id is AssignBlock
     ACCEPT_CATCH_UP = "accept_catch_up"  # value: CatchUpValue
     APPLY_SUGGESTION = "apply_suggestion"  # value: SuggestionValue
+    BRIEF_SEND = "brief_send"  # value: the artist brief's id
+    BRIEF_EDIT = "brief_edit"  # value: the artist brief's id; opens the edit modal
+    BRIEF_SKIP = "brief_skip"  # value: the artist brief's id
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class ViewId(StrEnum):
     BLOCK_REASON = "block_reason"  # private_metadata: BlockReasonFor
     NEW_RELEASE = "new_release"  # private_metadata: the form's language
     ADD_DELIVERABLE = "add_deliverable"  # private_metadata: AddFromMessage
+    BRIEF_EDIT = "brief_edit"  # private_metadata: messages.brief.BriefEditFor
 
 
 class ShortcutId(StrEnum):
@@ -105,6 +109,7 @@ class Field(StrEnum):
     NAME = "name"
     OWNER = "owner"
     DUE = "due"
+    BRIEF = "brief"
 
 
 class SnoozeUntil(StrEnum):

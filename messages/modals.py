@@ -20,6 +20,8 @@ MAX_VIEW_TITLE = 24
 MAX_LABEL = 2000
 # Slack's limit on an inline error (response_action: errors); our messages are short anyway.
 MAX_FIELD_ERROR = 150
+# The artist's weekly brief fits one plain-text section, in the PM's DM and in the post.
+MAX_BRIEF = 2900
 
 
 class PlaybookChoice(Protocol):
@@ -210,3 +212,33 @@ class Submitted:
 
     def users(self, field: Field) -> tuple[str, ...]:
         return tuple(self._element(field).get("selected_users") or ())
+
+
+@dataclass(frozen=True)
+class BriefEditFor:
+    """What the edit modal carries in ``private_metadata``: the brief, the DM to update, the form's language."""
+
+    brief_id: int
+    channel_id: str
+    message_ts: str
+    lang: str = "en"
+
+    def encode(self) -> str:
+        return f"{self.brief_id}|{self.channel_id}|{self.message_ts}|{self.lang}"
+
+    @classmethod
+    def decode(cls, value: str) -> BriefEditFor:
+        """ValueError for metadata no edit modal of ours carries."""
+        brief_id, channel_id, message_ts, lang = value.split("|")
+        if not channel_id.startswith("D") or not message_ts:
+            raise ValueError(value)
+        return cls(int(brief_id), channel_id, message_ts, lang)
+
+
+def brief_edit(text: str, origin: BriefEditFor) -> dict:
+    """The brief in a multiline plain-text field, prefilled with what Send would post now."""
+    w = words("brief", origin.lang)
+    field = _input(Field.BRIEF, str(w.modal_label()), {**_text_input(text, max_length=MAX_BRIEF), "multiline": True},
+                   hint=str(w.modal_hint()))  # fmt: skip
+    return _modal(ViewId.BRIEF_EDIT, origin.encode(), title=str(w.modal_title()), submit=str(w.modal_submit()),
+                  close=str(w.modal_close()), blocks=[field])  # fmt: skip

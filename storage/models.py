@@ -388,3 +388,45 @@ class BudgetSpend(SQLModel, table=True):
     note: str = Field(max_length=200)
     spent_by: str = Field(max_length=32)
     spent_at: datetime | None = _ts_column(nullable=False)
+
+
+class BriefChannel(SQLModel, table=True):
+    """Where the artist's weekly brief goes: for one release (``scope`` ``release:<id>``), or for every release
+    of an artist (``artist:<name, case-folded>``); a release's own wins."""
+
+    __tablename__ = "brief_channel"
+    __table_args__ = (UniqueConstraint("team_id", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    scope: str = Field(max_length=300)
+    channel_id: str = Field(max_length=32)
+    set_by: str = Field(max_length=32)
+    set_at: datetime | None = _ts_column(nullable=False)
+
+
+class BriefState(StrEnum):
+    DRAFTED = "drafted"
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+class ArtistBrief(SQLModel, table=True):
+    """A release's weekly brief for the artist's team: drafted by the tick (with the DM that offers it to the PM),
+    edited, then sent or skipped by the PM. ``text`` is exactly what Send posts."""
+
+    __tablename__ = "artist_brief"
+    __table_args__ = (UniqueConstraint("release_id", "week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    week: date
+    channel_id: str = Field(max_length=32)
+    text: str
+    state: str = Field(default=BriefState.DRAFTED, max_length=16)
+    edited_by: str | None = Field(default=None, max_length=32)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _ts_column()
+    posted_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime | None = _ts_column(nullable=False)

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import deliverables, notifying, releasing, reporting, workspace_settings
+from bot.release import brief, deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -118,6 +118,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
                               lookup=lookup, admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
+    if isinstance(cmd, brief.COMMANDS):
+        return brief.command(cmd, session=session, request=request, release=release, lookup=lookup,
+                             admins=services.admins)  # fmt: skip
     if release is None:
         if isinstance(cmd, c.Status):
             return releasing.portfolio(session=session, request=request, timezone=workspace.timezone)

@@ -69,6 +69,7 @@ SUBCOMMANDS: list[Usage] = [
     Usage("playbook", "playbook show <name>", "playbook show single"),
     Usage("budget", "budget [<amount> [<currency>]]", "budget 12,000 EUR"),
     Usage("spend", "spend <amount> <bucket> <note>", "spend 1,200.50 artwork cover shoot"),
+    Usage("brief", "brief [channel #channel|none]", "brief channel #artist-mgmt"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -239,6 +240,15 @@ class Spend:
 
 
 @dataclass(frozen=True)
+class Brief:
+    """Where the channel's release's weekly brief for the artist's team goes; with ``change``, set it to
+    ``channel`` (as Slack sends a channel, or ``none``)."""
+
+    change: bool = False
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     ref: Ref
 
@@ -322,6 +332,7 @@ Command = (
     | PlaybookShow
     | Budget
     | Spend
+    | Brief
     | Claim
     | Unclaim
     | Done
@@ -677,6 +688,16 @@ def _spend(rest: str, _today: date) -> Command:
     return Spend(amount, bucket, note)
 
 
+def _brief(rest: str, _today: date) -> Command:
+    """``brief`` (where it goes) or ``brief channel <#channel|none>``."""
+    word, _, channel = rest.partition(" ")
+    if not rest:
+        return Brief()
+    if word.lower() != "channel" or not channel.strip():
+        raise _Refused("brief_how", USAGE["brief"])
+    return Brief(change=True, channel=channel.strip())
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -709,6 +730,7 @@ _READERS = {
     "playbook": _playbook,
     "budget": _budget,
     "spend": _spend,
+    "brief": _brief,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

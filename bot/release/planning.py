@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.release import brief
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -41,9 +42,11 @@ from bot.release.health import snapshot
 from bot.release.memory import recall
 from bot.release.memory.retro import retro_day
 from bot.release.outcome import utc
+from messages import brief as brief_words
 from messages import builders
 from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
+from storage import brief as briefs
 from storage import outbox, queries
 from storage.models import Blocker, Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
 
@@ -134,7 +137,8 @@ class Subject:
     """What a message is about: named in the log and in the PM's report when planning or wording it raises.
     ``what`` is ``standup``, ``ladder`` (one deliverable's reminders), ``digest`` (one person's morning DM,
     which may carry several releases' work), ``ladder-dm`` (one person's ladder DM of the day, likewise) or
-    ``escalations`` (a label head's or the escalation channel's daily digest, likewise)."""
+    ``escalations`` (a label head's or the escalation channel's daily digest, likewise) or ``brief`` (a
+    release's weekly brief for the artist's team)."""
 
     what: str
     releases: tuple[Release, ...]
@@ -147,6 +151,8 @@ class Subject:
             return {f"trouble:ladder:{self.deliverable.id}": self.releases[0]}
         if self.what in ("digest", "ladder-dm", "escalations"):
             return {f"trouble:{self.what}:{self.user_id}:{r.id}": r for r in self.releases}
+        if self.what == "brief":
+            return {f"trouble:brief:{r.id}": r for r in self.releases}
         return {f"trouble:standup:{r.id}": r for r in self.releases}
 
     def describe(self) -> str:
@@ -158,6 +164,8 @@ class Subject:
             return f"{kind} of user {self.user_id} (releases {releases})"
         if self.what == "escalations":
             return f"escalation digest to {self.user_id} (releases {releases})"
+        if self.what == "brief":
+            return f"weekly brief of release {releases}"
         return f"standup of release {releases}"
 
     def ids(self) -> dict:
@@ -259,6 +267,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     wanted.extend(_retros(session, team, releases, troubles, now=now))
     wanted.extend(_weekly(team, bundles, now=now))
+    wanted.extend(_briefs(session, team, bundles, troubles, now=now))
     keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
     wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
@@ -760,3 +769,47 @@ def _weekly(team: _Team, bundles: list[queries.ReleaseBundle], *, now: datetime)
             planned = Planned(ws.team_id, key, kind, recipient, Message(text=key), _end_of_day(day, tz))
             wanted.append(Wanted(key, lambda planned=planned: planned, Subject("weekly", ())))
     return wanted
+
+
+# -- the artist's weekly brief ----------------------------------------------------------------------
+def _briefs(
+    session: Session, team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troubles, *, now: datetime
+) -> list[Wanted]:
+    """Each release with a brief channel (:mod:`bot.release.brief`) gets its draft on the workspace's last
+    working day of the week at standup time (its PM's), by DM to its PM with Send, Edit and Skip; the draft is
+    saved with the claim, once per release and week. Nothing goes to the brief channel here."""
+    standup_at = time(*(int(x) for x in team.workspace.standup_time.split(":")))
+    due = []
+    for bundle in bundles:
+        pm = bundle.release.pm_id or bundle.release.created_by
+        tz = team.tz_of(pm, bundle.release.timezone)
+        day = brief.brief_day(now=now, timezone=tz, standup_at=standup_at, calendar=team.calendar)
+        if day is not None:
+            due.append((bundle, pm, day, tz))
+    if not due:
+        return []
+    scopes = [scope for bundle, *_ in due for scope in brief.scopes(bundle.release)]
+    channels = briefs.channels_of(session=session, team_id=team.workspace.team_id, scopes=scopes)
+    wanted = []
+    for bundle, pm, day, tz in due:
+        about = Subject("brief", (bundle.release,))
+        with troubles.isolated(about):
+            channel = brief.channel_of(bundle.release, channels)
+            if channel is not None:
+                key = f"brief:{bundle.release.id}:{week_start(day).isoformat()}"
+                wanted.append(Wanted(key, partial(_brief_offer, session, team, bundle, key, pm, channel, day,
+                                                  _end_of_day(day, tz), now), about))  # fmt: skip
+    return wanted
+
+
+def _brief_offer(
+    session: Session, team: _Team, bundle: queries.ReleaseBundle, key: str, pm: str, channel: str, day: date,
+    expires: datetime, now: datetime,
+) -> Planned:  # fmt: skip
+    """The week's draft, worded from the allow-listed facts in the workspace's language, and the PM's DM."""
+    release = bundle.release
+    text = brief_words.draft(brief.facts(bundle, today=day), lang=team.workspace.language)
+    row = briefs.draft(session=session, team_id=release.team_id, release_id=release.id, week=week_start(day),
+                       channel_id=channel, text=text, now=now)  # fmt: skip
+    message = brief_words.offer(row.id, release, row.channel_id, row.text, lang=team.lang_of(pm))
+    return Planned(release.team_id, key, brief.OUTBOX_KIND, pm, message, expires, release.id)

@@ -7,6 +7,9 @@ import re
 import unicodedata
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")  # a channel picked with #, as Slack sends it
+# What people type to clear a setting that names a channel, people or days.
+NONE_WORDS = frozenset({"none", "off", "-", "unset"})
 LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")  # <https://…|label>, <#C123|channel>
 BARE = re.compile(r"<[#!]?([^<>]+)>")  # <https://…>, <#C123>
 EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")  # *bold*, _italic_, ~struck~, not snake_case

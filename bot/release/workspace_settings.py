@@ -12,22 +12,23 @@ import holidays
 from babel.core import get_global
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import bounds, brief
 from bot.release import parser as c
 from bot.release.calendar import WEEKDAYS, parse_workdays
 from bot.release.outcome import Outcome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
-from bot.release.slack_text import MENTION, mentions
+from bot.release.slack_text import CHANNEL, MENTION, NONE_WORDS, mentions
+from messages.render import escape_mrkdwn
 from storage import queries
 from storage.models import Person, Workspace
 
-CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-NONE_WORDS = {"none", "off", "-", "unset"}
 # An escalation waits at least a working day after the overdue notice, and at most about a month.
 MAX_ESCALATE_AFTER = 20
 # More deliverables than this due in one week is no plan anyone follows.
 MAX_WEEKLY_LOAD = 50
+# ``settings brief_channel "<artist>" #channel``: where an artist's weekly brief goes (bot.release.brief).
+BRIEF_CHANNEL = "brief_channel"
 
 
 def _shown(value: object) -> str | None:
@@ -175,10 +176,13 @@ def handle(
 ) -> Outcome:
     workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
     if cmd.name is None:
-        return Outcome(reply=_listing(workspace))
+        return Outcome(reply=_listing(workspace, brief.artist_channels(session, request.team_id)))
+    if cmd.name.lower().replace("-", "_") == BRIEF_CHANNEL:  # per artist, not the workspace's: its own table
+        _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
+        return brief.set_artist_channel(cmd.value or "", session=session, request=request)
     setting = SETTINGS.get(cmd.name.lower().replace("-", "_"))
     if setting is None:
-        raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=list(SETTINGS))
+        raise UserError("no_setting", usage=c.USAGE["settings"], name=cmd.name, known=[*SETTINGS, BRIEF_CHANNEL])
     _require_pm_or_admin(session, request, lookup=lookup, admins=admins)
     usage = f"settings {setting.name} {setting.example}"
     try:
@@ -208,8 +212,10 @@ def handle(
     return Outcome(reply=reply)
 
 
-def _listing(workspace: Workspace) -> Reply:
+def _listing(workspace: Workspace, artists: list[tuple[str, str]]) -> Reply:
     rows = [(s.name, s.show(getattr(workspace, s.name))) for s in SETTINGS.values()]
+    shown = ", ".join(f"{escape_mrkdwn(artist)} <#{channel}>" for artist, channel in artists)
+    rows.append((BRIEF_CHANNEL, shown or None))
     return Reply.of("listing", rows, kind="settings")
 
 

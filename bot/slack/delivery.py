@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.release import brief
 from bot.release.foresight import weekly
 from bot.release.language import language_of
 from bot.release.outcome import utc
@@ -32,6 +33,8 @@ LEASE = timedelta(minutes=30)
 BATCH = 2000
 # Claims of a weekly picture, drawn and uploaded when they are sent.
 PICTURES = frozenset({weekly.LABEL_PICTURE, weekly.PM_PICTURE})
+# DMs that go as a message of their own, never combined with others: their buttons rewrite the whole message.
+ALONE = frozenset({*PICTURES, brief.OUTBOX_KIND})
 
 
 @dataclass
@@ -160,11 +163,11 @@ def posts_for(rows: list[Outbox]) -> list[list[Outbox]]:
     """The posts that carry ``rows``: one per row in a channel (each its own message to react to and
     thread under), while what waits for one person goes as few DMs as Slack's limits allow, not a pile
     of pings paced a second apart (a PM with forty items late since Friday gets one DM of notices, not forty). A
-    file goes alone, with its own comment."""
+    file goes alone, with its own comment, and so does the artist's brief, whose buttons rewrite its message."""
     posts: list[list[Outbox]] = []
     open_dm: dict[str, list[Outbox]] = {}
     for row in rows:
-        if row.kind in PICTURES or not row.channel.startswith(("U", "W")):
+        if row.kind in ALONE or not row.channel.startswith(("U", "W")):
             posts.append([row])
             continue
         current = open_dm.get(row.channel)

@@ -21,6 +21,7 @@ from bot.release.parser import (
     Archive,
     Assign,
     Block,
+    Brief,
     Budget,
     CalendarLink,
     Claim,
@@ -125,6 +126,9 @@ WELL_FORMED = [
     ("budget", "budget", Budget()),
     ("budget", "budget 1.200,50 EUR", Budget(Amount(Decimal("1200.50"), "EUR"))),
     ("budget", "budget ¥150000", Budget(Amount(Decimal("150000"), "JPY"))),
+    ("brief", "brief", Brief()),
+    ("brief", "brief channel <#C0MGMT|artist-mgmt>", Brief(change=True, channel="<#C0MGMT|artist-mgmt>")),
+    ("brief", "brief channel none", Brief(change=True, channel="none")),
     ("spend", "spend 1,200.50 artwork cover shoot", Spend(Amount(Decimal("1200.50")), "artwork", "cover shoot")),
     (
         "spend",
@@ -227,6 +231,8 @@ MALFORMED = [
     ("budget", "budget -12", "money_negative", {}),
     ("budget", "budget plenty", "money_unreadable", {}),
     ("budget", "budget 200000000 EUR", "money_too_large", {"limit": 100_000_000}),
+    ("brief", "brief channel", "brief_how", {}),
+    ("brief", "brief to #artist-mgmt", "brief_how", {}),
     ("spend", "spend 50 ads", "spend_what", {"buckets": BUCKETS}),
     (
         "spend",

@@ -1,14 +1,14 @@
 """processedevent.received_at indexed: keys older than any retry or replay are forgotten by the tick
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-04 19:30:00
 """
 
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
