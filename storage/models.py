@@ -388,3 +388,29 @@ class BudgetSpend(SQLModel, table=True):
     note: str = Field(max_length=200)
     spent_by: str = Field(max_length=32)
     spent_at: datetime | None = _ts_column(nullable=False)
+
+
+class DeliverableFile(SQLModel, table=True):
+    """A Slack file shared for a deliverable (in its checklist message's thread, or naming its key) and how it
+    checked against the deliverable's specification; an approval approves the newest one."""
+
+    __tablename__ = "deliverable_file"
+    __table_args__ = (
+        UniqueConstraint("deliverable_id", "file_id"),
+        Index("ix_deliverable_file_release", "team_id", "release_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    file_id: str = Field(max_length=32)
+    name: str = Field(default="", max_length=255)
+    shared_by: str = Field(max_length=32)
+    shared_at: datetime | None = _ts_column(nullable=False)
+    # The specification it was checked against (bot.release.file_checks.Spec; "" when the deliverable has none)
+    # and the verdict: passed, failed, unreadable or unchecked.
+    spec: str = Field(default="", max_length=16)
+    verdict: str = Field(default="unchecked", max_length=16)
+    # What the check read (format, size, bit depth…) and what was to fix.
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
