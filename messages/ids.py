@@ -17,6 +17,8 @@ class ActionId(StrEnum):
     ASSIGN = "assign_owner"  # a people picker; its block's id is AssignBlock
     ACCEPT_CATCH_UP = "accept_catch_up"  # value: CatchUpValue
     APPLY_SUGGESTION = "apply_suggestion"  # value: SuggestionValue
+    APPROVE = "sign_off_approve"  # value: the sign-off's deliverable id
+    REQUEST_CHANGES = "sign_off_changes"  # value: the sign-off's deliverable id; opens the reason modal
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class ViewId(StrEnum):
     BLOCK_REASON = "block_reason"  # private_metadata: BlockReasonFor
     NEW_RELEASE = "new_release"  # private_metadata: the form's language
     ADD_DELIVERABLE = "add_deliverable"  # private_metadata: AddFromMessage
+    CHANGES_REASON = "changes_reason"  # private_metadata: BlockReasonFor (the sign-off)
 
 
 class ShortcutId(StrEnum):

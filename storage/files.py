@@ -1,8 +1,6 @@
-"""The files shared for deliverables: attached once each, the release's masters' bit depths, the newest file."""
+"""The files shared for deliverables: attached once each, and the bit depths of a release's masters."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -10,36 +8,9 @@ from storage.models import DeliverableFile, ProcessedEvent
 from storage.queries import _insert_once
 
 
-def attach(
-    *,
-    session: Session,
-    team_id: str,
-    release_id: int,
-    deliverable_id: int,
-    file_id: str,
-    name: str,
-    shared_by: str,
-    at: datetime,
-    spec: str,
-    verdict: str,
-    details: dict,
-) -> bool:
+def attach(*, session: Session, row: DeliverableFile) -> bool:
     """Attach a file to a deliverable; False when it already is (the same file shared there again)."""
-    return _insert_once(
-        session,
-        DeliverableFile,
-        ["deliverable_id", "file_id"],
-        team_id=team_id,
-        release_id=release_id,
-        deliverable_id=deliverable_id,
-        file_id=file_id,
-        name=name[:255],
-        shared_by=shared_by,
-        shared_at=at,
-        spec=spec,
-        verdict=verdict,
-        details=details,
-    )
+    return _insert_once(session, DeliverableFile, ["deliverable_id", "file_id"], **row.model_dump(exclude={"id"}))
 
 
 def master_bits(*, session: Session, team_id: str, release_id: int, spec: str, leaving_out: set[str]) -> set[int]:
@@ -54,15 +25,6 @@ def master_bits(*, session: Session, team_id: str, release_id: int, spec: str, l
         )
     ).all()
     return {int(details["bits"]) for details in rows if "bits" in details}
-
-
-def latest_file(*, session: Session, team_id: str, deliverable_id: int) -> DeliverableFile | None:
-    """The file shared last for a deliverable."""
-    return session.exec(
-        select(DeliverableFile)
-        .where(DeliverableFile.team_id == team_id, DeliverableFile.deliverable_id == deliverable_id)
-        .order_by(col(DeliverableFile.shared_at).desc(), col(DeliverableFile.id).desc())
-    ).first()
 
 
 def was_processed(*, session: Session, team_id: str, event_id: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.release import deliverables
+from bot.release import approvals, deliverables
 from bot.release.file_checks import (
     MAX_DOWNLOAD_BYTES,
     Finding,
@@ -36,7 +36,7 @@ from storage import files as stored
 from storage import queries
 from storage.db import session_scope
 from storage.inbox import Item
-from storage.models import Deliverable, DeliverableState, Release
+from storage.models import Deliverable, DeliverableFile, DeliverableState, Release
 
 # More files than this in one message are attached but not all checked (Slack allows 10 per message).
 MOST_CHECKED = 10
@@ -69,12 +69,13 @@ def shared(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             return None
         new = _attach(session, target, files, verdicts, user=user, at=item.received_at)
         d = queries.get_deliverable(session=session, team_id=team_id, deliverable_id=target.deliverable.id)
-    answered = [verdicts[file_id] for file_id in new if file_id in verdicts] + ([codes] if codes is not None else [])
-    if not answered:
-        return None
+        # The newest file is what the sign-offs after this deliverable approve: they are asked again.
+        asks = approvals.file_arrived(session, target.release, d, new[-1]) if new else []
+    answered = [verdicts[row.file_id] for row in new if row.file_id in verdicts]
+    answered += [codes] if codes is not None else []
     message = file_checks.checked(d, answered, can_finish=d.state == DeliverableState.OPEN, lang=target.lang)
     thread = event.get("thread_ts") or event.get("ts", "")
-    return lambda: _answer(runtime, team_id, channel, thread, message)
+    return lambda: _answer(runtime, team_id, channel, thread, message if answered else None, asks)
 
 
 def _target(runtime: Runtime, body: dict, files: list[dict]) -> Target | None:
@@ -149,36 +150,36 @@ def _same_depth(verdicts: list[Verdict]) -> list[Verdict]:
 
 def _attach(
     session: Session, target: Target, files: list[dict], verdicts: dict[str, Verdict], *, user: str, at
-) -> list[str]:
-    """Attach each file (with its verdict, when checked); the ids of those newly attached, in order."""
+) -> list[DeliverableFile]:
+    """Attach each file (with its verdict, when checked); those newly attached, in order."""
     new = []
     for shared_file in files:
-        name = _name(shared_file)
         verdict = verdicts.get(shared_file["id"])
-        details = {} if verdict is None else {**verdict.facts, "problems": [p.code for p in verdict.problems]}
-        added = stored.attach(
-            session=session,
+        row = DeliverableFile(
             team_id=target.release.team_id,
             release_id=target.release.id,
             deliverable_id=target.deliverable.id,
             file_id=shared_file["id"],
-            name=name,
+            name=_name(shared_file)[:255],
             shared_by=user,
-            at=at,
+            shared_at=at,
             spec=target.spec.value if target.spec in (Spec.COVER, Spec.MASTER) else "",
             verdict=verdict.state if verdict is not None else "unchecked",
-            details=details,
+            details={} if verdict is None else {**verdict.facts, "problems": [p.code for p in verdict.problems]},
         )
-        if added:
-            new.append(shared_file["id"])
-            queries.log_activity(session=session, team_id=target.release.team_id, actor_id=user, action="file",
-                                 at=at, release_id=target.release.id, deliverable_id=target.deliverable.id,
-                                 file=shared_file["id"], verdict=verdict.state if verdict else "unchecked")  # fmt: skip
+        if stored.attach(session=session, row=row):
+            new.append(row)
+            queries.log_activity(session=session, team_id=row.team_id, actor_id=user, action="file", at=at,
+                                 release_id=row.release_id, deliverable_id=row.deliverable_id, file=row.file_id,
+                                 verdict=row.verdict)  # fmt: skip
     return new
 
 
-def _answer(runtime: Runtime, team_id: str, channel: str, thread: str, message) -> None:
-    try:
-        runtime.sender.post(team_id, channel, message, thread_ts=thread)
-    except SlackApiError:
-        pass  # the sender logged it; the file stays attached with its verdict
+def _answer(runtime: Runtime, team_id: str, channel: str, thread: str, message, asks: list) -> None:
+    """The verdict in the thread (when there is one), then the approvers asked again."""
+    if message is not None:
+        try:
+            runtime.sender.post(team_id, channel, message, thread_ts=thread)
+        except SlackApiError:
+            pass  # the sender logged it; the file stays attached with its verdict
+    runtime.followup.submit(asks)

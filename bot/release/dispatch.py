@@ -9,6 +9,7 @@ from functools import partial
 from sqlmodel import Session
 
 from bot.release import (
+    approvals,
     budget,
     deliverables,
     feeds,
@@ -50,6 +51,7 @@ ROOM_ACTIONS: dict[type, Callable[..., Outcome]] = {
     c.Reopen: deliverables.reopen,
     c.Add: deliverables.add,
     c.Snooze: deliverables.snooze,
+    c.Approvers: approvals.approvers,
 }
 # ...and those only the release's managers may run.
 MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {

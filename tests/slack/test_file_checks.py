@@ -3,10 +3,6 @@ the bot token, checked against its specification and answered in the thread, in 
 
 from __future__ import annotations
 
-import io
-import wave
-
-from PIL import Image
 from sqlmodel import select
 
 from messages.ids import ActionId
@@ -14,38 +10,8 @@ from storage.db import session_scope
 from storage.models import DeliverableFile, DeliverableState
 from tests.support.harness import button_click
 from tests.support.people import DESIGNER, DISTRIBUTION, PM
+from tests.support.shared_files import png, share, wav
 from tests.support.story import checklist, item, open_release
-
-
-def png(width: int, height: int, mode: str = "RGB", kind: str = "PNG") -> bytes:
-    """A solid-colour image: a 3000 × 3000 PNG is a few dozen kilobytes."""
-    out = io.BytesIO()
-    Image.new(mode, (width, height), "#c0392b" if mode == "RGB" else (10, 80, 80, 0)).save(out, kind)
-    return out.getvalue()
-
-
-def wav(bits: int, *, rate: int = 44_100, channels: int = 2) -> bytes:
-    """A tenth of a second of silence."""
-    out = io.BytesIO()
-    with wave.open(out, "wb") as written:
-        written.setnchannels(channels)
-        written.setsampwidth(bits // 8)
-        written.setframerate(rate)
-        written.writeframes(b"\0" * (bits // 8) * channels * (rate // 10))
-    return out.getvalue()
-
-
-def share(bot, standin, channel, user, name, content, *, key=None, text="", thread=True, event_id=None):
-    """``user`` shares a file in the thread of ``key``'s checklist message (or, ``thread`` False, in the channel);
-    the signed message event Slack sends about it. Returns the event."""
-    thread_ts = checklist(standin, channel)[key]["ts"] if key and thread else None
-    _, message = standin.share_file(user, channel, name, content, text=text, thread_ts=thread_ts)
-    event = {**message, "type": "message", "subtype": "file_share", "channel": channel, "channel_type": "channel",
-             "event_ts": message["ts"]}  # fmt: skip
-    status, _, _ = bot.event(event, event_id=event_id)
-    assert status == 200
-    bot.settle()
-    return event
 
 
 def say(bot, standin, channel, user, text, *, key):
