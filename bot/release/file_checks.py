@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import struct
+import warnings
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO
@@ -33,8 +34,9 @@ MASTER_BITS = (16, 24)
 MASTER_MIN_RATE = 44_100
 # Larger files are not fetched: no cover or master a distributor takes comes near it.
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
-# A cover beyond this many pixels is refused unread (Pillow's guard against decompression bombs).
-MAX_COVER_PIXELS = 20_000 * 20_000
+# A cover beyond this many pixels (about 9500 × 9500) is refused unread: Pillow's own guard against
+# decompression bombs.
+MAX_COVER_PIXELS = Image.MAX_IMAGE_PIXELS
 
 
 def spec_of(key: str) -> Spec | None:
@@ -76,12 +78,17 @@ def cannot_read(spec: Spec, name: str, reason: str, **args) -> Verdict:
 def check_cover(name: str, stream: IO[bytes]) -> Verdict:
     """At least 3000 × 3000 px, square, RGB, JPEG or PNG."""
     try:
-        with Image.open(stream) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked just below
+            image = Image.open(stream)
+        with image:
             width, height = image.size
             if width * height > MAX_COVER_PIXELS:
                 return cannot_read(Spec.COVER, name, "too_big_image", width=width, height=height)
             image.verify()
             facts = {"format": image.format, "mode": image.mode, "width": width, "height": height}
+    except Image.DecompressionBombError:
+        return cannot_read(Spec.COVER, name, "too_big")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
         return cannot_read(Spec.COVER, name, "corrupt")
     problems = []

@@ -12,7 +12,7 @@ from storage.models import Approval, DeliverableState
 from tests.support.harness import button_click, utc, view_submission
 from tests.support.people import ARTIST_MANAGER, DESIGNER, PM
 from tests.support.shared_files import png, share
-from tests.support.story import CHANNEL, checklist, dm_texts, item, open_release, tick
+from tests.support.story import CHANNEL, checklist, dm_texts, item, open_release, posts, tick
 
 SIGN_OFF = "artist-approval"
 
@@ -135,8 +135,10 @@ def test_a_pending_approval_nudges_the_approver_after_two_working_days_then_the_
 
     tick(bot, utc(2027, 1, 12, 15, 0))  # Tuesday: one working day
     assert nudged(ARTIST_MANAGER) == []
-    tick(bot, utc(2027, 1, 13, 10, 0))  # Wednesday, before 9:00 in New York
+    tick(bot, utc(2027, 1, 13, 10, 0))  # Wednesday, before 9:00 in New York; the standup says who is waited on
     assert nudged(ARTIST_MANAGER) == []
+    standup = posts(standin, channel, "Standup · Wed 13 Jan")[-1]["text"]
+    assert f"Artist sign-off on the campaign: waiting on <@{ARTIST_MANAGER}> since Mon 11 Jan 2027" in standup
     tick(bot, utc(2027, 1, 13, 15, 0))
     tick(bot, utc(2027, 1, 13, 15, 5))
     assert len(nudged(ARTIST_MANAGER)) == 1 and "(2 working days)" in nudged(ARTIST_MANAGER)[0]
