@@ -60,11 +60,14 @@ def open_block_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
 
 
 def open_changes_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
-    """After the ack: Request changes…'s note form for a sign-off that is still open."""
-    _open_form(runtime, body, deliverable_id, approval_words.changes_form)
+    """After the ack: Request changes…'s note form for a sign-off that is still open, to its approvers."""
+    _open_form(runtime, body, deliverable_id, approval_words.changes_form, may=approvals.require_approver)
 
 
-def _open_form(runtime: Runtime, body: dict, deliverable_id: int, form: Callable[..., dict]) -> None:
+def _open_form(
+    runtime: Runtime, body: dict, deliverable_id: int, form: Callable[..., dict], *, may: Callable | None = None
+) -> None:
+    """``may`` refuses (UserError) a clicker who may not fill the form in."""
     request = request_from(body, runtime.clock())
     try:
         with session_scope(runtime.engine) as session:
@@ -75,6 +78,8 @@ def _open_form(runtime: Runtime, body: dict, deliverable_id: int, form: Callable
                 raise UserError("not_open_any_more")
             release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
             deliverables.require_active(release)
+            if may is not None:
+                may(session, deliverable, request.user_id)
             lang = _language(session, body, request)
     except UserError as refusal:
         answer(runtime, body, request, _refusal(runtime, body, request, refusal))

@@ -186,18 +186,24 @@ def _rows(room: Room, d: Deliverable, *, create: bool) -> list[Approval]:
     return stored.approvals_of(session=room.session, deliverable_ids=[d.id])[d.id]
 
 
-def _approver(room: Room, d: Deliverable) -> tuple[Approval, list[Approval]]:
-    """The clicker's approval of an open sign-off, and all of them; refused to anyone else."""
+def require_approver(session: Session, d: Deliverable, user_id: str) -> None:
+    """Only a sign-off's approvers (its owner, when none were named) decide on it; anyone else is told who."""
     _sign_off(d)
     if d.state == DeliverableState.REMOVED:
         raise UserError("removed", d=d)
-    rows = _rows(room, d, create=True)
-    if not rows:
+    rows = stored.approvals_of(session=session, deliverable_ids=[d.id])[d.id]
+    deciders = [r.user_id for r in rows] or ([d.owner_id] if d.owner_id else [])
+    if not deciders:
         raise UserError("no_approvers", d=d)
-    mine = next((r for r in rows if r.user_id == room.request.user_id), None)
-    if mine is None:
-        raise UserError("not_an_approver", d=d, approvers=[r.user_id for r in rows])
-    return mine, rows
+    if user_id not in deciders:
+        raise UserError("not_an_approver", d=d, approvers=deciders)
+
+
+def _approver(room: Room, d: Deliverable) -> tuple[Approval, list[Approval]]:
+    """The clicker's approval of an open sign-off, and all of them; refused to anyone else."""
+    require_approver(room.session, d, room.request.user_id)
+    rows = _rows(room, d, create=True)
+    return next(r for r in rows if r.user_id == room.request.user_id), rows
 
 
 def _decide(room: Room, row: Approval, state: str, file_id: str | None, *, note: str | None = None) -> None:

@@ -97,6 +97,11 @@ def test_a_non_approver_is_refused_with_who_decides(bot, standin):
     bot.settle()
     assert "Only the approvers of *Artist sign-off on the campaign*" in answer(standin, "dee")
     assert approvals(bot)[ARTIST_MANAGER].state == "pending"
+    changes = button_click(message, ActionId.REQUEST_CHANGES, user=DESIGNER, channel=channel,
+                           response_url=standin.response_url("dee-changes"))  # fmt: skip
+    assert bot.interact({**changes, "trigger_id": standin.issue_trigger_id()})[0] == 200
+    bot.settle()
+    assert "Only the approvers" in answer(standin, "dee-changes") and not standin.calls_to("views.open")
     assert "not a sign-off" in command(bot, channel, f"approvers artwork <@{ARTIST_MANAGER}>").text
 
 
