@@ -38,7 +38,7 @@ from storage.db import session_scope
 from storage.inbox import Item
 from storage.models import Deliverable, DeliverableFile, DeliverableState, Release
 
-# More files than this in one message are attached but not all checked (Slack allows 10 per message).
+# Slack shares at most 10 files in one message; a payload claiming more is read no further.
 MOST_CHECKED = 10
 
 
@@ -53,6 +53,7 @@ class Target:
 
 
 def shared(runtime: Runtime, item: Item) -> Callable[[], None] | None:
+    """Attach, check and record; the thread's answer (and the approvers asked again) go to Slack after."""
     body, event = item.body, item.body["event"]
     team_id, user, channel = body["team_id"], event.get("user", ""), event.get("channel", "")
     files = [f for f in event.get("files") or [] if f.get("id")][:MOST_CHECKED]
