@@ -102,6 +102,8 @@ def test_a_non_approver_is_refused_with_who_decides(bot, standin):
     assert bot.interact({**changes, "trigger_id": standin.issue_trigger_id()})[0] == 200
     bot.settle()
     assert "Only the approvers" in answer(standin, "dee-changes") and not standin.calls_to("views.open")
+    shown = command(bot, channel, f"approvers {SIGN_OFF}", user=DESIGNER).text
+    assert f"<@{ARTIST_MANAGER}> pending" in shown
     assert "not a sign-off" in command(bot, channel, f"approvers artwork <@{ARTIST_MANAGER}>").text
 
 
