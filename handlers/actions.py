@@ -1,10 +1,10 @@
-"""Buttons: Claim, Done, Block… and Snooze, wherever they are (checklist message, morning DM, App Home), and
-a catch-up plan's Accept.
+"""Buttons: Claim, Done, Block… and Snooze, wherever they are (checklist message, morning DM, App Home), a
+catch-up plan's Accept, and a sign-off's Approve and Request changes….
 
 A click is checked from its payload alone, kept in the inbox and acknowledged; its change and answer
 (:mod:`bot.jobs.clicks`) follow, so Slack's ack never waits on the database. Block… opens its reason
-form right after the ack, within the three seconds its trigger id lives. A value no button of ours
-carries (a tampered payload) is dropped with one log line.
+form (Request changes… its note form) right after the ack, within the three seconds its trigger id lives.
+A value no button of ours carries (a tampered payload) is dropped with one log line.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.SNOOZE_WEEK)
     @app.action(ActionId.ASSIGN)
     @app.action(ActionId.ACCEPT_CATCH_UP)
+    @app.action(ActionId.APPROVE)
     def change(ack: Ack, body: dict, action: dict) -> None:
         if readable(action):
             runtime.inbox.accept(KIND, body, key=click_key(body, action))
@@ -48,6 +49,12 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         if readable(action):
             runtime.after_ack(jobs.open_block_form, runtime, body, int(action["value"]))
+
+    @app.action(ActionId.REQUEST_CHANGES)
+    def request_changes(ack: Ack, body: dict, action: dict) -> None:
+        ack()
+        if readable(action):
+            runtime.after_ack(jobs.open_changes_form, runtime, body, int(action["value"]))
 
 
 def readable(action: dict) -> bool:

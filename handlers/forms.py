@@ -1,5 +1,6 @@
 """Modals that start things: a new release (``/release new`` alone, or the Home button) and
-"Add as deliverable" (a message shortcut in a release channel); and the reason form of Block….
+"Add as deliverable" (a message shortcut in a release channel); and the reason forms of Block… and of a
+sign-off's Request changes….
 
 A submission is checked from its payload alone: what it shows to be wrong (a field left empty, a date
 past everywhere, a playbook that does not exist) comes back under the field at fault
@@ -64,17 +65,26 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.view(ViewId.BLOCK_REASON)
     def block_reason(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
-        lang = language_of_form(view)
-        try:
-            BlockReasonFor.decode(view.get("private_metadata", ""))
-        except ValueError:
-            ack(response_action="errors", errors={REASON_BLOCK: _outdated(view, lang)})
-            return
-        if not Submitted(view).reason():
-            ack(response_action="errors", errors={REASON_BLOCK: UserError("block_reason").text(lang)})
-            return
-        runtime.inbox.accept(KIND, body, key=request_key(req))
-        ack()
+        _reason_submitted(runtime, ack, body, view, req, missing="block_reason")
+
+    @app.view(ViewId.CHANGES_REASON)
+    def changes_reason(ack: Ack, body: dict, view: dict, req: BoltRequest) -> None:
+        _reason_submitted(runtime, ack, body, view, req, missing="changes_note")
+
+
+def _reason_submitted(runtime: Runtime, ack: Ack, body: dict, view: dict, req: BoltRequest, *, missing: str) -> None:
+    """A reason form (Block…, Request changes…): kept when it says why and is for a deliverable of ours."""
+    lang = language_of_form(view)
+    try:
+        BlockReasonFor.decode(view.get("private_metadata", ""))
+    except ValueError:
+        ack(response_action="errors", errors={REASON_BLOCK: _outdated(view, lang)})
+        return
+    if not Submitted(view).reason():
+        ack(response_action="errors", errors={REASON_BLOCK: UserError(missing).text(lang)})
+        return
+    runtime.inbox.accept(KIND, body, key=request_key(req))
+    ack()
 
 
 def open_new_release(runtime: Runtime, request: Request, trigger_id: str) -> None:

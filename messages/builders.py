@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from messages import workload
+from messages import approvals, workload
 from messages.facts import (
     CatchUpOffer,
     DigestItem,
@@ -112,7 +112,9 @@ def checklist_item(
     waiting_on: Sequence[str],
     today: date,
     lang: str = "en",
+    sign_off: Sequence[tuple[str, str]] | None = None,
 ) -> Message:
+    """``sign_off``: for a sign-off, each approver and where they stand (its Approve row goes under it)."""
     w = words("checklist", lang)
     days_left = (deliverable.due_date - today).days
     blocks = [section(str(w.item(deliverable, blocker, list(waiting_on), days_left)))]
@@ -124,6 +126,8 @@ def checklist_item(
         snooze = str(words("reminders", lang).snooze_button())
         buttons.append(button(snooze, ActionId.SNOOZE, SnoozeValue(deliverable.id).encode()))
         blocks.append(actions(buttons))
+    if sign_off is not None:
+        blocks.extend(approvals.checklist_rows(deliverable, sign_off, lang=lang))
     quiet_until = deliverable.snoozed_until if (deliverable.snoozed_until or today) > today else None
     hint = str(w.hint(deliverable, quiet_until)).strip()
     if hint:

@@ -20,6 +20,8 @@ class ActionId(StrEnum):
     BRIEF_SEND = "brief_send"  # value: the artist brief's id
     BRIEF_EDIT = "brief_edit"  # value: the artist brief's id; opens the edit modal
     BRIEF_SKIP = "brief_skip"  # value: the artist brief's id
+    APPROVE = "sign_off_approve"  # value: the sign-off's deliverable id
+    REQUEST_CHANGES = "sign_off_changes"  # value: the sign-off's deliverable id; opens the reason modal
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class ViewId(StrEnum):
     NEW_RELEASE = "new_release"  # private_metadata: the form's language
     ADD_DELIVERABLE = "add_deliverable"  # private_metadata: AddFromMessage
     BRIEF_EDIT = "brief_edit"  # private_metadata: messages.brief.BriefEditFor
+    CHANGES_REASON = "changes_reason"  # private_metadata: BlockReasonFor (the sign-off)
 
 
 class ShortcutId(StrEnum):

@@ -430,3 +430,52 @@ class ArtistBrief(SQLModel, table=True):
     decided_at: datetime | None = _ts_column()
     posted_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _ts_column(nullable=False)
+
+
+class DeliverableFile(SQLModel, table=True):
+    """A Slack file shared for a deliverable (in its checklist message's thread, or naming its key) and how it
+    checked against the deliverable's specification; an approval approves the newest one."""
+
+    __tablename__ = "deliverable_file"
+    __table_args__ = (
+        UniqueConstraint("deliverable_id", "file_id"),
+        Index("ix_deliverable_file_release", "team_id", "release_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    deliverable_id: int = Field(foreign_key="deliverable.id", index=True)
+    file_id: str = Field(max_length=32)
+    name: str = Field(default="", max_length=255)
+    shared_by: str = Field(max_length=32)
+    shared_at: datetime | None = _ts_column(nullable=False)
+    # The specification it was checked against (bot.release.file_checks.Spec; "" when the deliverable has none)
+    # and the verdict: passed, failed, unreadable or unchecked.
+    spec: str = Field(default="", max_length=16)
+    verdict: str = Field(default="unchecked", max_length=16)
+    # What the check read (format, size, bit depth…) and what was to fix.
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Approval(SQLModel, table=True):
+    """One approver of a sign-off (an artist's approval of artwork, master or campaign) and where they stand on
+    the file it approves, the newest one shared for its upstream deliverable: pending since ``asked_at``,
+    approved, or changes requested with a note. A newer file sets it back to pending."""
+
+    __table_args__ = (
+        UniqueConstraint("deliverable_id", "user_id"),
+        Index("ix_approval_team_release", "team_id", "release_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    release_id: int = Field(foreign_key="release.id")
+    deliverable_id: int = Field(foreign_key="deliverable.id")
+    user_id: str = Field(max_length=32)
+    state: str = Field(default="pending", max_length=16)
+    # The Slack file the state is about (None: nothing was shared for the upstream deliverable yet).
+    file_id: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, max_length=1000)
+    asked_at: datetime | None = _ts_column(nullable=False)
+    decided_at: datetime | None = _ts_column()

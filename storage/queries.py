@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     Activity,
+    Approval,
     Blocker,
     ChannelMember,
     Deliverable,
@@ -437,6 +438,8 @@ class ChecklistContext:
 
     open_blockers: dict[int, Blocker]
     waiting_on: dict[int, list[str]]  # the names of the deliverables each one depends on
+    # Each sign-off's approvers and where they stand (storage.approvals), for those that have any.
+    approvals: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def checklist_context(*, session: Session, deliverable_ids: list[int]) -> ChecklistContext:
@@ -454,7 +457,15 @@ def checklist_context(*, session: Session, deliverable_ids: list[int]) -> Checkl
     waiting_on: dict[int, list[str]] = defaultdict(list)
     for deliverable_id, name in names:
         waiting_on[deliverable_id].append(name)
-    return ChecklistContext({b.deliverable_id: b for b in blockers}, waiting_on)
+    standing = session.connection().execute(
+        select(Approval.deliverable_id, Approval.user_id, Approval.state)
+        .where(col(Approval.deliverable_id).in_(deliverable_ids))
+        .order_by(Approval.id)
+    )
+    approvals: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for deliverable_id, user_id, state in standing:
+        approvals[deliverable_id].append((user_id, state))
+    return ChecklistContext({b.deliverable_id: b for b in blockers}, waiting_on, approvals)
 
 
 def releases_needing_sync(*, session: Session) -> list[Release]:

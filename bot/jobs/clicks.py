@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot.release import deliverables
+from bot.release import approvals, deliverables
 from bot.release.foresight import catch_up_offers
 from bot.release.language import language_of
 from bot.release.outcome import Effect, Outcome, RefreshHome, Request
 from bot.release.refusals import UserError
 from bot.runtime.context import Runtime
+from messages import approvals as approval_words
 from messages import builders, modals
 from messages.ids import ActionId, AssignBlock, CatchUpValue, SnoozeValue
 from messages.render import Message, context
@@ -56,6 +57,18 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
 
 def open_block_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
     """After the ack: the "Block…" modal for a deliverable that is still open, or why not where it was clicked."""
+    _open_form(runtime, body, deliverable_id, modals.block_reason)
+
+
+def open_changes_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
+    """After the ack: Request changes…'s note form for a sign-off that is still open, to its approvers."""
+    _open_form(runtime, body, deliverable_id, approval_words.changes_form, may=approvals.require_approver)
+
+
+def _open_form(
+    runtime: Runtime, body: dict, deliverable_id: int, form: Callable[..., dict], *, may: Callable | None = None
+) -> None:
+    """``may`` refuses (UserError) a clicker who may not fill the form in."""
     request = request_from(body, runtime.clock())
     try:
         with session_scope(runtime.engine) as session:
@@ -66,13 +79,13 @@ def open_block_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:
                 raise UserError("not_open_any_more")
             release = queries.get_release(session=session, team_id=request.team_id, release_id=deliverable.release_id)
             deliverables.require_active(release)
+            if may is not None:
+                may(session, deliverable, request.user_id)
             lang = _language(session, body, request)
     except UserError as refusal:
         answer(runtime, body, request, _refusal(runtime, body, request, refusal))
         return
-    runtime.sender.call(
-        request.team_id, "views.open", trigger_id=body["trigger_id"], view=modals.block_reason(deliverable, lang=lang)
-    )
+    runtime.sender.call(request.team_id, "views.open", trigger_id=body["trigger_id"], view=form(deliverable, lang=lang))
 
 
 def request_from(body: dict, now) -> Request:
@@ -115,9 +128,13 @@ def _deliverable_change(runtime: Runtime, request: Request, action: dict) -> Cal
     deliverable_id, change = _change(action)
     runtime.rosters.ensure(request.team_id, deliverable_id=deliverable_id)
 
+    # Approvers are named: a guest who approves by DM need not be in the release's channel.
+    members_only = action["action_id"] != ActionId.APPROVE
+
     def changed(session: Session) -> Outcome:
         deliverable = _changeable(session, request, deliverable_id)
-        room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
+        room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins,
+                                                  members_only=members_only)  # fmt: skip
         return change(room, deliverable)
 
     return changed
@@ -133,6 +150,8 @@ def _change(action: dict) -> tuple[int, Callable[[deliverables.Room, Deliverable
         return AssignBlock.decode(action["block_id"]), lambda room, d: deliverables.take(
             room, d, chosen, assigned_by=room.request.user_id
         )
+    if action["action_id"] == ActionId.APPROVE:
+        return int(action["value"]), approvals.approve
     if action["action_id"] == ActionId.CLAIM:
         return int(action["value"]), lambda room, d: deliverables.take(room, d, room.request.user_id)
     return int(action["value"]), lambda room, d: deliverables.finish(room, d, via="button")

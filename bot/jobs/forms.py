@@ -1,4 +1,5 @@
-"""A submitted form's work after its ack: the new-release form, "Add as deliverable" and the Block reason.
+"""A submitted form's work after its ack: the new-release form, "Add as deliverable", the Block reason and a
+sign-off's Request changes note.
 
 The handler has already shown under its field whatever the payload alone shows to be wrong; what only the
 database can tell (a timezone's today, a name taken, a release archived meanwhile) comes back here as a
@@ -11,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from bot.jobs.clicks import request_from
-from bot.release import deliverables, dispatch, slack_text
+from bot.release import approvals, deliverables, dispatch, slack_text
 from bot.release.calendar import calendar_of
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request
@@ -34,7 +35,8 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
     so a replayed submission changes nothing and is answered nothing."""
     view = item.body["view"]
     request = request_from(item.body, item.received_at)
-    work = {ViewId.NEW_RELEASE: _new_release, ViewId.ADD_DELIVERABLE: _add, ViewId.BLOCK_REASON: _block}
+    work = {ViewId.NEW_RELEASE: _new_release, ViewId.ADD_DELIVERABLE: _add, ViewId.BLOCK_REASON: _block,
+            ViewId.CHANGES_REASON: _changes}  # fmt: skip
     return work[view["callback_id"]](runtime, request, view, item.key)
 
 
@@ -137,6 +139,22 @@ def _add(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[
 
 
 def _block(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[], None] | None:
+    return _reasoned(runtime, request, view, key, members_only=True, change=_blocked)
+
+
+def _blocked(room: deliverables.Room, d, reason: str):
+    return deliverables.block(room, Block(Ref((d.key,), explicit=True), reason))
+
+
+def _changes(runtime: Runtime, request: Request, view: dict, key: str) -> Callable[[], None] | None:
+    """Request changes…: for the sign-off's approvers, who need not be in its channel."""
+    return _reasoned(runtime, request, view, key, members_only=False, change=approvals.request_changes)
+
+
+def _reasoned(
+    runtime: Runtime, request: Request, view: dict, key: str, *, members_only: bool, change: Callable
+) -> Callable[[], None] | None:
+    """A reason form's change to its deliverable, announced in the release's channel."""
     reason, wanted = Submitted(view).reason(), BlockReasonFor.decode(view["private_metadata"])
     runtime.directory.refresh(request.team_id, [request.user_id])
     runtime.rosters.ensure(request.team_id, deliverable_id=wanted.deliverable_id)
@@ -148,8 +166,9 @@ def _block(runtime: Runtime, request: Request, view: dict, key: str) -> Callable
             )
             if deliverable is None:
                 raise UserError("deliverable_gone")
-            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins)
-            outcome = deliverables.block(room, Block(Ref((deliverable.key,), explicit=True), reason))
+            room, deliverable = deliverables.room_for(session, request, deliverable, admins=runtime.services.admins,
+                                                      members_only=members_only)  # fmt: skip
+            outcome = change(room, deliverable, reason)
     except _Replayed:
         return None
     except UserError as refusal:

@@ -411,10 +411,10 @@ def require_active(release: Release | None, *, refusal: str = "archived") -> Rel
 
 
 def room_for(
-    session: Session, request: Request, deliverable: Deliverable, *, admins: frozenset[str]
+    session: Session, request: Request, deliverable: Deliverable, *, admins: frozenset[str], members_only: bool = True
 ) -> tuple[Room, Deliverable]:
     """The room of a deliverable found by id or message (buttons, reactions), and its copy in that room;
-    refused to someone who may not change it.
+    refused to someone who may not change it (``members_only`` False: the action checks who may).
 
     Only that deliverable changes, so the rest of its release is loaded read-only: a ✅ in a release of
     thirty deliverables builds one ORM object, not thirty.
@@ -425,5 +425,6 @@ def room_for(
     bundle.deliverables = [deliverable if d.id == deliverable.id else d for d in bundle.deliverables]
     workspace = queries.get_or_create_workspace(session=session, team_id=request.team_id)
     room = Room(session, request, release, bundle, calendar_of(workspace), admins=admins)
-    room.require_member()
+    if members_only:
+        room.require_member()
     return room, deliverable

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import brief, deliverables, notifying, releasing, reporting, workspace_settings
+from bot.release import approvals, brief, deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -43,6 +43,7 @@ ROOM_ACTIONS: dict[type, Callable[..., Outcome]] = {
     c.Reopen: deliverables.reopen,
     c.Add: deliverables.add,
     c.Snooze: deliverables.snooze,
+    c.Approvers: approvals.approvers,
 }
 # ...and those only the release's managers may run.
 MANAGED_ACTIONS: dict[type, Callable[..., Outcome]] = {

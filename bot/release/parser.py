@@ -70,6 +70,7 @@ SUBCOMMANDS: list[Usage] = [
     Usage("budget", "budget [<amount> [<currency>]]", "budget 12,000 EUR"),
     Usage("spend", "spend <amount> <bucket> <note>", "spend 1,200.50 artwork cover shoot"),
     Usage("brief", "brief [channel #channel|none]", "brief channel #artist-mgmt"),
+    Usage("approvers", "approvers <deliverable> [@user …]", "approvers artist-approval @mika"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -315,6 +316,14 @@ class Snooze:
     until: date
 
 
+@dataclass(frozen=True)
+class Approvers:
+    """A sign-off's approvers: named (``user_ids``), or shown (none given)."""
+
+    ref: Ref
+    user_ids: tuple[str, ...] = ()
+
+
 Command = (
     NewRelease
     | NewReleaseForm
@@ -345,6 +354,7 @@ Command = (
     | Add
     | MoveRelease
     | Snooze
+    | Approvers
 )
 
 
@@ -519,6 +529,13 @@ def _assign(rest: str, _today: date) -> Command:
     if not match:
         raise _Refused("assign_who", usage)
     return Assign(_ref(rest[: match.start()], usage), match[1])
+
+
+def _approvers(rest: str, _today: date) -> Command:
+    usage = USAGE["approvers"]
+    found = _mentions(rest)
+    named = MENTION.sub("", rest).strip()
+    return Approvers(_ref(named, usage), tuple(dict.fromkeys(found)))
 
 
 def _block(rest: str, _today: date) -> Command:
@@ -743,4 +760,5 @@ _READERS = {
     "add": _add,
     "date": _date,
     "snooze": _snooze,
+    "approvers": _approvers,
 }

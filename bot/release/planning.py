@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.release import brief
+from bot.release import approvals, brief
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -42,10 +42,12 @@ from bot.release.health import snapshot
 from bot.release.memory import recall
 from bot.release.memory.retro import retro_day
 from bot.release.outcome import utc
+from messages import approvals as approval_words
 from messages import brief as brief_words
 from messages import builders
 from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
+from storage import approvals as approval_store
 from storage import brief as briefs
 from storage import outbox, queries
 from storage.models import Blocker, Deliverable, DeliverableState, OutboxState, Person, Release, Workspace
@@ -88,6 +90,8 @@ class _Team:
     workspace: Workspace
     calendar: Calendar
     people: dict[str, Person] = field(default_factory=dict)
+    # Per release, its open sign-offs' pending approvals (each with its sign-off).
+    approvals: dict[int, list] = field(default_factory=dict)
 
     def tz_of(self, user_id: str | None, fallback: str) -> str:
         person = self.people.get(user_id or "")
@@ -253,6 +257,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     releases = [r for r in queries.active_releases(session=session, team_id=workspace.team_id) if r.channel_id]
     bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
     team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
+    team.approvals = _pending_approvals(session, workspace.team_id, releases)
     done_since: dict[int, list[tuple[int, str]]] = {}  # filled below, for the standups this tick words
     troubles = _Troubles()
     wanted: list[Wanted] = []
@@ -268,6 +273,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     wanted.extend(_retros(session, team, releases, troubles, now=now))
     wanted.extend(_weekly(team, bundles, now=now))
     wanted.extend(_briefs(session, team, bundles, troubles, now=now))
+    wanted.extend(_approval_nudges(team, releases, now=now))
     keys = [w.key for w in wanted] + [line.key for line in lines] + _ladder_dm_keys(team, lines, now=now)
     reserved = outbox.reserved_keys(session=session, team_id=workspace.team_id, keys=keys)
     wanted.extend(_ladder_dms(team, lines, reserved, troubles, now=now))
@@ -338,6 +344,8 @@ def _standup_message(
         if not ws.standup_when_quiet:
             return None
         message = builders.quiet_standup(snap, day=day, lang=ws.language)
+    waiting = approvals.waiting(release, team.approvals.get(release.id, []))
+    message = approval_words.with_waiting(message, waiting, lang=ws.language)
     expires = _end_of_day(day, release.timezone)
     return Planned(release.team_id, key, "standup", release.channel_id, message, expires, release_id=release.id)
 
@@ -813,3 +821,39 @@ def _brief_offer(
                        channel_id=channel, text=text, now=now)  # fmt: skip
     message = brief_words.offer(row.id, release, row.channel_id, row.text, lang=team.lang_of(pm))
     return Planned(release.team_id, key, brief.OUTBOX_KIND, pm, message, expires, release.id)
+
+
+# -- pending approvals ------------------------------------------------------------------------------
+def _pending_approvals(session: Session, team_id: str, releases: list[Release]) -> dict[int, list]:
+    found: dict[int, list] = defaultdict(list)
+    for approval, sign_off in approval_store.pending_in(session=session, team_id=team_id,
+                                                        release_ids=[r.id for r in releases]):  # fmt: skip
+        found[approval.release_id].append((approval, sign_off))
+    return found
+
+
+def _approval_nudges(team: _Team, releases: list[Release], *, now: datetime) -> list[Wanted]:
+    """Pending approvals of a file: the approver nudged after two working days, then the PM, in office hours."""
+    wanted = []
+    for release in releases:
+        today = local_today(now, release.timezone)
+        for approval, sign_off in team.approvals.get(release.id, []):
+            if approval.file_id is None:  # nothing shared to look at yet: the upstream's own ladder runs
+                continue
+            asked_on = local_today(utc(approval.asked_at), release.timezone)
+            for nudge in approvals.nudges_due(approval, sign_off, today=today, asked_on=asked_on,
+                                              calendar=team.calendar):  # fmt: skip
+                to = (release.pm_id or release.created_by) if nudge.to_pm else approval.user_id
+                if office_hours(now, team.tz_of(to, release.timezone), team.calendar):
+                    compose = partial(_approval_nudge, team, release, nudge, to, now)
+                    wanted.append(Wanted(nudge.key, compose, Subject("ladder", (release,), sign_off)))
+    return wanted
+
+
+def _approval_nudge(team: _Team, release: Release, nudge: approvals.Nudge, to: str, now: datetime) -> Planned:
+    rows = [(a, d) for a, d in team.approvals[release.id] if d.id == nudge.sign_off.id]
+    [waiting] = approvals.waiting(release, rows)
+    message = approval_words.nudge(nudge.sign_off, release, waiting, nudge.waited, to_pm=nudge.to_pm,
+                                   lang=team.lang_of(to))  # fmt: skip
+    return Planned(release.team_id, nudge.key, "approval", to, message, now + timedelta(days=1), release.id,
+                   nudge.sign_off.id)  # fmt: skip

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import approvals, bounds
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -18,8 +18,10 @@ from bot.release.health import health_of, snapshot, working_days_late
 from bot.release.memory import recall
 from bot.release.outcome import ArchiveChannel, Outcome, RefreshHome, Reply, Request, RetitleChannel, SyncChecklist
 from bot.release.permissions import PersonLookup, require_manager
+from messages import approvals as approval_words
 from messages import builders
 from messages.facts import PortfolioLine
+from messages.render import Message
 from storage import queries
 from storage.models import DeliverableState, ReleaseState, Workspace
 
@@ -42,7 +44,14 @@ class DateChange:
 
 def release_status(room: Room) -> Outcome:
     snap = snapshot(room.bundle, today=room.today, now=room.request.now, calendar=room.calendar)
+    waiting = approvals.waiting_in(room.session, room.release)
+    if waiting:
+        return Outcome(reply=Reply(_status_with_waiting, (snap, waiting)))
     return Outcome(reply=Reply(builders.status, (snap,)))
+
+
+def _status_with_waiting(snap, waiting, *, lang: str = "en") -> Message:
+    return approval_words.with_waiting(builders.status(snap, lang=lang), waiting, lang=lang)
 
 
 def portfolio(*, session: Session, request: Request, timezone: str) -> Outcome:

@@ -11,12 +11,15 @@ from bot.runtime.server import SLACK_PATH
 from bot.slack.installs import BOT_SCOPES
 from messages.ids import ShortcutId
 
-# The events handlers listen to (handlers/events.py, handlers/reactions.py).
+# The events handlers listen to (handlers/events.py, handlers/reactions.py); ``message`` is subscribed to per
+# kind of conversation (MESSAGE_EVENTS).
+MESSAGE_EVENTS = ("message.channels", "message.groups")
 BOT_EVENTS = (
     "app_home_opened",
     "app_uninstalled",
     "member_joined_channel",
     "member_left_channel",
+    *MESSAGE_EVENTS,
     "reaction_added",
     "reaction_removed",
     "tokens_revoked",

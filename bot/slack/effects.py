@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.release import approvals
 from bot.release.calendar import local_today
 from bot.release.channels import channel_name, with_suffix
 from bot.release.home import home_view
@@ -235,6 +236,7 @@ class FollowUp:
                 waiting_on=shown.waiting_on.get(item.id, []),
                 today=today,
                 lang=lang,
+                sign_off=approvals.standing(item, shown.approvals.get(item.id, [])),
             )
             ts = self._render(release.team_id, release.channel_id, item.message_ts, message, holding)
             with session_scope(self._engine) as session:

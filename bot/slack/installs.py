@@ -32,12 +32,15 @@ log = logging.getLogger(__name__)
 
 # What the bot does in Slack, and so what an install asks for (the manifest lists the same).
 BOT_SCOPES = (
+    "channels:history",  # message.channels: files shared in release channels
     "channels:manage",
     "channels:read",
     "chat:write",
     "chat:write.public",  # the escalation channel may be one the bot was never invited to
     "commands",
+    "files:read",  # downloading shared files to check them
     "files:write",  # the weekly picture's image
+    "groups:history",  # message.groups: the same in private release channels
     "pins:write",
     "reactions:read",
     "users:read",

@@ -95,9 +95,11 @@ NEW = (
 
 
 def checklist(standin, channel_id):
-    """Checklist messages by deliverable key, read from what Slack holds."""
+    """Checklist messages by deliverable key, read from what Slack holds (replies in their threads are not)."""
     found = {}
     for message in standin.messages(channel_id):
+        if message.get("thread_ts") not in (None, message["ts"]):
+            continue
         for block in message.get("blocks") or []:
             if block.get("type") == "section" and "`" in block.get("text", {}).get("text", ""):
                 key = block["text"]["text"].split("`")[1]

@@ -18,6 +18,7 @@ from bot.release.parser import (
     SUBCOMMANDS,
     USAGE,
     Add,
+    Approvers,
     Archive,
     Assign,
     Block,
@@ -135,6 +136,12 @@ WELL_FORMED = [
         "spend 450 EUR PR press kit &amp; mailing",
         Spend(Amount(Decimal("450"), "EUR"), "pr", "press kit & mailing"),
     ),
+    (
+        "approvers",
+        "approvers artist-approval <@UMGR|mika> <@UPM> <@UMGR>",
+        Approvers(Ref(("artist-approval",)), ("UMGR", "UPM")),
+    ),  # fmt: skip
+    ("approvers", "approvers artist-approval", Approvers(Ref(("artist-approval",)))),
     ("help", "help BLOCK", Help("block")),
     ("help", "help", Help()),
     ("help", "", Help()),
@@ -249,6 +256,7 @@ MALFORMED = [
     ("spend", f"spend 50 ads {'x' * 201}", "too_long", {"field": "note", "length": 201, "limit": 200}),
     ("spend", "spend 50 ads \u200b", "blank", {"field": "note"}),
     ("playbook", "playbook edit single", "playbook_show", {"given": "edit single"}),
+    ("approvers", "approvers <@UMGR|mika>", "which_deliverable", {}),
     # help takes any text: only the command as a whole can be refused.
     ("help", f"help {'x' * MAX_TEXT}", "command_too_long", {"length": MAX_TEXT + 5, "limit": MAX_TEXT}),
     ("help", "helpp block", "unknown_subcommand", {"name": "helpp", "suggestion": "help"}),
