@@ -123,7 +123,7 @@ def _deliverable_of(session: Session, release: Release, event: dict) -> Delivera
 def _checked(runtime: Runtime, team_id: str, target: Target, shared_file: dict) -> Verdict:
     name = _name(shared_file)
     try:
-        content = download(runtime.sender.tokens, team_id, shared_file, limit=MAX_DOWNLOAD_BYTES)
+        content = download(runtime.sender, team_id, shared_file, limit=MAX_DOWNLOAD_BYTES)
     except DownloadFailed as failed:
         return cannot_read(target.spec, name, failed.reason)
     with content:

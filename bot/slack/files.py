@@ -12,7 +12,7 @@ import tempfile
 import urllib.error
 import urllib.request
 
-from bot.slack.installs import Tokens
+from bot.slack.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,14 @@ class DownloadFailed(Exception):
         self.reason = reason
 
 
-def download(tokens: Tokens, team_id: str, shared: dict, *, limit: int) -> tempfile.SpooledTemporaryFile:
+def download(sender: Sender, team_id: str, shared: dict, *, limit: int) -> tempfile.SpooledTemporaryFile:
     """The bytes of ``shared`` (a file as a message event carries it), rewound; DownloadFailed when Slack will not
-    give them or they are more than ``limit`` bytes."""
+    give them, they are more than ``limit`` bytes, or the URL is not Slack's (the token goes nowhere else)."""
     if int(shared.get("size") or 0) > limit:
         raise DownloadFailed("too_big")
-    token, url = tokens.bot_token(team_id), shared.get("url_private") or ""
-    if token is None or not url.startswith(("https://", "http://")):
+    token, url = sender.tokens.bot_token(team_id), shared.get("url_private") or ""
+    if token is None or not sender.trusts_file_url(url):
+        log.warning("file %s not downloaded from %r", shared.get("id"), url[:80], extra={"slack_team": team_id})
         raise DownloadFailed("download_failed")
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     spooled = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -183,6 +184,14 @@ class Sender:
         except SlackApiError as error:
             _count_failure(team_id, method, params.get("channel"), error)
             raise
+
+    def trusts_file_url(self, url: str) -> bool:
+        """Whether the bot token may go with a request to ``url``: Slack's own hosts over HTTPS, or the host of
+        the Web API this sender talks to (a proxy, or a stand-in). A token sent anywhere else could be stolen."""
+        target, ours = urlsplit(url), urlsplit(self._base_url)
+        host = (target.hostname or "").lower()
+        slack = target.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
+        return slack or (target.scheme, target.netloc) == (ours.scheme, ours.netloc)
 
     def post(self, team_id: str, channel: str, message: Message, **extra) -> SlackResponse:
         """chat.postMessage, waiting for the channel's next free slot (a user id posts to their DM)."""

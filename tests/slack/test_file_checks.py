@@ -3,6 +3,9 @@ the bot token, checked against its specification and answered in the thread, in 
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 from sqlmodel import select
 
 from messages.ids import ActionId
@@ -156,3 +159,34 @@ def test_files_elsewhere_and_the_bots_own_are_left_alone(bot, standin):
     share(bot, standin, channel, DESIGNER, "notes.png", png(10, 10), key="press-release")  # no specification
     assert answers(standin, channel, "artwork") == [] and answers(standin, channel, "press-release") == []
     assert [r.name for r in attached(bot)] == ["notes.png"]
+
+
+def test_the_bot_token_goes_only_to_slack_s_own_file_host(bot, standin):
+    asked: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            asked.append(self.headers.get("Authorization") or "")
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(png(3000, 3000))
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        channel, _ = open_release(bot, standin)
+        root = checklist(standin, channel)["artwork"]["ts"]
+        shared, message = standin.share_file(DESIGNER, channel, "cover.png", png(3000, 3000), thread_ts=root)
+        elsewhere = f"http://127.0.0.1:{server.server_port}/files-pri/{shared['id']}/cover.png"
+        files = [{**f, "url_private": elsewhere, "url_private_download": elsewhere} for f in message["files"]]
+        event = {**message, "files": files, "type": "message", "subtype": "file_share", "channel": channel,
+                 "channel_type": "channel", "event_ts": message["ts"]}  # fmt: skip
+        assert bot.event(event)[0] == 200
+        bot.settle()
+    finally:
+        server.shutdown()
+    assert asked == [], "nothing was asked of a host that is not Slack's, so no token went there"
+    assert "Slack did not let me download it" in words(answers(standin, channel, "artwork")[0])
