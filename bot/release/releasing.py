@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import bounds, catch_up_offers, clashes, memory
+from bot.release import absence, bounds, catch_up_offers, clashes, memory
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -78,7 +78,9 @@ def mine(*, session: Session, request: Request, workspace: Workspace) -> Outcome
     items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
     today = request.today(workspace.timezone)
     late_by = working_days_late((d for d, _ in items), today=today, calendar=calendar_of(workspace))
-    return Outcome(reply=Reply(builders.mine, (items,), {"late_by": late_by}))
+    away = absence.ahead(session, request.team_id, request.user_id, timezone=workspace.timezone, now=request.now)
+    facts = {"late_by": late_by, "away": away, "today": today}
+    return Outcome(reply=Reply(builders.mine, (items,), facts))
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
