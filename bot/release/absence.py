@@ -141,7 +141,7 @@ def command(
     mine = who == request.user_id
     if isinstance(cmd, c.AwayShow):
         shown = ahead(session, request.team_id, who, timezone=timezone, now=request.now)
-        return Outcome(reply=Reply.of("shown" if shown else "none", shown or who, mine, today, kind="away"))
+        return Outcome(reply=Reply.of("shown" if shown else "nothing", shown or who, mine, today, kind="away"))
     if isinstance(cmd, c.Back):
         return _back(session, request, who, mine=mine, today=today, timezone=timezone)
     return _away(cmd, session=session, request=request, who=who, mine=mine, today=today, timezone=timezone)
@@ -196,7 +196,7 @@ def _away(cmd: c.Away, *, session: Session, request: Request, who: str, mine: bo
     if not mine:
         effects.append(DirectMessage(team_id, who, "away_set_for_you_dm", (facts, request.user_id)))
     replaced_facts = [covering_of(a, people) for a in replaced]
-    return Outcome(reply=Reply.of("set", facts, mine, replaced_facts, kind="away"), effects=effects)
+    return Outcome(reply=Reply.of("recorded", facts, mine, replaced_facts, kind="away"), effects=effects)
 
 
 def _back(session: Session, request: Request, who: str, *, mine: bool, today: date, timezone: str) -> Outcome:
