@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.support.harness import utc
 from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
-from tests.support.story import CHANNEL, dm_texts, message_text, open_release, posts, tick
+from tests.support.story import CHANNEL, digests, dm_texts, escalated, message_text, open_release, posts, tick
 
 # Dee (London) is away Mon 11 to Fri 15 Jan 2027; her cover artwork is due Wed 13 Jan.
 AWAY = "away 2027-01-11 2027-01-15"
@@ -38,7 +38,9 @@ def test_an_away_owners_morning_dm_reaches_their_cover_and_not_them(bot, standin
     set_ = bot.command(f"{AWAY} cover <@{DISTRIBUTION}|dara>", user=DESIGNER)
     assert "You are away Mon 11 Jan 2027 – Fri 15 Jan 2027; *Dara* covers" in set_.text
     bot.settle()
-    assert any("You cover for *Dee*, away Mon 11 Jan 2027 – Fri 15 Jan 2027" in t for t in dm_texts(standin, DISTRIBUTION))
+    assert any(
+        "You cover for *Dee*, away Mon 11 Jan 2027 – Fri 15 Jan 2027" in t for t in dm_texts(standin, DISTRIBUTION)
+    )
     dee, dara = len(dm_texts(standin, DESIGNER)), len(dm_texts(standin, DISTRIBUTION))
 
     tick(bot, utc(2027, 1, 12, 9, 0))  # Tuesday, 09:00 in London: the morning DMs
@@ -170,3 +172,16 @@ def test_german_answers(bot, standin):
     bot.command("settings language de", user=PM)
     assert "Du bist Mo., 11.01.2027 – Fr., 15.01.2027 abwesend" in bot.command(AWAY, user=DESIGNER).text
     assert "Der erste Tag" in bot.command("away 2027-01-15 2027-01-11", user=DESIGNER).text
+
+
+def test_the_escalation_digest_names_the_cover_of_an_away_owner(bot, standin):
+    where = _room(bot, standin)
+    assert "is now" in bot.command(f"settings label_heads <@{ADMIN}|alex>", user=PM).text
+    bot.clock.now = utc(2027, 1, 5, 10, 0)
+    bot.command(f"away 2027-01-11 2027-01-29 cover <@{DISTRIBUTION}|dara>", user=DESIGNER)
+    for day in range(14, 23):  # the artwork, due Wed 13 Jan, is late: at some point it escalates
+        tick(bot, utc(2027, 1, day, 15, 0))
+    found = [item for message in digests(standin, ADMIN) for item in escalated(message) if "*Cover artwork*" in item]
+    assert found, "the late artwork escalated"
+    assert all(f"owner <@{DESIGNER}> · away until Fri 29 Jan 2027, *Dara* covers" in item for item in found)
+    assert posts(standin, where["channel"], "Cover artwork")
