@@ -268,6 +268,8 @@ class HomeContent:
     notice: str | None = None
     # A PM's team load, shown under her releases.
     load: LoadTable | None = None
+    # Their current or next absence, shown on top.
+    away: Covering | None = None
 
 
 # Blocks kept back from the deliverables for the header, notice, up-for-grabs, team load and release sections.
@@ -287,6 +289,8 @@ def home(content: HomeContent, *, lang: str = "en") -> dict:
     blocks[-1]["accessory"] = button(str(w.new_release_button()), ActionId.NEW_RELEASE, "home")
     if content.notice:
         blocks.append(context(content.notice))
+    if content.away is not None:
+        blocks.append(section(str(words("away", lang).mine_note(content.away, content.today))))
     blocks += [divider(), header(str(w.mine_title(len(content.mine))))]
     if not content.mine:
         blocks.append(section(str(w.mine_empty())))

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.release import parser as c
 from bot.release.calendar import local_today
-from bot.release.outcome import DirectMessage, Outcome, Reply, Request
+from bot.release.outcome import DirectMessage, Outcome, RefreshHome, Reply, Request
 from bot.release.permissions import PersonLookup
 from bot.release.refusals import UserError
 from messages import builders
@@ -133,7 +133,7 @@ def command(
     cmd, *, session: Session, request: Request, workspace: Workspace, lookup: PersonLookup, admins: frozenset[str]
 ) -> Outcome:
     who = cmd.user_id or request.user_id
-    if who != request.user_id:
+    if who != request.user_id and not isinstance(cmd, c.AwayShow):  # anyone may see who is away: assigning tells
         _require_may_set(session, request, workspace, lookup=lookup, admins=admins)
     person = queries.get_person(session=session, team_id=request.team_id, user_id=who)
     timezone = person.tz if person is not None and person.tz else workspace.timezone
@@ -196,6 +196,7 @@ def _away(cmd: c.Away, *, session: Session, request: Request, who: str, mine: bo
     if not mine:
         effects.append(DirectMessage(team_id, who, "away_set_for_you_dm", (facts, request.user_id)))
     replaced_facts = [covering_of(a, people) for a in replaced]
+    effects.append(RefreshHome(team_id, (who,)))
     return Outcome(reply=Reply.of("recorded", facts, mine, replaced_facts, kind="away"), effects=effects)
 
 
@@ -209,7 +210,7 @@ def _back(session: Session, request: Request, who: str, *, mine: bool, today: da
     session.add(ended)
     facts = covering_of(ended, _people(session, request.team_id, [who, ended.cover_id]))
     macro = "back" if ended.starts_on <= today else "called_off"
-    effects = []
+    effects: list = [RefreshHome(request.team_id, (who,))]
     if ended.cover_id and ended.cover_id != request.user_id and ended.starts_on <= today:
         effects.append(DirectMessage(request.team_id, ended.cover_id, "cover_over_dm", (facts,)))
     return Outcome(reply=Reply.of(macro, facts, mine, kind="away"), effects=effects)

@@ -5,6 +5,8 @@ answered with how to write it."""
 
 from __future__ import annotations
 
+import json
+
 from tests.support.harness import utc
 from tests.support.people import ADMIN, ARTIST_MANAGER, DESIGNER, DISTRIBUTION, OUTSIDER, PM
 from tests.support.story import CHANNEL, digests, dm_texts, escalated, message_text, open_release, posts, tick
@@ -106,8 +108,12 @@ def test_back_ends_the_absence_early(bot, standin):
     bot.command(f"{AWAY} cover <@{DISTRIBUTION}|dara>", user=DESIGNER)
     bot.clock.now = utc(2027, 1, 11, 12, 0)
     assert "away until Fri 15 Jan 2027" in bot.command("away", user=DESIGNER).text
+    bot.event({"type": "app_home_opened", "user": DESIGNER, "channel": "D0HOME", "tab": "home"})
+    bot.settle()
+    assert "You are away until Fri 15 Jan 2027; *Dara* covers" in json.dumps(standin.home_views[DESIGNER])
     assert "Welcome back" in bot.command("back", user=DESIGNER).text
     bot.settle()
+    assert "You are away" not in json.dumps(standin.home_views[DESIGNER]), "the Home tab follows"
     assert any("*Dee* is back" in t for t in dm_texts(standin, DISTRIBUTION))
     dee, dara = len(dm_texts(standin, DESIGNER)), len(dm_texts(standin, DISTRIBUTION))
     tick(bot, utc(2027, 1, 12, 9, 0))
@@ -138,6 +144,7 @@ def test_a_pm_may_set_someone_elses_absence_and_others_may_not(bot, standin):
     bot.settle()
     assert any("marked you away Mon 11 Jan 2027" in t for t in dm_texts(standin, DESIGNER))
     assert "away next Mon 11 Jan 2027 – Fri 15 Jan 2027" in bot.command("away", user=DESIGNER).text
+    assert "*Dee* is away next" in bot.command(f"away <@{DESIGNER}|dee>", user=OUTSIDER).text, "anyone may look"
     assert "Called off" in bot.command("back", user=DESIGNER).text
 
 
