@@ -25,7 +25,7 @@ from storage import queries
 from storage.models import Absence, Person, Release, Workspace
 
 COMMANDS = (c.Away, c.AwayShow, c.Back)
-# The longest absence one command sets, and how far ahead it may end: a parental leave fits, a typo's year not.
+# The longest absence one command sets, and how far ahead it may end: a long leave fits, a mistyped year does not.
 MAX_AWAY_DAYS = 366
 MAX_AHEAD_DAYS = 730
 

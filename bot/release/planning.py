@@ -622,11 +622,8 @@ def _readers(team: _Team, owner: str, items: list) -> dict[str, list]:
     return readers
 
 
-def _digest_wanted(
-    team: _Team, owner: str, items: list, about: Subject, *, now: datetime, reader: str | None = None
-) -> list[Wanted]:
-    """``reader``: who covers for the owner while they are away (None or the owner: they read it themselves)."""
-    reader = reader or owner
+def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now: datetime, reader: str) -> list[Wanted]:
+    """``reader``: the owner, or who covers for them while they are away (in the reader's morning)."""
     tz = team.tz_of(reader, team.workspace.timezone)
     if not office_hours(now, tz, team.calendar):
         return []
@@ -645,7 +642,7 @@ def _digest_wanted(
     if not due or not _morning_or_pressing(team, due, now=now, tz=tz, today=today):
         return []
     key = f"digest:{owner}:{today.isoformat()}" + (f":for:{reader}" if reader != owner else "")
-    return [Wanted(key, partial(_digest, team, key, reader, due, today, _end_of_day(today, tz), owner), about)]
+    return [Wanted(key, partial(_digest, team, key, owner, reader, due, today, _end_of_day(today, tz)), about)]
 
 
 def _standing(calendar: Calendar, d: Deliverable, r: Release, *, today: date) -> DigestItem:
@@ -666,11 +663,9 @@ def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, toda
     return any(d.due_date <= next_workday for d, _ in due)
 
 
-def _digest(
-    team: _Team, key: str, reader: str, due: list, today: date, expires: datetime, owner: str | None = None
-) -> Planned:
+def _digest(team: _Team, key: str, owner: str, reader: str, due: list, today: date, expires: datetime) -> Planned:
     items = [_standing(team.calendar, d, r, today=today) for d, r in due]
-    covering = team.away.covering(owner) if team.away is not None and owner not in (None, reader) else None
+    covering = _away(team, owner) if reader != owner else None
     message = builders.digest(items, lang=team.lang_of(reader), covering=covering)
     return Planned(team.workspace.team_id, key, "digest", reader, message, expires)
 
