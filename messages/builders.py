@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from messages import approvals, workload
 from messages.facts import (
     CatchUpOffer,
+    Covering,
     DigestItem,
     EscalatedRelease,
     LadderLine,
@@ -95,6 +96,11 @@ def with_catch_up(
 def with_overload(macro: str, args: tuple, overload, *, lang: str = "en") -> Message:
     """A hand-over answer and, under it, that the new owner's week is now over the label's limit."""
     return _warned(reply("replies", macro, *args, lang=lang), str(words("clashes", lang).handed(overload)))
+
+
+def with_away(answer, away: Covering, *, lang: str = "en") -> Message:
+    """A hand-over answer (a :class:`bot.release.outcome.Reply`) and, under it, that the new owner is away."""
+    return _warned(answer.worded(lang), str(words("away", lang).assign_warning(away)))
 
 
 def _warned(answer: Message, warning: str) -> Message:
@@ -196,14 +202,20 @@ def portfolio(shown: Sequence[PortfolioLine], *, total: int, lang: str = "en") -
     return Message(text=f"{title}\n" + "\n".join(lines[:20]), blocks=[header(title), *body])
 
 
-def mine(items: Sequence[tuple[Deliverable, Release]], *, late_by: Mapping[int, int], lang: str = "en") -> Message:
-    """A person's open deliverables across releases; ``late_by`` holds the working days each late one is late."""
+def mine(
+    items: Sequence[tuple[Deliverable, Release]], *, late_by: Mapping[int, int], lang: str = "en",
+    away: Covering | None = None, today: date | None = None,
+) -> Message:  # fmt: skip
+    """A person's open deliverables across releases; ``late_by`` holds the working days each late one is late.
+    ``away``: their current or next absence, shown on top (as of their ``today``)."""
     w = words("status", lang)
+    note = [str(words("away", lang).mine_note(away, today))] if away is not None else []
     if not items:
-        return text_message(str(w.mine_empty()))
+        return text_message("\n\n".join([*note, str(w.mine_empty())]))
     lines = [str(w.mine_line(d, r, late_by.get(d.id, 0))) for d, r in items]
     title = str(w.mine_title(len(items)))
-    return Message(text=title, blocks=[header(title), *_chunks(lines, w, room=MAX_MESSAGE_BLOCKS - 1)])
+    room = MAX_MESSAGE_BLOCKS - 1 - len(note)
+    return Message(text=title, blocks=[header(title), *map(section, note), *_chunks(lines, w, room=room)])
 
 
 def help_message(usages: Sequence, *, topic: str | None = None, lang: str = "en") -> Message:
@@ -260,6 +272,8 @@ class HomeContent:
     notice: str | None = None
     # A PM's team load, shown under her releases.
     load: LoadTable | None = None
+    # Their current or next absence, shown on top.
+    away: Covering | None = None
 
 
 # Blocks kept back from the deliverables for the header, notice, up-for-grabs, team load and release sections.
@@ -279,6 +293,8 @@ def home(content: HomeContent, *, lang: str = "en") -> dict:
     blocks[-1]["accessory"] = button(str(w.new_release_button()), ActionId.NEW_RELEASE, "home")
     if content.notice:
         blocks.append(context(content.notice))
+    if content.away is not None:
+        blocks.append(section(str(words("away", lang).mine_note(content.away, content.today))))
     blocks += [divider(), header(str(w.mine_title(len(content.mine))))]
     if not content.mine:
         blocks.append(section(str(w.mine_empty())))
@@ -366,8 +382,7 @@ def standup(
         sections.append(_listing(str(w.done_title(len(done))), done, st))
     for owner in owners:
         lines = [_agenda_line(w, i, snap, people) for i in agenda if i.deliverable.owner_id == owner]
-        heading = people.label(owner) if owner in roster.unpinged else user_mention(owner)
-        sections.append(_listing(str(w.person_title(heading, len(lines))), lines, st))
+        sections.append(_listing(_owner_title(owner, len(lines), roster, people, w, lang), lines, st))
     unowned = [_agenda_line(w, i, snap, people) for i in agenda if not i.deliverable.owner_id]
     if unowned:
         sections.append(_listing(str(w.unowned_title(len(unowned))), unowned, st))
@@ -421,6 +436,15 @@ def _agenda_line(w, item: _AgendaItem, snap: Snapshot, people: _Labels) -> str:
     return str(w.agenda_line(d, item.state, day, b, raised_by, age, late_by, upstream))
 
 
+def _owner_title(owner: str, count: int, roster: Roster, people: _Labels, w, lang: str) -> str:
+    """The head of an owner's group: a mention, their name if they turned mentions off, and if they are away
+    their name with how long (an away person is never pinged)."""
+    if (away := roster.away.get(owner)) is not None:
+        return str(words("away", lang).standup_title(away, count))
+    heading = people.label(owner) if owner in roster.unpinged else user_mention(owner)
+    return str(w.person_title(heading, count))
+
+
 class _Labels:
     """How a standup names people besides the heads of their groups: by name, never pinging them again."""
 
@@ -438,13 +462,18 @@ def quiet_standup(snap: Snapshot, *, day: date, lang: str = "en") -> Message:
     return text_message(str(words("standup", lang).quiet(snap, day)))
 
 
-def digest(items: Sequence[DigestItem], *, lang: str = "en") -> Message:
+def digest(items: Sequence[DigestItem], *, lang: str = "en", covering: Covering | None = None) -> Message:
     """The owner's morning DM: late, due today, coming up (the ladder's heads-up), later; each item with its
-    release and Done / Snooze buttons. It carries the heads-up and due-today, which have no DM of their own."""
+    release and Done / Snooze buttons. It carries the heads-up and due-today, which have no DM of their own.
+    With ``covering``, it goes to whoever covers for the owner while they are away, and says so on top."""
     w = words("reminders", lang)
     done = str(words("checklist", lang).done_button())
     title = str(w.digest_title(len(items)))
     blocks = [header(title)]
+    if covering is not None:
+        note = str(words("away", lang).covering_note(covering))
+        title = f"{note}\n{title}"
+        blocks.append(section(note))
     room = MAX_MESSAGE_BLOCKS - 1  # one kept for "…and N more"
     shown = 0
     for standing in Standing:

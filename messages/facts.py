@@ -89,10 +89,25 @@ class PortfolioLine(Progress):
 
 @dataclass(frozen=True)
 class Roster:
-    """How a standup names people: their display names, and who asked it not to mention them."""
+    """How a standup names people: their display names, who asked it not to mention them, and who is away
+    (named, never mentioned, with who covers)."""
 
     names: Mapping[str, str] = field(default_factory=dict)
     unpinged: frozenset[str] = frozenset()
+    away: Mapping[str, Covering] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Covering:
+    """Someone away (``name`` empty when unknown) until ``until``, their last day away, and who covers for them
+    (``cover_id`` None: each release's PM); ``starts_on`` their first day away."""
+
+    user_id: str
+    name: str
+    starts_on: date
+    until: date
+    cover_id: str | None = None
+    cover_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,8 @@ class EscalatedItem:
     blocker: Blocker | None
     tried: tuple[Tried, ...]
     since: date | None
+    # The owner's absence while they are away (the digest names who covers).
+    away: Covering | None = None
 
 
 @dataclass(frozen=True)

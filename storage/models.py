@@ -479,3 +479,20 @@ class Approval(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
     asked_at: datetime | None = _ts_column(nullable=False)
     decided_at: datetime | None = _ts_column()
+
+
+class Absence(SQLModel, table=True):
+    """Someone away from ``starts_on`` to ``ends_on`` (their last day away, in their own timezone): their
+    reminders go to ``cover_id`` (or each release's PM) meanwhile. ``/release back`` sets ``ended_at``."""
+
+    __table_args__ = (Index("ix_absence_team_ends", "team_id", "ends_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    starts_on: date
+    ends_on: date
+    cover_id: str | None = Field(default=None, max_length=32)
+    set_by: str = Field(max_length=32)
+    set_at: datetime | None = _ts_column(nullable=False)
+    ended_at: datetime | None = _ts_column()

@@ -13,7 +13,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import bounds
+from bot.release import absence, bounds
 from bot.release import parser as c
 from bot.release.calendar import Calendar, calendar_of
 from bot.release.channels import slug
@@ -62,11 +62,16 @@ class Room:
     def reply(self, macro: str, *args) -> Reply:
         return Reply.of(macro, *args)
 
-    def handed(self, macro: str, args: tuple, over: clashes.Overload | None) -> Reply:
-        """A hand-over answer, with the new owner's week when it is now over the label's limit."""
-        if over is None:
-            return self.reply(macro, *args)
-        return Reply(builders.with_overload, (macro, args, over))
+    def handed(self, macro: str, args: tuple, over: clashes.Overload | None, d: Deliverable | None = None) -> Reply:
+        """A hand-over answer, with the new owner's week when it is now over the label's limit, and their
+        absence when someone else handed ``d`` to them."""
+        reply = self.reply(macro, *args) if over is None else Reply(builders.with_overload, (macro, args, over))
+        return reply if d is None else absence.warned(reply, self.away_of(d))
+
+    def away_of(self, d: Deliverable):
+        """The absence of ``d``'s owner to warn whoever handed it to them of (see :mod:`bot.release.absence`)."""
+        return absence.assign_warning(self.session, d, d.owner_id, by_user=self.request.user_id,
+                                      timezone=self.release.timezone, now=self.request.now)  # fmt: skip
 
     def name_of(self, user_id: str) -> str | None:
         """A person's cached name: an answer that names someone a DM tells anyway need not mention them too."""
@@ -144,7 +149,7 @@ def take(room: Room, d: Deliverable, user_id: str, *, assigned_by: str | None = 
     if user_id == me:
         return room.changed(room.handed("assigned", (d,), over), public=True)
     told = room.dm(user_id, "assigned_dm", d, room.release, me)
-    return room.changed(room.handed("assigned", (d, room.name_of(user_id)), over), public=True, extra=[told])
+    return room.changed(room.handed("assigned", (d, room.name_of(user_id)), over, d), public=True, extra=[told])
 
 
 def assign(room: Room, cmd: c.Assign) -> Outcome:
@@ -322,7 +327,8 @@ def add(room: Room, cmd: c.Add) -> Outcome:
     room.log("added", d, name=cmd.name, due=due.isoformat())
     if not cmd.owner or cmd.owner == room.request.user_id:
         return room.changed(room.reply("added", d, room.request.user_id, after, cmd.due is None), public=True)
-    reply = room.reply("added", d, room.request.user_id, after, cmd.due is None, room.name_of(cmd.owner))
+    reply = absence.warned(room.reply("added", d, room.request.user_id, after, cmd.due is None,
+                                      room.name_of(cmd.owner)), room.away_of(d))  # fmt: skip
     told = room.dm(cmd.owner, "assigned_dm", d, room.release, room.request.user_id)
     return room.changed(reply, public=True, extra=[told])
 

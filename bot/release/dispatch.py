@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import approvals, brief, deliverables, notifying, releasing, reporting, workspace_settings
+from bot.release import absence, approvals, brief, deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
@@ -117,6 +117,9 @@ def run(cmd: c.Command, *, session: Session, request: Request, services: Service
     if isinstance(cmd, budget.COMMANDS):  # shown in an archived release's channel too
         return budget.command(cmd, session=session, request=request, workspace=workspace, release=release,
                               lookup=lookup, admins=services.admins)  # fmt: skip
+    if isinstance(cmd, absence.COMMANDS):  # a person's, anywhere
+        return absence.command(cmd, session=session, request=request, workspace=workspace, lookup=lookup,
+                               admins=services.admins)  # fmt: skip
     if release is not None:
         deliverables.require_active(release)
     if isinstance(cmd, brief.COMMANDS):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.release import absence
 from bot.release.calendar import calendar_of, local_today
 from bot.release.foresight.workload import team_load
 from bot.release.health import working_days_late
@@ -40,5 +41,6 @@ def home_view(session: Session, *, team_id: str, user_id: str, now: datetime, no
         late_by=working_days_late((d for d, _ in mine), today=today, calendar=calendar_of(workspace)),
         notice=notice,
         load=team_load(session=session, team_id=team_id, pm_id=user_id, today=today) if running else None,
+        away=absence.ahead(session, team_id, user_id, timezone=workspace.timezone, now=now),
     )
     return builders.home(content, lang=language_of(session, team_id, user_id))

@@ -71,6 +71,8 @@ SUBCOMMANDS: list[Usage] = [
     Usage("spend", "spend <amount> <bucket> <note>", "spend 1,200.50 artwork cover shoot"),
     Usage("brief", "brief [channel #channel|none]", "brief channel #artist-mgmt"),
     Usage("approvers", "approvers <deliverable> [@user …]", "approvers artist-approval @mika"),
+    Usage("away", "away [@user] [<from> <to> [cover @user]]", "away 2026-12-21 2027-01-04 cover @sam"),
+    Usage("back", "back [@user]", "back"),
     Usage("help", "help [<subcommand>]", "help block"),
 ]
 USAGE = {u.name: u.syntax for u in SUBCOMMANDS}
@@ -103,6 +105,9 @@ GERMAN_SUBCOMMANDS = {
     "statistik": "stats",
     "ausgabe": "spend",
     "ausgaben": "spend",
+    "abwesend": "away",
+    "urlaub": "away",
+    "zurück": "back",
 }
 # What a cost is for, in ``spend``.
 SPEND_BUCKETS = ("recording", "mixing-mastering", "artwork", "video", "ads", "pr", "distribution", "other")
@@ -250,6 +255,31 @@ class Brief:
 
 
 @dataclass(frozen=True)
+class Away:
+    """``user_id`` (None: the asker) away from ``starts_on`` to ``ends_on``, their last day away; ``cover_id``
+    gets their reminders meanwhile (None: each release's PM). Checked against today in bot.release.absence."""
+
+    starts_on: date
+    ends_on: date
+    cover_id: str | None = None
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AwayShow:
+    """``away`` alone (or with a mention only): the current or next absence."""
+
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Back:
+    """The current absence (else the next one) of ``user_id`` (None: the asker) ends now."""
+
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     ref: Ref
 
@@ -342,6 +372,9 @@ Command = (
     | Budget
     | Spend
     | Brief
+    | Away
+    | AwayShow
+    | Back
     | Claim
     | Unclaim
     | Done
@@ -715,6 +748,69 @@ def _brief(rest: str, _today: date) -> Command:
     return Brief(change=True, channel=channel.strip())
 
 
+# Words people put between the two dates of an absence.
+AWAY_JOINERS = frozenset({"to", "until", "till", "-", "–", "—", "bis"})
+COVER_WORD = re.compile(r"(?i)(?:^|\s)(cover|covered by|vertretung)(?:\s|$)")
+
+
+def _away(rest: str, today: date) -> Command:
+    """``away [@who] <from> <to> [cover @x]``: each date any form :func:`parse_date` reads, the two split where
+    both halves read (``to`` / ``until`` / ``-`` between them is fine); ``away [@who]`` alone shows it."""
+    usage = USAGE["away"]
+    who = None
+    lead = re.match(r"^\s*" + MENTION.pattern, rest)
+    if lead:
+        who, rest = lead[1], rest[lead.end() :].strip()
+    if not rest:
+        return AwayShow(who)
+    head, cover_word, tail = (*COVER_WORD.split(rest, maxsplit=1), "", "")[:3]
+    cover = None
+    if cover_word:
+        found = _mentions(tail)
+        if len(found) != 1 or MENTION.sub("", tail).strip():
+            raise _Refused("away_cover_who", usage, given=unescape(tail.strip()))
+        cover = found[0]
+    if _mentions(head):
+        raise _Refused("away_cover_word", usage)
+    starts_on, ends_on = _two_dates(head.split(), today, usage)
+    return Away(starts_on, ends_on, cover, who)
+
+
+def _two_dates(words: list[str], today: date, usage: str) -> tuple[date, date]:
+    """The split of ``words`` where both halves are dates (in order, if any split is); with none, why the text
+    is not two dates."""
+    joiners = [i for i, w in enumerate(words) if w.lower() in AWAY_JOINERS]
+    cuts = [(words[:i], words[i + 1 :]) for i in joiners] or [(words[:i], words[i:]) for i in range(1, len(words))]
+    first_error: DateError | None = None
+    read: list[tuple[date, date]] = []
+    for before, after in cuts:
+        if not before or not after or len(before) > MAX_DATE_WORDS or len(after) > MAX_DATE_WORDS:
+            continue
+        try:
+            read.append((parse_date(" ".join(before), today=today), parse_date(" ".join(after), today=today)))
+        except DateError as error:
+            first_error = first_error or error
+    if read:  # "december 21 2026 january 4 2027" splits more ways than one: the one in order is meant
+        return next((pair for pair in read if pair[0] <= pair[1]), read[0])
+    if len(words) <= MAX_DATE_WORDS:
+        try:
+            parse_date(" ".join(words), today=today)
+        except DateError:
+            pass
+        else:
+            raise _Refused("away_two_dates", usage)
+    if first_error is not None and first_error.key != "date_unreadable":
+        raise _Refused(first_error.key, usage, **first_error.facts)
+    raise _Refused("away_dates", usage, given=unescape(" ".join(words)))
+
+
+def _back(rest: str, _today: date) -> Command:
+    found = _mentions(rest)
+    if MENTION.sub("", rest).strip() or len(found) > 1:
+        raise _Refused("back_who", USAGE["back"], given=unescape(rest))
+    return Back(found[0] if found else None)
+
+
 def _help(rest: str, _today: date) -> Command:
     topic = rest.split()[0].lower() if rest else None
     if topic is not None and topic not in USAGE:
@@ -748,6 +844,8 @@ _READERS = {
     "budget": _budget,
     "spend": _spend,
     "brief": _brief,
+    "away": _away,
+    "back": _back,
     "claim": _single(Claim, "claim"),
     "unclaim": _single(Unclaim, "unclaim"),
     "done": _single(Done, "done"),

@@ -13,14 +13,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.release import approvals, brief
+from bot.release import absence, approvals, brief
 from bot.release.calendar import (
     Calendar,
     DueStep,
@@ -45,7 +45,7 @@ from bot.release.outcome import utc
 from messages import approvals as approval_words
 from messages import brief as brief_words
 from messages import builders
-from messages.facts import DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
+from messages.facts import Covering, DigestItem, EscalatedItem, EscalatedRelease, LadderLine, Roster, Standing
 from messages.render import Message, language_for, words
 from storage import approvals as approval_store
 from storage import brief as briefs
@@ -92,6 +92,8 @@ class _Team:
     people: dict[str, Person] = field(default_factory=dict)
     # Per release, its open sign-offs' pending approvals (each with its sign-off).
     approvals: dict[int, list] = field(default_factory=dict)
+    # Who is away at the tick's moment, and who covers (bot.release.absence); None: nobody.
+    away: absence.Book | None = None
 
     def tz_of(self, user_id: str | None, fallback: str) -> str:
         person = self.people.get(user_id or "")
@@ -107,7 +109,12 @@ class _Team:
         return Roster(
             names={p.user_id: p.name for p in self.people.values() if p.name},
             unpinged=frozenset(p.user_id for p in self.people.values() if not p.standup_mentions),
+            away=self.away.away_now() if self.away is not None else {},
         )
+
+    def reader(self, user_id: str, release: Release) -> tuple[str, Covering | None]:
+        """Who reads what would be told ``user_id`` about ``release``: their cover while they are away."""
+        return self.away.reader(user_id, release) if self.away is not None else (user_id, None)
 
     def reminders(self, to: str | None = None):
         """The reminder words for a message to ``to`` (a user id), or to a channel."""
@@ -258,6 +265,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
     bundles = queries.load_bundles(session=session, team_id=workspace.team_id, releases=releases, readonly=True)
     team.people = queries.people_by_id(session=session, team_id=workspace.team_id)
     team.approvals = _pending_approvals(session, workspace.team_id, releases)
+    team.away = absence.book_of(session, workspace, team.people, now=now)
     done_since: dict[int, list[tuple[int, str]]] = {}  # filled below, for the standups this tick words
     troubles = _Troubles()
     wanted: list[Wanted] = []
@@ -267,7 +275,7 @@ def _plan_workspace(session: Session, workspace: Workspace, *, now: datetime) ->
             wanted.extend(_standup(team, bundle, done_since, now=now))
         steps, told = _ladder(team, bundle, troubles, now=now)
         wanted.extend(steps)
-        lines.extend(told)
+        lines.extend(_covered(team, told))
     wanted.extend(_digests(team, bundles, troubles, now=now))
     wanted.extend(_escalation_digests(session, team, bundles, troubles, now=now))
     wanted.extend(_retros(session, team, releases, troubles, now=now))
@@ -479,6 +487,23 @@ def _is_person(channel: str) -> bool:
     return channel.startswith(("U", "W"))
 
 
+def _covered(team: _Team, lines: list[_Line]) -> list[_Line]:
+    """The lines for someone away, to whoever covers (each saying for whom); their keys stay theirs, so a line
+    told to the cover is not told again when they are back."""
+    covered = []
+    for line in lines:
+        reader, away = team.reader(line.user, line.release)
+        if away is not None:
+            wording = partial(_covering_line, team.lang_of(reader), away, line.wording)
+            line = replace(line, user=reader, wording=wording)
+        covered.append(line)
+    return covered
+
+
+def _covering_line(lang: str, away: Covering, wording: Callable[[], object]) -> str:
+    return str(words("away", lang).covering_line(away, str(wording())))
+
+
 def _ladder_dm_keys(team: _Team, lines: list[_Line], *, now: datetime) -> list[str]:
     """The keys of the ladder DMs each person with a line may be owed today (see :func:`_ladder_dms`)."""
     keys = []
@@ -599,12 +624,23 @@ def _digests(team: _Team, bundles: list[queries.ReleaseBundle], troubles: _Troub
     for owner, items in per_owner.items():
         about = Subject("digest", tuple({r.id: r for _, r in items}.values()), user_id=owner)
         with troubles.isolated(about):
-            wanted.extend(_digest_wanted(team, owner, items, about, now=now))
+            for reader, share in _readers(team, owner, items).items():
+                wanted.extend(_digest_wanted(team, owner, share, about, now=now, reader=reader))
     return wanted
 
 
-def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now: datetime) -> list[Wanted]:
-    tz = team.tz_of(owner, team.workspace.timezone)
+def _readers(team: _Team, owner: str, items: list) -> dict[str, list]:
+    """Who reads the owner's morning DM: they themselves, or while they are away whoever covers (each release's
+    PM without a cover, so the items may part ways)."""
+    readers: dict[str, list] = defaultdict(list)
+    for d, r in items:
+        readers[team.reader(owner, r)[0]].append((d, r))
+    return readers
+
+
+def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now: datetime, reader: str) -> list[Wanted]:
+    """``reader``: the owner, or who covers for them while they are away (in the reader's morning)."""
+    tz = team.tz_of(reader, team.workspace.timezone)
     if not office_hours(now, tz, team.calendar):
         return []
     today = local_today(now, tz)
@@ -621,8 +657,8 @@ def _digest_wanted(team: _Team, owner: str, items: list, about: Subject, *, now:
     )
     if not due or not _morning_or_pressing(team, due, now=now, tz=tz, today=today):
         return []
-    key = f"digest:{owner}:{today.isoformat()}"
-    return [Wanted(key, partial(_digest, team, key, owner, due, today, _end_of_day(today, tz)), about)]
+    key = f"digest:{owner}:{today.isoformat()}" + (f":for:{reader}" if reader != owner else "")
+    return [Wanted(key, partial(_digest, team, key, owner, reader, due, today, _end_of_day(today, tz)), about)]
 
 
 def _standing(calendar: Calendar, d: Deliverable, r: Release, *, today: date) -> DigestItem:
@@ -643,10 +679,11 @@ def _morning_or_pressing(team: _Team, due: list, *, now: datetime, tz: str, toda
     return any(d.due_date <= next_workday for d, _ in due)
 
 
-def _digest(team: _Team, key: str, owner: str, due: list, today: date, expires: datetime) -> Planned:
+def _digest(team: _Team, key: str, owner: str, reader: str, due: list, today: date, expires: datetime) -> Planned:
     items = [_standing(team.calendar, d, r, today=today) for d, r in due]
-    message = builders.digest(items, lang=team.lang_of(owner))
-    return Planned(team.workspace.team_id, key, "digest", owner, message, expires)
+    covering = _away(team, owner) if reader != owner else None
+    message = builders.digest(items, lang=team.lang_of(reader), covering=covering)
+    return Planned(team.workspace.team_id, key, "digest", reader, message, expires)
 
 
 # -- the label heads' escalation digest ------------------------------------------------------------
@@ -745,13 +782,17 @@ def _escalation_digest(
         release = late[0].release
         escalated = tuple(
             EscalatedItem(x.deliverable, x.late_by, x.blocker, known.tried(x.deliverable, release, x.blocker),
-                          known.since(recipient, x.deliverable, day))
+                          known.since(recipient, x.deliverable, day), _away(team, x.deliverable.owner_id))
             for x in sorted(late, key=lambda x: (-x.late_by, x.deliverable.position))
         )  # fmt: skip
         workdays_left = team.calendar.workdays_between(late[0].today, release.release_date)
         groups.append(EscalatedRelease(release, workdays_left, escalated))
     message = builders.escalation_digest(groups, lang=team.lang_of(recipient))
     return Planned(team.workspace.team_id, key, DIGEST_KIND, recipient, message, expires)
+
+
+def _away(team: _Team, user_id: str | None) -> Covering | None:
+    return team.away.covering(user_id) if team.away is not None else None
 
 
 # -- the weekly picture --------------------------------------------------------------------------

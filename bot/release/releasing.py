@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import approvals, bounds
+from bot.release import absence, approvals, bounds
 from bot.release import parser as c
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
@@ -65,8 +65,8 @@ def portfolio_lines(
 ) -> tuple[list[PortfolioLine], int]:
     """The soonest ``limit`` releases (``pm_id``'s only, when given) with their health, and how many in all.
 
-    Five queries whatever the label's size: only what is shown is loaded and counted, and the releases in the
-    shown ones' weeks, to mark the clashes.
+    Five queries whatever the label's size: only what is shown is loaded and counted, and the titles of the
+    releases in the shown ones' weeks, to mark the clashes.
     """
     releases = queries.active_releases(session=session, team_id=team_id, limit=limit, pm_id=pm_id)
     total = len(releases)
@@ -89,7 +89,9 @@ def mine(*, session: Session, request: Request, workspace: Workspace) -> Outcome
     items = queries.open_deliverables_of(session=session, team_id=request.team_id, owner_id=request.user_id)
     today = request.today(workspace.timezone)
     late_by = working_days_late((d for d, _ in items), today=today, calendar=calendar_of(workspace))
-    return Outcome(reply=Reply(builders.mine, (items,), {"late_by": late_by}))
+    away = absence.ahead(session, request.team_id, request.user_id, timezone=workspace.timezone, now=request.now)
+    facts = {"late_by": late_by, "away": away, "today": today}
+    return Outcome(reply=Reply(builders.mine, (items,), facts))
 
 
 def move_release(room: Room, cmd: c.MoveRelease, *, lookup: PersonLookup, admins: frozenset[str]) -> Outcome:
