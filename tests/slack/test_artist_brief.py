@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.release import planning
+from messages import brief as brief_words
 from tests.slack.test_forms import errors_of, opened_form
 from tests.support.harness import button_click, buttons, utc, view_submission
 from tests.support.people import ADMIN, DESIGNER, PM
@@ -214,7 +214,7 @@ def test_a_draft_that_cannot_be_worded_is_reported_once_and_the_standup_still_go
     def draft(facts, **kwargs):
         raise KeyError("a template that breaks on this release")
 
-    monkeypatch.setattr(planning.brief_words, "draft", draft)
+    monkeypatch.setattr(brief_words, "draft", draft)
     tick(bot, utc(2027, 1, 8, 8, 31))
     tick(bot, utc(2027, 1, 8, 8, 32))
     told = [t for t in dm_texts(standin, PM) if "could not prepare the artist's weekly brief" in t]

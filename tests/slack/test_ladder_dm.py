@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.release import planning
+from messages import builders
 from messages.ids import ActionId
 from tests.support.harness import utc
 from tests.support.people import ARTIST_MANAGER, DESIGNER, DISTRIBUTION, PM
@@ -191,7 +191,7 @@ def test_a_ladder_dm_whose_words_raise_is_reported_once_and_the_channel_posts_st
     def ladder_dm(groups, **kwargs):
         raise KeyError("a template that breaks on this person's lines")
 
-    monkeypatch.setattr(planning.builders, "ladder_dm", ladder_dm)
+    monkeypatch.setattr(builders, "ladder_dm", ladder_dm)
     tick(bot, utc(2028, 1, 3, 8, 0))
     tick(bot, utc(2028, 1, 3, 8, 1))
     assert posts(standin, lights.room, "*Final master audio* `master` is 1 working day overdue")

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from bot.release import planning
+from bot.release.planning import ladder
 from bot.slack import delivery
+from messages import builders
 from storage.db import session_scope
 from storage.models import Outbox, OutboxState, Person, Release
 from tests.support.harness import utc
@@ -43,7 +44,9 @@ def _release_far_away(bot, standin) -> Release:
 
 
 def _skipped(caplog) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "bot.release.planning" and r.message.startswith("tick skipped")]
+    return [
+        r for r in caplog.records if r.name.startswith("bot.release.planning") and r.message.startswith("tick skipped")
+    ]
 
 
 def test_a_release_day_at_the_end_of_the_calendar_stops_only_its_own_standup(bot, standin, room, caplog):
@@ -77,14 +80,14 @@ def test_a_dm_whose_words_raise_for_one_person_leaves_everyone_elses(bot, standi
     # Due the next working day: London's afternoon still brings Dee a morning DM to fail on.
     bot.command("due master 2027-01-26", user=PM, channel=room, channel_name=CHANNEL)
     bot.command(f"assign artwork <@{ARTIST_MANAGER}|mika>", user=PM, channel=room, channel_name=CHANNEL)
-    worded = planning.builders.digest
+    worded = builders.digest
 
     def digest(items, **kwargs):
         if any(i.deliverable.owner_id == DESIGNER for i in items):
             raise KeyError("a template that breaks on this person's data")
         return worded(items, **kwargs)
 
-    monkeypatch.setattr(planning.builders, "digest", digest)
+    monkeypatch.setattr(builders, "digest", digest)
     tick(bot, utc(2027, 1, 25, 14, 0))  # Monday: 09:00 in New York, 14:00 in London
     tick(bot, utc(2027, 1, 25, 14, 1))
     tick(bot, utc(2027, 1, 26, 14, 0))
@@ -97,14 +100,14 @@ def test_a_dm_whose_words_raise_for_one_person_leaves_everyone_elses(bot, standi
 
 
 def test_a_deliverable_whose_reminder_words_raise_is_skipped_and_reported_once(bot, standin, room, monkeypatch):
-    worded = planning._ladder_message
+    worded = ladder.ladder_message
 
     def ladder_message(release, d, *args):
         if d.key == "amazon-pitch":
             raise ValueError("unrenderable")
         return worded(release, d, *args)
 
-    monkeypatch.setattr(planning, "_ladder_message", ladder_message)
+    monkeypatch.setattr(ladder, "ladder_message", ladder_message)
     tick(bot, utc(2027, 3, 1, 9, 0))  # what was due on Friday is overdue: the channel hears of each
     tick(bot, utc(2027, 3, 1, 9, 1))
     assert posts(standin, room, "*Social assets* `social-assets` is 1 working day overdue"), "the others went out"
@@ -138,7 +141,7 @@ def test_an_escalation_digest_whose_words_raise_is_reported_once_and_the_rest_go
     def escalation_digest(*_, **__):
         raise ValueError("unrenderable")
 
-    monkeypatch.setattr(planning.builders, "escalation_digest", escalation_digest)
+    monkeypatch.setattr(builders, "escalation_digest", escalation_digest)
     tick(bot, utc(2027, 3, 1, 9, 0))  # the PM (no label heads) is owed a digest of everything late
     tick(bot, utc(2027, 3, 1, 9, 1))
     dms = "\n".join(dm_texts(standin, PM))

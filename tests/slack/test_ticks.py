@@ -14,6 +14,7 @@ from bot.runtime.tick import Ticker
 from bot.slack.installs import SingleWorkspace
 from bot.slack.people import Directory
 from bot.slack.sender import Sender
+from messages import builders
 from storage.db import session_scope
 from storage.models import Deliverable, Outbox, OutboxState, Person
 from tests.support.databases import POSTGRES_URL
@@ -181,7 +182,7 @@ def test_a_tick_after_one_that_claimed_everything_words_nothing_again(bot, stand
     assert posts(standin, room, "Standup · Fri 22 Jan 2027")
     worded: list[str] = []
     for name in ("standup", "quiet_standup", "text_message", "digest"):
-        monkeypatch.setattr(planning.builders, name, _noting(worded, name, getattr(planning.builders, name)))
+        monkeypatch.setattr(builders, name, _noting(worded, name, getattr(builders, name)))
     with session_scope(bot.runtime.engine) as session:
         # A minute later all of it is still due, and all of it is claimed already.
         assert planning.plan(session, now=utc(2027, 1, 22, 9, 1)) == []
