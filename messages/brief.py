@@ -14,7 +14,7 @@ ACTIONS_BLOCK = "brief_actions"
 
 
 def draft(facts, *, lang: str) -> str:
-    """The draft, in plain text, from the allow-listed facts (:class:`bot.release.brief.BriefFacts`)."""
+    """The draft, in plain text, from the allow-listed facts (:class:`bot.release.artist.brief.BriefFacts`)."""
     return clip(str(words("brief", lang).draft(facts)).strip(), MAX_BRIEF)
 
 

@@ -45,7 +45,7 @@ def _suggestion_blocks(w, suggestions: Sequence) -> list[dict]:
 
 def retro(facts, *, suggestions: Sequence = (), budget=None, lang: str = "en") -> Message:
     """A release's retro (:class:`bot.release.memory.retro.Retro`); for the PM alone, ``suggestions`` with Apply
-    buttons and ``budget`` (:class:`bot.release.money.budget.Picture`), its plan against its spend."""
+    buttons and ``budget`` (:class:`bot.release.budget.Picture`), its plan against its spend."""
     w = words("memory", lang)
     title = str(w.retro_title(facts.release))
     if not facts.overall.judged:

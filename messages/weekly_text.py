@@ -15,7 +15,7 @@ SECTION_CHARS = 640
 
 
 def comment(picture: WeekPicture, *, budgets: Sequence = (), lang: str = "en") -> str:
-    """``budgets``: the plans against spend of a PM's own releases (:class:`bot.release.money.budget.Picture`), only
+    """``budgets``: the plans against spend of a PM's own releases (:class:`bot.release.budget.Picture`), only
     ever in her own picture."""
     w = words("weekly", lang)
     monday = format_date(picture.monday, lang)

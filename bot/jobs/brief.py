@@ -13,7 +13,7 @@ from functools import partial
 from slack_sdk.errors import SlackApiError
 
 from bot.jobs.clicks import request_from
-from bot.release import brief
+from bot.release.artist import brief
 from bot.release.calendar import local
 from bot.release.language import language_of
 from bot.release.outcome import Request

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot.release import approvals, deliverables
+from bot.release import deliverables
+from bot.release.artist import approvals
 from bot.release.foresight import catch_up_offers
 from bot.release.language import language_of
 from bot.release.outcome import Effect, Outcome, RefreshHome, Request

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.release import approvals, deliverables
+from bot.release import deliverables
+from bot.release.artist import approvals
 from bot.release.file_checks import (
     MAX_DOWNLOAD_BYTES,
     Finding,

@@ -12,7 +12,8 @@ import logging
 from collections.abc import Callable
 
 from bot.jobs.clicks import request_from
-from bot.release import approvals, deliverables, dispatch, slack_text
+from bot.release import deliverables, dispatch, slack_text
+from bot.release.artist import approvals
 from bot.release.calendar import calendar_of
 from bot.release.language import language_of
 from bot.release.outcome import Post, Request

@@ -8,13 +8,13 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import absence, approvals, brief, deliverables, notifying, releasing, reporting, workspace_settings
+from bot.release import absence, budget, deliverables, notifying, releasing, reporting, workspace_settings
 from bot.release import parser as c
+from bot.release.artist import approvals, brief
 from bot.release.calendar import calendar_of
 from bot.release.creating import Catalogue, create_release
 from bot.release.foresight import feeds, workload
 from bot.release.memory import recall
-from bot.release.money import budget
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.refusals import UserError
 from messages import builders

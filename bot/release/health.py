@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from bot.release.calendar import Calendar
-from bot.release.foresight.critical_path import forecast
+from bot.release.critical_path import forecast
 from bot.release.outcome import utc
 from messages.facts import BlockedItem, Health, Snapshot
 from storage.models import Deliverable, DeliverableState, Release

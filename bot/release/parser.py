@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.release.amounts import Amount, MoneyError, currency_code, parse_amount
 from bot.release.dates import MAX_DATE_WORDS, DateError, ReleaseOffset, parse_date, parse_due
-from bot.release.money.amounts import Amount, MoneyError, currency_code, parse_amount
 from bot.release.slack_text import MENTION, has_nul, is_blank, mentions, unescape
 
 MAX_TEXT = 3000

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.release import absence, approvals, bounds
+from bot.release import absence, bounds
 from bot.release import parser as c
+from bot.release.artist import approvals
 from bot.release.calendar import calendar_of
 from bot.release.dates import due_on_working_day, is_friday
 from bot.release.deliverables import Room

@@ -12,8 +12,9 @@ import holidays
 from babel.core import get_global
 from sqlmodel import Session
 
-from bot.release import bounds, brief
+from bot.release import bounds
 from bot.release import parser as c
+from bot.release.artist import brief
 from bot.release.calendar import WEEKDAYS, parse_workdays
 from bot.release.outcome import Outcome, Reply, Request, SyncChecklist
 from bot.release.permissions import PersonLookup
@@ -27,7 +28,7 @@ from storage.models import Person, Workspace
 MAX_ESCALATE_AFTER = 20
 # More deliverables than this due in one week is no plan anyone follows.
 MAX_WEEKLY_LOAD = 50
-# ``settings brief_channel "<artist>" #channel``: where an artist's weekly brief goes (bot.release.brief).
+# ``settings brief_channel "<artist>" #channel``: where an artist's weekly brief goes (bot.release.artist.brief).
 BRIEF_CHANNEL = "brief_channel"
 
 

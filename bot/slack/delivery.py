@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.release import brief
+from bot.release.artist import brief
 from bot.release.foresight import weekly
 from bot.release.language import language_of
 from bot.release.outcome import utc

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.release import approvals
+from bot.release.artist import approvals
 from bot.release.calendar import local_today
 from bot.release.channels import channel_name, with_suffix
 from bot.release.home import home_view

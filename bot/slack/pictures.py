@@ -13,10 +13,10 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.release import budget
 from bot.release.calendar import calendar_of, local_today
 from bot.release.foresight import weekly
 from bot.release.language import language_of
-from bot.release.money import budget
 from bot.slack.sender import Sender, error_code
 from messages.picture import WeekPicture
 from messages.render import Message, pack_lines, section, words

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, time
 
-from bot.release.brief import BriefFacts, artist_scope, brief_day, channel_of, facts, release_scope
+from bot.release.artist.brief import BriefFacts, artist_scope, brief_day, channel_of, facts, release_scope
 from bot.release.calendar import Calendar
 from messages.brief import draft
 from storage.models import Blocker, Deliverable, Release

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.release.calendar import Calendar
-from bot.release.foresight.critical_path import forecast
+from bot.release.critical_path import forecast
 from storage.models import Deliverable, DeliverableState
 
 RELEASE = date(2027, 2, 19)  # a Friday

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.release.money.amounts import MoneyError, parse_amount, to_minor, workspace_currency
-from bot.release.money.budget import passed
+from bot.release.amounts import MoneyError, parse_amount, to_minor, workspace_currency
+from bot.release.budget import passed
 from messages.formats import format_money, format_share
 
 NBSP = "\u00a0"

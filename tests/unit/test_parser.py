@@ -10,9 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.release import bounds
+from bot.release.amounts import Amount
 from bot.release.calendar import Calendar
 from bot.release.dates import MAX_DATE_TEXT, MAX_DATE_WORDS, ReleaseOffset, parse_date
-from bot.release.money.amounts import Amount
 from bot.release.parser import (
     MAX_TEXT,
     SUBCOMMANDS,

@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.release import budget
 from bot.release import parser as c
 from bot.release.calendar import Calendar, local_today
 from bot.release.language import language_of
 from bot.release.memory import label_playbooks, lessons
 from bot.release.memory.retro import JUDGED_ACTIONS, Retro, judge, retro
-from bot.release.money import budget
 from bot.release.outcome import Outcome, Post, Reply, Request, utc
 from bot.release.permissions import PersonLookup
 from bot.release.playbooks import Playbook

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import approvals
+from bot.release.artist import approvals
 from bot.release.calendar import local_today, office_hours
 from bot.release.outcome import utc
 from bot.release.planning.team import Planned, Subject, Team, Wanted

@@ -20,7 +20,7 @@ from bot.release.calendar import (
     local_today,
     office_hours,
 )
-from bot.release.foresight.critical_path import forecast
+from bot.release.critical_path import forecast
 from bot.release.outcome import utc
 from bot.release.planning.mornings import MORNING_DM_UNTIL
 from bot.release.planning.team import Planned, Subject, Team, Troubles, Wanted, end_of_day, is_person
@@ -74,7 +74,7 @@ def ladder_lines(
 
 def hard_deadlines_at_risk(team: Team, bundle: queries.ReleaseBundle, *, today: date) -> Iterator[Line]:
     """A line in the PM's ladder DM when late work first makes a hard deadline impossible (the critical path,
-    :mod:`bot.release.foresight.critical_path`): once per hard deliverable and due date. Only a release with late work
+    :mod:`bot.release.critical_path`): once per hard deliverable and due date. Only a release with late work
     can have such a chain, so the others cost nothing."""
     release = bundle.release
     if not any(d.state == DeliverableState.OPEN and d.due_date < today for d in bundle.live):

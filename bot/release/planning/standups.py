@@ -10,7 +10,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import approvals
+from bot.release.artist import approvals
 from bot.release.calendar import standup_day
 from bot.release.health import snapshot
 from bot.release.outcome import utc

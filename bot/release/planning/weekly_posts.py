@@ -9,7 +9,7 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.release import brief
+from bot.release.artist import brief
 from bot.release.calendar import week_start
 from bot.release.foresight import weekly
 from bot.release.planning.team import Planned, Subject, Team, Troubles, Wanted, end_of_day
@@ -48,7 +48,7 @@ def weekly_pictures(team: Team, bundles: list[queries.ReleaseBundle], *, now: da
 def brief_offers(
     session: Session, team: Team, bundles: list[queries.ReleaseBundle], troubles: Troubles, *, now: datetime
 ) -> list[Wanted]:
-    """Each release with a brief channel (:mod:`bot.release.brief`) gets its draft on the workspace's last
+    """Each release with a brief channel (:mod:`bot.release.artist.brief`) gets its draft on the workspace's last
     working day of the week at standup time (its PM's), by DM to its PM with Send, Edit and Skip; the draft is
     saved with the claim, once per release and week. Nothing goes to the brief channel here."""
     standup_at = time(*(int(x) for x in team.workspace.standup_time.split(":")))

@@ -12,9 +12,9 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot.release import parser as c
+from bot.release.amounts import Amount, MoneyError, to_minor, workspace_currency
 from bot.release.deliverables import require_active
 from bot.release.language import language_of
-from bot.release.money.amounts import Amount, MoneyError, to_minor, workspace_currency
 from bot.release.outcome import Outcome, Reply, Request
 from bot.release.permissions import PersonLookup, may_see_budget
 from bot.release.refusals import UserError

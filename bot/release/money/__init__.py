@@ -1,1 +1,0 @@
-"""A release's money: amounts read exactly as people type them, and the budget against what was spent."""
