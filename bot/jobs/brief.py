@@ -69,7 +69,8 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             lang = language_of(session, request.team_id, request.user_id)
             return work(runtime, request, row, release, lang)
     except _Replayed:
-        return None
+        sending = body.get("type") != "view_submission" and body["actions"][0]["action_id"] == ActionId.BRIEF_SEND
+        return _unposted(runtime, request, brief_id, work.keywords["dm"]) if sending else None
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
         with session_scope(runtime.engine) as session:  # its key went with the rolled-back transaction
@@ -116,6 +117,19 @@ def _send(runtime: Runtime, request: Request, row, release: Release, lang: str, 
     """Claimed as sent with this transaction: a click that comes after finds it decided and posts nothing."""
     brief.decide(row, BriefState.SENT, request)
     claimed = (row.id, row.channel_id, row.text)
+    return lambda: _post(runtime, request, dm, release, claimed, lang)
+
+
+def _unposted(runtime: Runtime, request: Request, brief_id: int, dm: _Dm) -> Callable[[], None] | None:
+    """A Send whose claim was saved by a process that stopped before it posted: the one that resumes the click
+    posts it now. A click Slack sends again after the post finds ``posted_ts`` and posts nothing."""
+    with session_scope(runtime.engine) as session:
+        row = stored.locked(session=session, team_id=request.team_id, brief_id=brief_id)
+        if row is None or row.state != BriefState.SENT or row.posted_ts is not None or row.decided_by is None:
+            return None
+        release = session.get(Release, row.release_id)
+        lang = language_of(session, request.team_id, row.decided_by)
+        claimed = (row.id, row.channel_id, row.text)
     return lambda: _post(runtime, request, dm, release, claimed, lang)
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from bot.jobs import brief as jobs_brief
 from messages import brief as brief_words
 from tests.slack.test_forms import errors_of, opened_form
 from tests.support.harness import button_click, buttons, utc, view_submission
@@ -237,3 +238,23 @@ def test_a_german_pm_reads_her_dm_in_german_and_the_brief_stays_in_the_workspace
     [offer] = [m for m in standin.dms(PM) if m["text"].startswith("Wochen-Briefing")]
     assert f"An <#{mgmt}> gesendet von <@{PM}> am Fr., 08.01.2027 um 09:31" in _notes(offer)
     assert standin.messages(mgmt)[0]["text"].startswith("Weekly update")
+
+
+def test_a_send_claimed_by_a_process_that_stopped_before_posting_is_posted_when_the_click_is_resumed(
+    bot, standin, week, monkeypatch
+):
+    _, brief_room = week
+    tick(bot, utc(2027, 1, 8, 8, 31))
+    [offer] = _offers(standin)
+    monkeypatch.setattr(jobs_brief, "_post", lambda *args: None)  # the process stops once the claim is saved
+    first = _click(bot, standin, offer, "brief_send")
+    assert not standin.messages(brief_room)
+    monkeypatch.undo()
+    bot.interact(first)  # the same click, as the process that resumes it (or Slack's retry) brings it
+    bot.settle()
+    [posted] = standin.messages(brief_room)
+    assert posted["text"] == _brief_text(offer)
+    bot.interact(first)  # and once it is posted, a retry posts nothing more
+    bot.settle()
+    assert len(standin.messages(brief_room)) == 1
+    assert f"Sent to <#{brief_room}> by <@{PM}>" in _notes(_offers(standin)[0])
