@@ -33,6 +33,7 @@ from messages.render import (
     header,
     line_list,
     pack_lines,
+    pack_runs,
     people_picker,
     section,
     user_mention,
@@ -533,27 +534,34 @@ def escalation_digest(releases: Sequence[EscalatedRelease], *, lang: str = "en")
 
 
 def ladder_dm(groups: Sequence[tuple[Release, Sequence[LadderLine]]], *, lang: str = "en") -> Message:
-    """A person's one ladder DM of the day: each release's lines under its name, an Assign picker under each
-    unowned item; what would pass Slack's 50 blocks is left as "…and N more"."""
+    """A person's one ladder DM of the day: each release's lines under its name, as few sections as they fit,
+    an Assign picker under each unowned item; what would pass Slack's 50 blocks is left as "…and N more"."""
     w = words("reminders", lang)
     picker = people_picker(str(w.assign_placeholder()), ActionId.ASSIGN)
     total = sum(len(lines) for _, lines in groups)
     title = str(w.ladder_dm_title(total))
-    units = []  # each line's blocks, the first of a release's with its name on top
+    units: list[tuple[list[str], list[dict]]] = []  # the lines each run of blocks shows, and the blocks
+
+    def packed(texts: list[str], heading: str | None) -> None:
+        for n, run in enumerate(pack_runs(texts)):
+            units.append((run, ([section(heading)] if heading and n == 0 else []) + [section("\n".join(run))]))
+
     for release, lines in groups:
-        for n, line in enumerate(lines):
-            unit = [section(str(w.ladder_dm_release(release)))] if n == 0 else []
-            unit.append(section(line.text))
-            if line.assign is not None:
-                unit.append({**actions([picker]), "block_id": AssignBlock.encode(line.assign)})
-            units.append((line.text, unit))
+        heading, waiting = str(w.ladder_dm_release(release)), []
+        for line in lines:
+            waiting.append(line.text)
+            if line.assign is not None:  # its picker goes right under it
+                packed(waiting, heading)
+                heading, waiting = None, []
+                units[-1][1].append({**actions([picker]), "block_id": AssignBlock.encode(line.assign)})
+        packed(waiting, heading)
     blocks, shown = [header(title)], []
     room = MAX_MESSAGE_BLOCKS - 1  # one kept for "…and N more"
-    for text, unit in units:
+    for texts, unit in units:
         if len(blocks) + len(unit) > room:
             break
         blocks.extend(unit)
-        shown.append(text)
+        shown.extend(texts)
     if total > len(shown):
         blocks.append(context(str(words("status", lang).more(total - len(shown)))))
     return Message(text="\n".join([title, *shown]), blocks=blocks)

@@ -159,16 +159,19 @@ def line_list(lines: list[str], *, more: str, limit: int = MAX_SECTION_TEXT, mos
 
 def pack_lines(lines: list[str], *, limit: int = MAX_SECTION_TEXT) -> list[str]:
     """Lines joined into as few texts as fit ``limit`` each, never splitting a line (a cut mention breaks)."""
-    texts: list[str] = []
-    current: list[str] = []
+    return ["\n".join(run) for run in pack_runs(lines, limit=limit)]
+
+
+def pack_runs(lines: list[str], *, limit: int = MAX_SECTION_TEXT) -> list[list[str]]:
+    """The lines (each clipped to ``limit``) in as few runs as fit ``limit`` once joined, in order."""
+    runs: list[list[str]] = []
     used = 0
     for line in lines:
         line = clip(line, limit)
-        if current and used + 1 + len(line) > limit:
-            texts.append("\n".join(current))
-            current, used = [], 0
-        used += len(line) + (1 if current else 0)
-        current.append(line)
-    if current:
-        texts.append("\n".join(current))
-    return texts
+        if runs and used + 1 + len(line) <= limit:
+            runs[-1].append(line)
+            used += 1 + len(line)
+        else:
+            runs.append([line])
+            used = len(line)
+    return runs

@@ -29,6 +29,8 @@ class Calendar:
     holiday_country: str | None = None
     quiet_days: frozenset[date] = frozenset()
 
+    # Cached: a tick asks the same few hundred days millions of times (the critical path counts gaps day by day).
+    @lru_cache(maxsize=65536)  # noqa: B019 - few calendars, each alive for the process anyway
     def is_workday(self, day: date) -> bool:
         if day.weekday() not in self.workdays or day in self.quiet_days:
             return False
@@ -43,6 +45,7 @@ class Calendar:
                 count -= 1
         return current
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - as is_workday
     def workdays_after(self, day: date, count: int) -> date:
         """The workday ``count`` workdays after ``day``."""
         current = day
@@ -52,6 +55,7 @@ class Calendar:
                 count -= 1
         return current
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - as is_workday
     def workdays_between(self, start: date, end: date) -> int:
         """How many workdays come after ``start``, up to and including ``end`` (0 unless ``end`` is later):
         how late an item due on ``start`` is on ``end``, or how many working days are left until ``end``."""

@@ -101,16 +101,29 @@ def _chain(hard: Deliverable, live, earliest, pushed_by, *, today: date, calenda
 
 def _replan_friday(live, upstream, release_date: date, *, today: date, calendar: Calendar) -> date | None:
     """The first Friday after release day on which every open deliverable that moves with the release, due
-    at its offset from that Friday (on a working day), can be done in time; pinned dates stay the PM's."""
-    friday = release_date + timedelta(days=(4 - release_date.weekday()) % 7 or 7)
-    for _ in range(MAX_WEEKS_AHEAD):
+    at its offset from that Friday (on a working day), can be done in time; pinned dates stay the PM's.
 
-        def due_then(d: Deliverable, day: date = friday) -> date:
-            return d.due_date if d.due_pinned else due_on_working_day(day + timedelta(days=d.offset_days), calendar)
+    A later Friday only moves the movable dates later, so once one fits every later one does: the search
+    doubles its stride until a Friday fits, then halves back to the first that does (a handful of plans,
+    not one per week of the year)."""
+    first = release_date + timedelta(days=(4 - release_date.weekday()) % 7 or 7)
+    movable = [(i, d) for i, d in live.items() if d.state == DeliverableState.OPEN and not d.due_pinned]
+
+    def fits(weeks: int) -> bool:
+        friday = first + timedelta(weeks=weeks)
+
+        def due_then(d: Deliverable) -> date:
+            return d.due_date if d.due_pinned else due_on_working_day(friday + timedelta(days=d.offset_days), calendar)
 
         earliest, _ = _earliest(live, upstream, today=today, calendar=calendar, release_date=friday, due_of=due_then)
-        movable = [(i, d) for i, d in live.items() if d.state == DeliverableState.OPEN and not d.due_pinned]
-        if all(earliest[i] <= due_then(d) for i, d in movable):
-            return friday
-        friday += timedelta(days=7)
-    return None
+        return all(earliest[i] <= due_then(d) for i, d in movable)
+
+    too_soon, weeks, stride = -1, 0, 1
+    while not fits(weeks):
+        if weeks == MAX_WEEKS_AHEAD - 1:
+            return None
+        too_soon, weeks, stride = weeks, min(weeks + stride, MAX_WEEKS_AHEAD - 1), stride * 2
+    while weeks - too_soon > 1:
+        middle = (too_soon + weeks) // 2
+        too_soon, weeks = (too_soon, middle) if fits(middle) else (middle, weeks)
+    return first + timedelta(weeks=weeks)
