@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from messages.ids import REASON_BLOCK, REASON_INPUT, ActionId, ViewId
-from messages.modals import BlockReasonFor, _modal, _plain
+from messages.ids import ActionId, ViewId
+from messages.modals import reason_form
 from messages.render import Message, actions, button, context, section, words
 from storage.models import Deliverable, Release
 
@@ -73,18 +73,4 @@ def nudge(d: Deliverable, release: Release, waiting: Waiting, days: int, *, to_p
 
 def changes_form(d: Deliverable, *, lang: str = "en") -> dict:
     """The Request changes modal: what should change?"""
-    w = words("approvals", lang)
-    reason = {
-        "type": "input",
-        "block_id": REASON_BLOCK,
-        "label": _plain(str(w.modal_label())),
-        "element": {"type": "plain_text_input", "action_id": REASON_INPUT, "multiline": True, "max_length": 1000},
-    }
-    return _modal(
-        ViewId.CHANGES_REASON,
-        BlockReasonFor(d.id, lang).encode(),
-        title=str(w.modal_title()),
-        submit=str(w.modal_submit()),
-        close=str(w.modal_close()),
-        blocks=[section(str(w.modal_intro(d))), reason],
-    )
+    return reason_form(ViewId.CHANGES_REASON, d, words("approvals", lang), lang=lang)

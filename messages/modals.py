@@ -167,7 +167,11 @@ def add_deliverable(
 
 def block_reason(deliverable: Deliverable, *, lang: str = "en") -> dict:
     """The "Block…" modal: why is this deliverable stuck?"""
-    w = words("checklist", lang)
+    return reason_form(ViewId.BLOCK_REASON, deliverable, words("checklist", lang), lang=lang)
+
+
+def reason_form(view_id: str, deliverable: Deliverable, w, *, lang: str) -> dict:
+    """A modal that asks why, about ``deliverable``, in the words of ``w`` (its title, intro, label and buttons)."""
     reason = {
         "type": "input",
         "block_id": REASON_BLOCK,
@@ -175,7 +179,7 @@ def block_reason(deliverable: Deliverable, *, lang: str = "en") -> dict:
         "element": {"type": "plain_text_input", "action_id": REASON_INPUT, "multiline": True, "max_length": 1000},
     }
     return _modal(
-        ViewId.BLOCK_REASON,
+        view_id,
         BlockReasonFor(deliverable.id, lang).encode(),
         title=str(w.modal_title()),
         submit=str(w.modal_submit()),

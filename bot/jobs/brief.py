@@ -12,7 +12,7 @@ from functools import partial
 
 from slack_sdk.errors import SlackApiError
 
-from bot.jobs.clicks import request_from
+from bot.jobs.clicks import refusal_kept, request_from
 from bot.release.artist import brief
 from bot.release.calendar import local
 from bot.release.language import language_of
@@ -73,9 +73,9 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
         return _unposted(runtime, request, brief_id, work.keywords["dm"]) if sending else None
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
-        with session_scope(runtime.engine) as session:  # its key went with the rolled-back transaction
-            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
-                return None
+        if not refusal_kept(runtime, request, item.key):
+            return None
+        with session_scope(runtime.engine) as session:
             lang = language_of(session, request.team_id, request.user_id)
         return lambda: _refuse(runtime, body, request, builders.error(refused.text(lang), lang=lang))
 

@@ -47,13 +47,18 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             lang = _language(session, body, request)
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
-        # Its key went with the rolled-back transaction; kept on its own, a replay is not answered twice.
-        with session_scope(runtime.engine) as session:
-            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
-                return None
+        if not refusal_kept(runtime, request, item.key):
+            return None
         return lambda: answer(runtime, body, request, _refusal(runtime, body, request, refused))
     reply = outcome.reply.worded(lang)
     return lambda: answer(runtime, body, request, reply, effects=outcome.effects)
+
+
+def refusal_kept(runtime: Runtime, request: Request, key: str) -> bool:
+    """Record a refused request's key on its own (it went with the rolled-back transaction), so a replay is not
+    answered twice; False when it was recorded already."""
+    with session_scope(runtime.engine) as session:
+        return queries.mark_processed(session=session, team_id=request.team_id, event_id=key, now=request.now)
 
 
 def open_block_form(runtime: Runtime, body: dict, deliverable_id: int) -> None:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from bot.jobs.clicks import request_from
+from bot.jobs.clicks import refusal_kept, request_from
 from bot.release.calendar import calendar_of
 from bot.release.language import language_of
 from bot.release.memory import recall
@@ -47,9 +47,9 @@ def apply(runtime: Runtime, item: Item) -> Callable[[], None] | None:
             reply = outcome.reply.worded(language_of(session, request.team_id, request.user_id))
     except UserError as refusal:
         refused = refusal  # the except clause unbinds its own name when it ends
-        with session_scope(runtime.engine) as session:  # its key went with the rolled-back transaction
-            if not queries.mark_processed(session=session, team_id=request.team_id, event_id=item.key, now=request.now):
-                return None
+        if not refusal_kept(runtime, request, item.key):
+            return None
+        with session_scope(runtime.engine) as session:
             lang = language_of(session, request.team_id, request.user_id)
         return lambda: _answer(runtime, body, request, builders.error(refused.text(lang), lang=lang))
     return lambda: _answer(runtime, body, request, reply)
